@@ -1,0 +1,326 @@
+//! The canonical export schema and the in-memory records read from it.
+//!
+//! This is the one place that knows the canonical column names (SPEC §2).
+//! Rules refer to fields by these names; the checker resolves each name to
+//! an index here before any record is read, so evaluation never looks a
+//! field up by name.
+
+use crate::time::Instant;
+
+/// One of the three tables of an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Table {
+    Incidents,
+    Crimes,
+    Updates,
+}
+
+impl Table {
+    pub const ALL: [Table; 3] = [Table::Incidents, Table::Crimes, Table::Updates];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Incidents => "incidents",
+            Table::Crimes => "crimes",
+            Table::Updates => "updates",
+        }
+    }
+
+    /// The record kind as rule authors write it (`each incident`).
+    pub fn singular(self) -> &'static str {
+        match self {
+            Table::Incidents => "incident",
+            Table::Crimes => "crime",
+            Table::Updates => "update",
+        }
+    }
+
+    pub fn fields(self) -> &'static [FieldDef] {
+        match self {
+            Table::Incidents => INCIDENT_FIELDS,
+            Table::Crimes => CRIME_FIELDS,
+            Table::Updates => UPDATE_FIELDS,
+        }
+    }
+
+    pub fn field_index(self, name: &str) -> Option<usize> {
+        self.fields().iter().position(|f| f.name == name)
+    }
+}
+
+/// How a field's text is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// A record id, compared exactly after trimming.
+    Id,
+    /// Free text; rules may only ask whether it is present.
+    Text,
+    /// A code, compared case-insensitively after trimming.
+    Code,
+    /// A Home Office offence code: a code where `4.1` and `4/1` are equal.
+    Offence,
+    Time,
+    /// A non-negative integer.
+    Count,
+    Bool,
+    /// `recorded` or `cancelled`.
+    Status,
+    /// One of [`EVENTS`].
+    Event,
+    /// A list of codes: `;`-separated in CSV, an array in JSON Lines.
+    CodeList,
+}
+
+#[derive(Debug)]
+pub struct FieldDef {
+    pub name: &'static str,
+    pub ty: FieldType,
+    pub required: bool,
+}
+
+const fn f(name: &'static str, ty: FieldType, required: bool) -> FieldDef {
+    FieldDef { name, ty, required }
+}
+
+use FieldType as T;
+
+pub const INCIDENT_FIELDS: &[FieldDef] = &[
+    f("incident_id", T::Id, true),
+    f("reported_at", T::Time, true),
+    f("opening_code", T::Code, false),
+    f("closing_code", T::Code, false),
+    f("closed_at", T::Time, false),
+    f("victim_count", T::Count, false),
+    f("qualifiers", T::CodeList, false),
+    f("non_crime_rationale", T::Text, false),
+];
+
+pub const CRIME_FIELDS: &[FieldDef] = &[
+    f("crime_id", T::Id, true),
+    f("incident_id", T::Id, false),
+    f("offence_code", T::Offence, true),
+    f("reported_at", T::Time, false),
+    f("recorded_at", T::Time, true),
+    f("status", T::Status, false),
+    f("cancellation_code", T::Code, false),
+    f("cancelled_at", T::Time, false),
+    f("cancellation_authority", T::Code, false),
+    f("victim_informed_at", T::Time, false),
+    f("outcome_code", T::Code, false),
+    f("outcome_at", T::Time, false),
+    f("victim_views_recorded", T::Bool, false),
+    f("offender_history_checked", T::Bool, false),
+    f("dpp_consent", T::Bool, false),
+    f("victim_enhanced", T::Bool, false),
+];
+
+pub const UPDATE_FIELDS: &[FieldDef] = &[
+    f("crime_id", T::Id, true),
+    f("event", T::Event, true),
+    f("event_at", T::Time, true),
+    f("victim_informed_at", T::Time, false),
+];
+
+/// The values `status` may take (normalised, see [`normalize_code`]).
+pub const STATUSES: &[&str] = &["RECORDED", "CANCELLED"];
+/// The values `event` may take (normalised).
+pub const EVENTS: &[&str] = &[
+    "ARREST",
+    "INTERVIEW",
+    "RELEASE",
+    "BAIL",
+    "RUI",
+    "NO_INVESTIGATION",
+];
+
+/// Codes compare case-insensitively after trimming: store them upper-cased.
+pub fn normalize_code(s: &str) -> Box<str> {
+    s.trim().to_ascii_uppercase().into_boxed_str()
+}
+
+/// Offence codes also treat the ONS sub-class form `4.1` as HOCR's `4/1`.
+pub fn normalize_offence(s: &str) -> Box<str> {
+    s.trim()
+        .to_ascii_uppercase()
+        .replace('.', "/")
+        .into_boxed_str()
+}
+
+/// Per-record data-quality marks, one bit per field index of the record's
+/// table. They are facts about the input that rules ask about (`DQ002`…).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quality {
+    /// A local time in the hour repeated when clocks go back.
+    pub repeated: u32,
+    /// A local time in the hour skipped when clocks go forward.
+    pub skipped: u32,
+    /// A non-empty optional value that could not be read (read as empty).
+    pub invalid: u32,
+}
+
+impl Quality {
+    pub fn mark(bits: &mut u32, field: usize) {
+        *bits |= 1 << field;
+    }
+    pub fn has(bits: u32, field: usize) -> bool {
+        bits & (1 << field) != 0
+    }
+}
+
+/// Where a record came from: the 1-based physical line its text starts on.
+pub type Line = u64;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incident {
+    pub line: Line,
+    pub incident_id: Box<str>,
+    pub reported_at: Instant,
+    pub opening_code: Option<Box<str>>,
+    pub closing_code: Option<Box<str>>,
+    pub closed_at: Option<Instant>,
+    pub victim_count: Option<u32>,
+    pub qualifiers: Box<[Box<str>]>,
+    pub non_crime_rationale: Option<Box<str>>,
+    pub quality: Quality,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Crime {
+    pub line: Line,
+    pub crime_id: Box<str>,
+    pub incident_id: Option<Box<str>>,
+    pub offence_code: Box<str>,
+    pub reported_at: Option<Instant>,
+    pub recorded_at: Instant,
+    /// `RECORDED` or `CANCELLED`; empty reads as `RECORDED` (SPEC §2).
+    pub status: Box<str>,
+    pub cancellation_code: Option<Box<str>>,
+    pub cancelled_at: Option<Instant>,
+    pub cancellation_authority: Option<Box<str>>,
+    pub victim_informed_at: Option<Instant>,
+    pub outcome_code: Option<Box<str>>,
+    pub outcome_at: Option<Instant>,
+    pub victim_views_recorded: Option<bool>,
+    pub offender_history_checked: Option<bool>,
+    pub dpp_consent: Option<bool>,
+    pub victim_enhanced: Option<bool>,
+    pub quality: Quality,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Update {
+    pub line: Line,
+    pub crime_id: Box<str>,
+    pub event: Box<str>,
+    pub event_at: Instant,
+    pub victim_informed_at: Option<Instant>,
+    pub quality: Quality,
+}
+
+/// A field's value as the evaluator sees it. Empty is a value: every
+/// comparison with it is false (see the language reference).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Val<'a> {
+    Empty,
+    Text(&'a str),
+    Code(&'a str),
+    Time(Instant),
+    Int(i64),
+    Bool(bool),
+    List(&'a [Box<str>]),
+}
+
+fn text(v: &Option<Box<str>>) -> Val<'_> {
+    v.as_deref().map_or(Val::Empty, Val::Text)
+}
+fn code(v: &Option<Box<str>>) -> Val<'_> {
+    v.as_deref().map_or(Val::Empty, Val::Code)
+}
+fn time(v: Option<Instant>) -> Val<'static> {
+    v.map_or(Val::Empty, Val::Time)
+}
+fn boolean(v: Option<bool>) -> Val<'static> {
+    v.map_or(Val::Empty, Val::Bool)
+}
+
+/// Field access by the index in the table's field list.
+pub trait Record {
+    const TABLE: Table;
+    fn get(&self, field: usize) -> Val<'_>;
+    fn line(&self) -> Line;
+    fn quality(&self) -> &Quality;
+}
+
+impl Record for Incident {
+    const TABLE: Table = Table::Incidents;
+    fn get(&self, field: usize) -> Val<'_> {
+        match field {
+            0 => Val::Text(&self.incident_id),
+            1 => Val::Time(self.reported_at),
+            2 => code(&self.opening_code),
+            3 => code(&self.closing_code),
+            4 => time(self.closed_at),
+            5 => self.victim_count.map_or(Val::Empty, |n| Val::Int(n.into())),
+            6 => Val::List(&self.qualifiers),
+            7 => text(&self.non_crime_rationale),
+            _ => Val::Empty,
+        }
+    }
+    fn line(&self) -> Line {
+        self.line
+    }
+    fn quality(&self) -> &Quality {
+        &self.quality
+    }
+}
+
+impl Record for Crime {
+    const TABLE: Table = Table::Crimes;
+    fn get(&self, field: usize) -> Val<'_> {
+        match field {
+            0 => Val::Text(&self.crime_id),
+            1 => text(&self.incident_id),
+            2 => Val::Code(&self.offence_code),
+            3 => time(self.reported_at),
+            4 => Val::Time(self.recorded_at),
+            5 => Val::Code(&self.status),
+            6 => code(&self.cancellation_code),
+            7 => time(self.cancelled_at),
+            8 => code(&self.cancellation_authority),
+            9 => time(self.victim_informed_at),
+            10 => code(&self.outcome_code),
+            11 => time(self.outcome_at),
+            12 => boolean(self.victim_views_recorded),
+            13 => boolean(self.offender_history_checked),
+            14 => boolean(self.dpp_consent),
+            15 => boolean(self.victim_enhanced),
+            _ => Val::Empty,
+        }
+    }
+    fn line(&self) -> Line {
+        self.line
+    }
+    fn quality(&self) -> &Quality {
+        &self.quality
+    }
+}
+
+impl Record for Update {
+    const TABLE: Table = Table::Updates;
+    fn get(&self, field: usize) -> Val<'_> {
+        match field {
+            0 => Val::Text(&self.crime_id),
+            1 => Val::Code(&self.event),
+            2 => Val::Time(self.event_at),
+            3 => time(self.victim_informed_at),
+            _ => Val::Empty,
+        }
+    }
+    fn line(&self) -> Line {
+        self.line
+    }
+    fn quality(&self) -> &Quality {
+        &self.quality
+    }
+}

@@ -1,0 +1,349 @@
+//! Time: the one timestamp parser, the one UTC formatter and the one
+//! deadline calculator (SPEC §2 "Value formats" and §3 "Working-day
+//! deadlines"). Everything else in hocr goes through here.
+
+use chrono::{
+    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
+    Utc, Weekday,
+};
+use chrono_tz::Tz;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// An instant: microseconds since the Unix epoch, UTC. Durations between
+/// instants are elapsed real time, whatever the wall clock did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant(pub i64);
+
+pub const MICROS_PER_HOUR: i64 = 3_600_000_000;
+
+impl Instant {
+    pub fn plus_micros(self, micros: i64) -> Instant {
+        Instant(self.0.saturating_add(micros))
+    }
+
+    fn to_utc(self) -> Option<DateTime<Utc>> {
+        DateTime::from_timestamp_micros(self.0)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, the only way hocr writes an instant.
+    pub fn format_utc(self) -> String {
+        match self.to_utc() {
+            Some(t) => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            None => String::from("out-of-range"),
+        }
+    }
+}
+
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.format_utc())
+    }
+}
+
+/// How a local (offset-less) time mapped onto the zone's clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fold {
+    /// Written with an offset, or a local time that happens exactly once.
+    Unique,
+    /// In the hour repeated when clocks go back: read as the earlier instant.
+    Repeated,
+    /// In the hour skipped when clocks go forward: read with the offset in
+    /// force before the change.
+    Skipped,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    #[error("not a timestamp (expected e.g. `2025-03-30T10:30:00+01:00` or `2025-03-30 10:30`)")]
+    Format,
+    #[error("timestamp out of range")]
+    OutOfRange,
+}
+
+/// The zone offset-less times are read in (Europe/London unless a flag says
+/// otherwise).
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    pub tz: Tz,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            tz: chrono_tz::Europe::London,
+        }
+    }
+}
+
+const LOCAL_FORMATS: &[&str] = &[
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+];
+
+impl Clock {
+    pub fn new(tz: Tz) -> Clock {
+        Clock { tz }
+    }
+
+    /// Parses every timestamp form SPEC §2 accepts.
+    pub fn parse(&self, s: &str) -> Result<(Instant, Fold), TimeError> {
+        let s = s.trim();
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Ok((instant_of(t.timestamp_micros())?, Fold::Unique));
+        }
+        let naive = LOCAL_FORMATS
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            .ok_or(TimeError::Format)?;
+        self.from_local(naive)
+    }
+
+    /// Reads a parsed custom format (force profiles) the same way.
+    pub fn from_local(&self, naive: NaiveDateTime) -> Result<(Instant, Fold), TimeError> {
+        match self.tz.from_local_datetime(&naive) {
+            LocalResult::Single(t) => Ok((instant_of(t.timestamp_micros())?, Fold::Unique)),
+            LocalResult::Ambiguous(a, b) => {
+                let micros = a.timestamp_micros().min(b.timestamp_micros());
+                Ok((instant_of(micros)?, Fold::Repeated))
+            }
+            LocalResult::None => {
+                // The offset in force a few hours before the gap is the one
+                // "as if the clocks had not yet changed".
+                let before = naive
+                    .checked_sub_signed(chrono::TimeDelta::hours(3))
+                    .ok_or(TimeError::OutOfRange)?;
+                let offset = match self.tz.offset_from_local_datetime(&before) {
+                    LocalResult::Single(o) | LocalResult::Ambiguous(o, _) => o,
+                    LocalResult::None => return Err(TimeError::OutOfRange),
+                };
+                let t = offset
+                    .fix()
+                    .from_local_datetime(&naive)
+                    .single()
+                    .ok_or(TimeError::OutOfRange)?;
+                Ok((instant_of(t.timestamp_micros())?, Fold::Skipped))
+            }
+        }
+    }
+
+    /// The local calendar date of an instant.
+    pub fn local_date(&self, t: Instant) -> Option<NaiveDate> {
+        Some(t.to_utc()?.with_timezone(&self.tz).date_naive())
+    }
+
+    /// The instant a local date begins (its 00:00; never in a gap in the
+    /// zones hocr is used in, and the earlier instant if repeated).
+    fn start_of(&self, d: NaiveDate) -> Option<Instant> {
+        let naive = d.and_time(NaiveTime::MIN);
+        self.from_local(naive).ok().map(|(t, _)| t)
+    }
+}
+
+fn instant_of(micros: i64) -> Result<Instant, TimeError> {
+    // Keep well inside chrono's range so date arithmetic never overflows.
+    const LIMIT: i64 = 200_000 * 366 * 24 * MICROS_PER_HOUR;
+    if micros.abs() > LIMIT {
+        return Err(TimeError::OutOfRange);
+    }
+    Ok(Instant(micros))
+}
+
+/// Non-working days beyond weekends, declared in rule files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Calendar {
+    pub holidays: BTreeSet<NaiveDate>,
+    /// Inclusive years the holiday list is complete for; `None` when no
+    /// calendar was declared.
+    pub covers: Option<(i32, i32)>,
+}
+
+impl Calendar {
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&d)
+    }
+
+    pub fn covers_year(&self, year: i32) -> bool {
+        self.covers.is_some_and(|(lo, hi)| lo <= year && year <= hi)
+    }
+}
+
+/// A span of time in a rule: elapsed real time, or working days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    Micros(i64),
+    WorkingDays(u32),
+}
+
+/// A deadline, and whether the holiday calendar covered the days counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    pub at: Instant,
+    pub outside_calendar: bool,
+}
+
+/// The one deadline calculator. Elapsed spans are added to the instant;
+/// `N working days` after an event on local date D ends at 24:00 local of
+/// the N-th working day after D.
+pub fn deadline(anchor: Instant, span: Span, clock: &Clock, cal: &Calendar) -> Option<Deadline> {
+    match span {
+        Span::Micros(m) => Some(Deadline {
+            at: anchor.plus_micros(m),
+            outside_calendar: false,
+        }),
+        Span::WorkingDays(n) => {
+            let mut day = clock.local_date(anchor)?;
+            let mut outside = false;
+            let mut counted = 0;
+            while counted < n {
+                day = day.checked_add_days(Days::new(1))?;
+                outside |= !cal.covers_year(day.year());
+                if cal.is_working_day(day) {
+                    counted += 1;
+                }
+            }
+            let end = clock.start_of(day.checked_add_days(Days::new(1))?)?;
+            Some(Deadline {
+                at: end,
+                outside_calendar: outside,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clock() -> Clock {
+        Clock::default()
+    }
+
+    fn utc(s: &str) -> Instant {
+        Instant(DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros())
+    }
+
+    fn parse(s: &str) -> (String, Fold) {
+        let (t, fold) = clock().parse(s).unwrap();
+        (t.format_utc(), fold)
+    }
+
+    #[test]
+    fn offsets_are_honoured() {
+        assert_eq!(parse("2025-03-30T10:30:00+01:00").0, "2025-03-30T09:30:00Z");
+        assert_eq!(parse("2025-03-30T10:30:00Z").0, "2025-03-30T10:30:00Z");
+        assert_eq!(parse("2025-03-30T10:30:00.250Z").0, "2025-03-30T10:30:00Z");
+    }
+
+    #[test]
+    fn local_forms_read_in_london() {
+        for s in [
+            "2025-07-01T10:30:00",
+            "2025-07-01 10:30:00",
+            "2025-07-01 10:30",
+        ] {
+            assert_eq!(
+                parse(s),
+                ("2025-07-01T09:30:00Z".into(), Fold::Unique),
+                "{s}"
+            );
+        }
+        assert_eq!(parse("2025-01-15 10:30").0, "2025-01-15T10:30:00Z");
+    }
+
+    #[test]
+    fn repeated_hour_reads_as_earlier_instant() {
+        // 26 Oct 2025: 01:30 happens at 00:30Z (BST) and again at 01:30Z.
+        assert_eq!(
+            parse("2025-10-26 01:30"),
+            ("2025-10-26T00:30:00Z".into(), Fold::Repeated)
+        );
+    }
+
+    #[test]
+    fn skipped_hour_reads_as_if_clocks_had_not_changed() {
+        assert_eq!(
+            parse("2025-03-30 01:30"),
+            ("2025-03-30T01:30:00Z".into(), Fold::Skipped)
+        );
+        assert_eq!(parse("2025-03-30 02:00").1, Fold::Unique);
+    }
+
+    #[test]
+    fn rubbish_is_rejected() {
+        for s in [
+            "",
+            "yesterday",
+            "2025-13-01 10:00",
+            "2025-02-30 10:00",
+            "30/03/2025 10:00",
+        ] {
+            assert_eq!(clock().parse(s), Err(TimeError::Format), "{s}");
+        }
+    }
+
+    #[test]
+    fn elapsed_deadline_crosses_clock_change_in_real_hours() {
+        let d = deadline(
+            parse_i("2025-03-29 12:00"),
+            Span::Micros(24 * MICROS_PER_HOUR),
+            &clock(),
+            &Calendar::default(),
+        )
+        .unwrap();
+        // 24 real hours later the wall clock says 13:00.
+        assert_eq!(d.at, utc("2025-03-30T13:00:00+01:00"));
+        assert_eq!(d.at.format_utc(), "2025-03-30T12:00:00Z");
+    }
+
+    fn parse_i(s: &str) -> Instant {
+        clock().parse(s).unwrap().0
+    }
+
+    fn cal() -> Calendar {
+        let days = [
+            "2025-04-18",
+            "2025-04-21",
+            "2025-05-05",
+            "2025-12-25",
+            "2025-12-26",
+            "2026-01-01",
+        ];
+        Calendar {
+            holidays: days.iter().map(|d| d.parse().unwrap()).collect(),
+            covers: Some((2024, 2026)),
+        }
+    }
+
+    fn wd(event: &str, n: u32) -> (String, bool) {
+        let d = deadline(parse_i(event), Span::WorkingDays(n), &clock(), &cal()).unwrap();
+        (d.at.format_utc(), d.outside_calendar)
+    }
+
+    #[test]
+    fn friday_before_bank_holiday_monday_is_due_tuesday_night() {
+        // Fri 2 May 2025, Mon 5 May is a bank holiday: due end of Tue 6 May (BST).
+        assert_eq!(
+            wd("2025-05-02 15:00", 1),
+            ("2025-05-06T23:00:00Z".into(), false)
+        );
+        // An ordinary Friday: end of Monday.
+        assert_eq!(wd("2025-05-09 15:00", 1).0, "2025-05-12T23:00:00Z");
+    }
+
+    #[test]
+    fn easter_and_year_end() {
+        // Thu 17 Apr 2025 + 1: Good Friday and Easter Monday skipped -> Tue 22.
+        assert_eq!(wd("2025-04-17 09:00", 1).0, "2025-04-22T23:00:00Z");
+        // Wed 24 Dec 2025 + 5: 29, 30, 31 Dec, 2, 5 Jan -> end of Mon 5 Jan (GMT).
+        assert_eq!(wd("2025-12-24 09:00", 5).0, "2026-01-06T00:00:00Z");
+    }
+
+    #[test]
+    fn outside_calendar_years_are_flagged() {
+        assert!(wd("2026-12-31 09:00", 1).1);
+        assert!(!wd("2026-12-29 09:00", 1).1);
+    }
+}
