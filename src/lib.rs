@@ -1,2 +1,3 @@
 pub mod records;
+pub mod syntax;
 pub mod time;

@@ -1,0 +1,290 @@
+//! The syntax tree of a rule file: exactly what the author wrote, with the
+//! byte span of every part, before any name is resolved or type checked.
+
+/// Byte offsets into the rule file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// A value and where it was written. Equality ignores the span, so two
+/// trees that say the same thing compare equal wherever they were written
+/// (the formatter's soundness test relies on this).
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+pub type Name = Spanned<String>;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Edition(Spanned<String>),
+    Group(Group),
+    Calendar(Calendar),
+    Define(Define),
+    Rule(Rule),
+}
+
+/// `group violence = 1, 2, 4/1..4/10, "CRIME-*"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub name: Name,
+    pub members: Vec<Spanned<Member>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Member {
+    /// A code, or a pattern with `*`/`?` wildcards. Written bare or quoted.
+    Code { text: String, quoted: bool },
+    /// `19C..19H`: codes that differ from both ends in one part only.
+    Range(String, String),
+    /// A bare word naming another group; the checker decides.
+    Word(String),
+}
+
+/// `calendar bank_holidays covers 2024 to 2026 { 2024-01-01 "New Year's Day" … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calendar {
+    pub name: Name,
+    pub covers: Option<(Spanned<i32>, Spanned<i32>)>,
+    pub days: Vec<Holiday>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Holiday {
+    pub date: Spanned<chrono::NaiveDate>,
+    pub label: Option<Spanned<String>>,
+}
+
+/// `define report_time for each crime = …`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Define {
+    pub name: Name,
+    pub subject: Spanned<Subject>,
+    pub value: Expr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Incident,
+    Crime,
+    Update,
+    /// Every timestamp value in the export.
+    Timestamp,
+    /// Every non-empty optional value in the export.
+    OptionalValue,
+}
+
+impl Subject {
+    pub const ALL: [Subject; 5] = [
+        Subject::Incident,
+        Subject::Crime,
+        Subject::Update,
+        Subject::Timestamp,
+        Subject::OptionalValue,
+    ];
+
+    pub fn words(self) -> &'static str {
+        match self {
+            Subject::Incident => "incident",
+            Subject::Crime => "crime",
+            Subject::Update => "update",
+            Subject::Timestamp => "timestamp",
+            Subject::OptionalValue => "optional value",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// `REC001`
+    pub code: Name,
+    /// `late-crime-record`
+    pub name: Name,
+    pub title: Spanned<String>,
+    pub clauses: Vec<Clause>,
+    pub span: Span,
+}
+
+/// One line of a rule body, in the order written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Clause {
+    Source(Spanned<String>),
+    /// The verbatim text of the rule being implemented.
+    Quote(Spanned<String>),
+    Theme(Name),
+    Message(Spanned<String>),
+    /// `severity high when …, else medium`
+    Severity(Expr),
+    /// `for each crime`: starts a check; the clauses after it belong to it.
+    ForEach(Spanned<Subject>),
+    /// `where …`: which subjects the check is about.
+    Where(Expr),
+    /// `unless …`: subjects exempt from the check (counted as exempt).
+    Unless(Expr),
+    Require(Requirement),
+    /// `grace 24 hours after reported_at`
+    Grace {
+        span_expr: Expr,
+        anchor: Expr,
+    },
+    /// `otherwise missing`: the kind of finding when the requirement fails.
+    Otherwise(Name),
+    Example(Example),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Requirement {
+    /// `require CONDITION`
+    Holds(Expr),
+    /// `require DONE within SPAN after ANCHOR`
+    Deadline {
+        done: Expr,
+        within: Expr,
+        anchor: Expr,
+    },
+}
+
+/// An author's worked example: rows, an as-of time and what must happen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    pub name: Spanned<String>,
+    pub as_of: Option<Spanned<String>>,
+    pub rows: Vec<ExampleRow>,
+    pub expect: Spanned<Expectation>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleRow {
+    pub table: Spanned<Subject>,
+    pub fields: Vec<(Name, Spanned<String>)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expectation {
+    /// `expect no finding`
+    Nothing,
+    /// `expect pending`
+    Pending,
+    /// `expect late` (or any kind), optionally counted: `expect 2 missing`
+    Finding { kind: String, count: u32 },
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn text(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Minutes,
+    Hours,
+    Days,
+    WorkingDays,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    /// `any crimes where …`: true if at least one matches.
+    Any,
+    /// `no crimes where …`: true if none matches.
+    No,
+    /// `all crimes where …`: true if every linked record matches.
+    All,
+    /// `count crimes where …`: how many match.
+    Count,
+}
+
+impl Quantifier {
+    pub fn word(self) -> &'static str {
+        match self {
+            Quantifier::Any => "any",
+            Quantifier::No => "no",
+            Quantifier::All => "all",
+            Quantifier::Count => "count",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// `recorded_at`, `incident.reported_at`, `crime.incident`
+    Path(Vec<Name>),
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Duration(i64, Unit),
+    Paren(Box<Expr>),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Compare(CmpOp, Box<Expr>, Box<Expr>),
+    /// `x is present` (`true`) / `x is empty` (`false`)
+    Presence(Box<Expr>, bool),
+    /// `x is "C1"` / `x is not "C1"`: equality in words.
+    Is(Box<Expr>, Box<Expr>, bool),
+    /// `x in GROUP` / `x not in GROUP`
+    In(Box<Expr>, Name, bool),
+    /// `qualifiers contains "DA"`
+    Contains(Box<Expr>, Box<Expr>),
+    Add(Box<Expr>, Box<Expr>),
+    Sub(Box<Expr>, Box<Expr>),
+    /// `any crimes where …`
+    Aggregate(Quantifier, Name, Option<Box<Expr>>),
+    /// `A when C, B when D, else E`
+    Choice(Vec<(Expr, Expr)>, Box<Expr>),
+}
