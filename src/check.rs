@@ -1,0 +1,1298 @@
+//! Step two: syntax trees to a checked, compiled [`Plan`]. Every name is
+//! resolved against the record schema and the declared groups, every
+//! expression is typed, and every problem is reported at once, before any
+//! record is read.
+
+use crate::diagnostics::{Diagnostic, Level, did_you_mean};
+use crate::plan::{
+    CExpr, Check, CodeRange, CodeSet, Const, KINDS, Plan, Pseudo, RangeError, Requirement,
+    RuleFile, Severity, SeverityPlan,
+};
+use crate::records::{EVENTS, FieldType, STATUSES, Table};
+use crate::syntax::ast::{self, Clause, CmpOp, ExprKind, Item, Member, Span, Subject, Unit};
+use crate::syntax::parse_file;
+use crate::time::{Calendar, MICROS_PER_HOUR, Span as TimeSpan};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Checks and compiles rule files. Returns the plan when there are no
+/// errors, and every diagnostic (errors and warnings) either way.
+pub fn check(files: Vec<RuleFile>) -> (Option<Plan>, Vec<Diagnostic>) {
+    let mut cx = Checker {
+        diags: Vec::new(),
+        file: 0,
+        groups: HashMap::new(),
+        group_used: HashSet::new(),
+        defines: Vec::new(),
+        plan: Plan::default(),
+        names: files.iter().map(|f| f.name.clone()).collect(),
+    };
+    let mut parsed = Vec::new();
+    for (n, f) in files.iter().enumerate() {
+        let (tree, errors) = parse_file(&f.text);
+        for e in errors {
+            cx.diags
+                .push(Diagnostic::error("E001", n, e.span, e.message, e.help));
+        }
+        parsed.push(tree);
+    }
+    cx.plan.fingerprint = fingerprint(&files);
+    cx.declare(&parsed);
+    cx.define_all(&parsed);
+    cx.rules(&parsed);
+    cx.finish(&parsed);
+    let Checker {
+        mut diags,
+        mut plan,
+        ..
+    } = cx;
+    diags.sort_by_key(|d| (d.file, d.span.start, d.level, d.code));
+    plan.files = files;
+    let ok = !diags.iter().any(|d| d.level == Level::Error);
+    (ok.then_some(plan), diags)
+}
+
+fn fingerprint(files: &[RuleFile]) -> String {
+    let mut h = Sha256::new();
+    for f in files {
+        h.update(f.name.as_bytes());
+        h.update([0]);
+        h.update(f.text.as_bytes());
+        h.update([0]);
+    }
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{}", &hex[..16])
+}
+
+/// A value's type, as the checker tracks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ty {
+    Bool,
+    Int,
+    Time,
+    Span,
+    Code(CodeKind),
+    Text,
+    List,
+    /// A quoted string, typed by what it is compared with.
+    Str,
+    Link(Table),
+    /// Already reported: suppresses follow-on errors.
+    Error,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CodeKind {
+    Plain,
+    Offence,
+    Status,
+    Event,
+}
+
+impl Ty {
+    fn words(self) -> &'static str {
+        match self {
+            Ty::Bool => "a yes/no value",
+            Ty::Int => "a number",
+            Ty::Time => "a time",
+            Ty::Span => "a duration",
+            Ty::Code(_) => "a code",
+            Ty::Text => "text",
+            Ty::List => "a list of codes",
+            Ty::Str => "quoted text",
+            Ty::Link(_) => "a linked record",
+            Ty::Error => "an unknown value",
+        }
+    }
+
+    fn of_field(ft: FieldType) -> Ty {
+        match ft {
+            FieldType::Id | FieldType::Text => Ty::Text,
+            FieldType::Code => Ty::Code(CodeKind::Plain),
+            FieldType::Offence => Ty::Code(CodeKind::Offence),
+            FieldType::Status => Ty::Code(CodeKind::Status),
+            FieldType::Event => Ty::Code(CodeKind::Event),
+            FieldType::Time => Ty::Time,
+            FieldType::Count => Ty::Int,
+            FieldType::Bool => Ty::Bool,
+            FieldType::CodeList => Ty::List,
+        }
+    }
+}
+
+fn table_of(s: Subject) -> Option<Table> {
+    match s {
+        Subject::Incident => Some(Table::Incidents),
+        Subject::Crime => Some(Table::Crimes),
+        Subject::Update => Some(Table::Updates),
+        Subject::Timestamp | Subject::OptionalValue => None,
+    }
+}
+
+fn subject_of(t: Table) -> Subject {
+    match t {
+        Table::Incidents => Subject::Incident,
+        Table::Crimes => Subject::Crime,
+        Table::Updates => Subject::Update,
+    }
+}
+
+/// Links from a record to the one record it points at.
+fn link(from: Subject, name: &str) -> Option<Table> {
+    match (from, name) {
+        (Subject::Crime, "incident") => Some(Table::Incidents),
+        (Subject::Update, "crime") => Some(Table::Crimes),
+        _ => None,
+    }
+}
+
+struct DefineInfo {
+    name: String,
+    subject: Subject,
+    ty: Ty,
+    index: usize,
+}
+
+struct Checker {
+    diags: Vec<Diagnostic>,
+    /// The file being checked.
+    file: usize,
+    groups: HashMap<String, (usize, usize)>,
+    group_used: HashSet<String>,
+    defines: Vec<DefineInfo>,
+    plan: Plan,
+    names: Vec<String>,
+}
+
+type Typed = (CExpr, Ty);
+
+impl Checker {
+    fn error(&mut self, code: &'static str, span: Span, message: String, help: impl Into<String>) {
+        self.diags.push(Diagnostic::error(
+            code,
+            self.file,
+            span,
+            message,
+            help.into(),
+        ));
+    }
+
+    fn warn(&mut self, code: &'static str, span: Span, message: String, help: impl Into<String>) {
+        self.diags.push(Diagnostic::warning(
+            code,
+            self.file,
+            span,
+            message,
+            help.into(),
+        ));
+    }
+
+    // ------------------------------------------------------------ declarations
+
+    fn declare(&mut self, parsed: &[ast::File]) {
+        let mut group_decls: BTreeMap<String, (usize, &ast::Group)> = BTreeMap::new();
+        let mut calendars: HashMap<String, Span> = HashMap::new();
+        let mut holidays = Vec::new();
+        let mut covers: Option<(i32, i32)> = None;
+        for (n, f) in parsed.iter().enumerate() {
+            self.file = n;
+            let mut has_edition = false;
+            for item in &f.items {
+                match item {
+                    Item::Edition(e) => {
+                        has_edition = true;
+                        if !self.plan.editions.contains(&e.node) {
+                            self.plan.editions.push(e.node.clone());
+                        }
+                    }
+                    Item::Group(g) => {
+                        if let Some((other, _)) = group_decls.get(&g.name.node) {
+                            let other = *other;
+                            self.error(
+                                "E007",
+                                g.name.span,
+                                format!("group `{}` is declared twice", g.name.node),
+                                format!(
+                                    "rename one of them, or merge them (the other is in file {})",
+                                    self.file_name(other)
+                                ),
+                            );
+                        } else {
+                            group_decls.insert(g.name.node.clone(), (n, g));
+                        }
+                    }
+                    Item::Calendar(c) => {
+                        if calendars.insert(c.name.node.clone(), c.name.span).is_some() {
+                            self.error(
+                                "E007",
+                                c.name.span,
+                                format!("calendar `{}` is declared twice", c.name.node),
+                                "give each calendar its own name",
+                            );
+                        }
+                        let (lo, hi) = match &c.covers {
+                            Some((a, b)) => {
+                                if a.node > b.node {
+                                    self.error(
+                                        "E008",
+                                        a.span.to(b.span),
+                                        "the years covered run backwards".into(),
+                                        "write the earlier year first",
+                                    );
+                                }
+                                (a.node, b.node)
+                            }
+                            None => {
+                                let years =
+                                    c.days.iter().map(|d| chrono::Datelike::year(&d.date.node));
+                                match (years.clone().min(), years.max()) {
+                                    (Some(a), Some(b)) => (a, b),
+                                    _ => continue,
+                                }
+                            }
+                        };
+                        for d in &c.days {
+                            let y = chrono::Datelike::year(&d.date.node);
+                            if y < lo || y > hi {
+                                self.warn(
+                                    "W003",
+                                    d.date.span,
+                                    format!("this holiday is outside the years `{}` covers ({lo} to {hi})", c.name.node),
+                                    "widen `covers`, or remove the date",
+                                );
+                            }
+                            holidays.push(d.date.node);
+                        }
+                        covers = Some(match covers {
+                            Some((a, b)) => (a.min(lo), b.max(hi)),
+                            None => (lo, hi),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            if !has_edition && !f.items.is_empty() {
+                self.warn(
+                    "W004",
+                    Span::default(),
+                    "this rule file does not say which HOCR edition it follows".into(),
+                    "add a line such as `edition \"HOCR April 2025\"` at the top",
+                );
+            }
+        }
+        self.plan.calendar = Calendar {
+            holidays: holidays.into_iter().collect(),
+            covers,
+        };
+        // Groups: compile each, following references, refusing cycles.
+        let names: Vec<String> = group_decls.keys().cloned().collect();
+        let mut done: HashMap<String, CodeSet> = HashMap::new();
+        for name in &names {
+            let mut stack = Vec::new();
+            self.compile_group(name, &group_decls, &mut done, &mut stack);
+        }
+        for name in names {
+            let (file, decl) = group_decls[&name];
+            let set = done.remove(&name).unwrap_or_else(|| CodeSet::new(&name));
+            self.groups.insert(name, (self.plan.groups.len(), file));
+            let _ = decl;
+            self.plan.groups.push(set);
+        }
+    }
+
+    fn file_name(&self, n: usize) -> String {
+        self.names.get(n).cloned().unwrap_or_default()
+    }
+
+    fn compile_group(
+        &mut self,
+        name: &str,
+        decls: &BTreeMap<String, (usize, &ast::Group)>,
+        done: &mut HashMap<String, CodeSet>,
+        stack: &mut Vec<String>,
+    ) -> Option<CodeSet> {
+        if let Some(s) = done.get(name) {
+            return Some(s.clone());
+        }
+        let (file, g) = *decls.get(name)?;
+        if stack.iter().any(|s| s == name) {
+            self.file = file;
+            self.error(
+                "E009",
+                g.name.span,
+                format!(
+                    "group `{name}` includes itself (through {})",
+                    stack.join(" → ")
+                ),
+                "a group may include other groups, but not in a circle",
+            );
+            return None;
+        }
+        stack.push(name.to_string());
+        let mut set = CodeSet::new(name);
+        for m in &g.members {
+            self.file = file;
+            match &m.node {
+                Member::Code { text, .. } => set.add_code(text),
+                Member::Range(a, b) => match CodeRange::new(a, b) {
+                    Ok(r) => set.add_range(r),
+                    Err(RangeError::Shape) => self.error(
+                        "E008",
+                        m.span,
+                        format!("`{a}..{b}` is not a range hocr can read"),
+                        "the two ends must differ in one number or one letter only, e.g. `19C..19H` or `4/1..4/10`",
+                    ),
+                    Err(RangeError::Backwards) => self.error(
+                        "E008",
+                        m.span,
+                        format!("the range `{a}..{b}` runs backwards"),
+                        format!("write it as `{b}..{a}`"),
+                    ),
+                },
+                Member::Word(w) => {
+                    if decls.contains_key(w) {
+                        self.group_used.insert(w.clone());
+                        if let Some(inner) = self.compile_group(w, decls, done, stack) {
+                            set.extend(&inner);
+                        }
+                    } else {
+                        self.file = file;
+                        let hint = match did_you_mean(w, decls.keys().map(String::as_str)) {
+                            Some(s) => format!("did you mean the group `{s}`? To mean the code itself, quote it: `\"{w}\"`"),
+                            None => format!("declare `group {w} = …`, or quote it to mean the code: `\"{w}\"`"),
+                        };
+                        self.error("E003", m.span, format!("unknown group `{w}`"), hint);
+                    }
+                }
+            }
+        }
+        stack.pop();
+        done.insert(name.to_string(), set.clone());
+        Some(set)
+    }
+
+    fn define_all(&mut self, parsed: &[ast::File]) {
+        for (n, f) in parsed.iter().enumerate() {
+            self.file = n;
+            for item in &f.items {
+                let Item::Define(d) = item else { continue };
+                if self
+                    .defines
+                    .iter()
+                    .any(|x| x.name == d.name.node && x.subject == d.subject.node)
+                {
+                    self.error(
+                        "E007",
+                        d.name.span,
+                        format!(
+                            "`{}` is already defined for each {}",
+                            d.name.node,
+                            d.subject.node.words()
+                        ),
+                        "give the definition another name",
+                    );
+                    continue;
+                }
+                if self.field_exists(d.subject.node, &d.name.node) {
+                    self.error(
+                        "E007",
+                        d.name.span,
+                        format!(
+                            "`{}` is already a field of each {}",
+                            d.name.node,
+                            d.subject.node.words()
+                        ),
+                        "give the definition another name",
+                    );
+                    continue;
+                }
+                let (e, ty) = self.expr(&d.value, d.subject.node);
+                let index = self.plan.defines.len();
+                self.plan.defines.push(e);
+                self.defines.push(DefineInfo {
+                    name: d.name.node.clone(),
+                    subject: d.subject.node,
+                    ty,
+                    index,
+                });
+            }
+        }
+    }
+
+    fn field_exists(&self, subject: Subject, name: &str) -> bool {
+        match table_of(subject) {
+            Some(t) => t.field_index(name).is_some() || link(subject, name).is_some(),
+            None => Pseudo::ALL.iter().any(|(n, _)| *n == name),
+        }
+    }
+
+    // ------------------------------------------------------------ rules
+
+    fn rules(&mut self, parsed: &[ast::File]) {
+        let mut seen: HashMap<String, (usize, Span)> = HashMap::new();
+        for (n, f) in parsed.iter().enumerate() {
+            self.file = n;
+            for item in &f.items {
+                let Item::Rule(r) = item else { continue };
+                if let Some((file, _)) = seen.get(&r.code.node) {
+                    let file = *file;
+                    self.error(
+                        "E005",
+                        r.code.span,
+                        format!("rule code `{}` is used twice", r.code.node),
+                        format!(
+                            "rule codes are the stable contract of reports: give this rule a new code (the first `{}` is in {})",
+                            r.code.node,
+                            if file == n { "this file".to_string() } else { format!("rule file {}", self.file_name(file)) }
+                        ),
+                    );
+                    continue;
+                }
+                seen.insert(r.code.node.clone(), (n, r.code.span));
+                if let Some(rule) = self.rule(r) {
+                    self.plan.rules.push(rule);
+                }
+            }
+        }
+    }
+
+    fn rule(&mut self, r: &ast::Rule) -> Option<crate::plan::Rule> {
+        let mut sources = Vec::new();
+        let mut quotes = Vec::new();
+        let mut theme = None;
+        let mut message = None;
+        let mut severity: Option<&ast::Expr> = None;
+        let mut examples = Vec::new();
+        // Group the clauses into checks, each starting at `for each`.
+        struct Draft<'a> {
+            subject: ast::Spanned<Subject>,
+            wheres: Vec<&'a ast::Expr>,
+            unless: Vec<&'a ast::Expr>,
+            require: Option<&'a ast::Requirement>,
+            require_span: Span,
+            grace: Option<(&'a ast::Expr, &'a ast::Expr)>,
+            otherwise: Option<&'a ast::Name>,
+        }
+        let mut drafts: Vec<Draft> = Vec::new();
+        for c in &r.clauses {
+            let in_check = drafts.last_mut();
+            match c {
+                Clause::Source(s) => sources.push(s.node.clone()),
+                Clause::Quote(s) => quotes.push(s.node.clone()),
+                Clause::Theme(t) => {
+                    if theme.is_some() {
+                        self.error(
+                            "E010",
+                            t.span,
+                            "a rule has one `theme`".into(),
+                            "remove one of the `theme` lines",
+                        );
+                    }
+                    theme = Some(t.node.clone());
+                }
+                Clause::Message(m) => message = Some(m.node.clone()),
+                Clause::Severity(e) => {
+                    if severity.is_some() {
+                        self.error(
+                            "E010",
+                            e.span,
+                            "a rule has one `severity`".into(),
+                            "combine them: `severity high when …, else medium`",
+                        );
+                    }
+                    severity = Some(e);
+                }
+                Clause::Example(e) => examples.push(e.clone()),
+                Clause::ForEach(s) => drafts.push(Draft {
+                    subject: s.clone(),
+                    wheres: Vec::new(),
+                    unless: Vec::new(),
+                    require: None,
+                    require_span: s.span,
+                    grace: None,
+                    otherwise: None,
+                }),
+                Clause::Where(e) | Clause::Unless(e) | Clause::Grace { span_expr: e, .. } => {
+                    let Some(d) = in_check else {
+                        self.error(
+                            "E010",
+                            e.span,
+                            "this clause belongs to a check".into(),
+                            "put `for each crime` (or incident, update) before it",
+                        );
+                        continue;
+                    };
+                    match c {
+                        Clause::Where(e) => d.wheres.push(e),
+                        Clause::Unless(e) => d.unless.push(e),
+                        Clause::Grace { span_expr, anchor } => {
+                            if d.grace.is_some() {
+                                self.error(
+                                    "E010",
+                                    span_expr.span,
+                                    "a check has one grace period".into(),
+                                    "remove one of the `grace` lines",
+                                );
+                            }
+                            d.grace = Some((span_expr, anchor));
+                        }
+                        _ => {}
+                    }
+                }
+                Clause::Require(req) => {
+                    let span = match req {
+                        ast::Requirement::Holds(e) => e.span,
+                        ast::Requirement::Deadline { done, anchor, .. } => {
+                            done.span.to(anchor.span)
+                        }
+                    };
+                    let Some(d) = in_check else {
+                        self.error(
+                            "E010",
+                            span,
+                            "`require` belongs to a check".into(),
+                            "put `for each crime` (or incident, update) before it",
+                        );
+                        continue;
+                    };
+                    if d.require.is_some() {
+                        self.error("E010", span, "a check has one `require`".into(), "combine the conditions with `and`, or start another check with `for each`");
+                    }
+                    d.require = Some(req);
+                    d.require_span = span;
+                }
+                Clause::Otherwise(k) => {
+                    let Some(d) = in_check else {
+                        self.error(
+                            "E010",
+                            k.span,
+                            "`otherwise` belongs to a check".into(),
+                            "put it after the check's `require`",
+                        );
+                        continue;
+                    };
+                    d.otherwise = Some(k);
+                }
+            }
+        }
+        let missing = |what: &str, example: &str| {
+            (
+                format!("rule `{}` has no `{what}`", r.code.node),
+                format!("add a line such as `{example}`"),
+            )
+        };
+        let mut problems = Vec::new();
+        if sources.is_empty() {
+            problems.push(missing(
+                "source",
+                "source \"HOCR General Rules, Section A\"",
+            ));
+        }
+        if quotes.is_empty() {
+            problems.push(missing(
+                "quote",
+                "quote \"the words of the rule, exactly as published\"",
+            ));
+        }
+        if theme.is_none() {
+            problems.push(missing("theme", "theme timeliness"));
+        }
+        if severity.is_none() {
+            problems.push(missing("severity", "severity medium"));
+        }
+        if drafts.is_empty() {
+            problems.push(missing("for each", "for each crime"));
+        }
+        for (m, h) in problems {
+            self.error("E006", r.code.span, m, h);
+        }
+        let mut checks = Vec::new();
+        for d in drafts {
+            let subject = d.subject.node;
+            let filters = d
+                .wheres
+                .iter()
+                .map(|e| self.condition(e, subject))
+                .collect::<Vec<_>>();
+            for (e, c) in d.wheres.iter().zip(&filters) {
+                if never_true(c) {
+                    self.warn(
+                        "W002",
+                        e.span,
+                        "this condition can never be true".into(),
+                        "the check will never apply; correct or remove the condition",
+                    );
+                }
+            }
+            let exemptions = d
+                .unless
+                .iter()
+                .map(|e| self.condition(e, subject))
+                .collect();
+            let Some(req) = d.require else {
+                self.error("E006", d.subject.span, format!("this check of rule `{}` has no `require`", r.code.node), "add what must hold, e.g. `require recorded_at within 24 hours after report_time`");
+                continue;
+            };
+            let requirement = match req {
+                ast::Requirement::Holds(e) => {
+                    let cond = self.condition(e, subject);
+                    let grace = d.grace.map(|(s, a)| {
+                        (
+                            self.typed(s, subject, Ty::Span, "a duration such as `24 hours`"),
+                            self.typed(a, subject, Ty::Time, "a time"),
+                        )
+                    });
+                    Requirement::Holds { cond, grace }
+                }
+                ast::Requirement::Deadline {
+                    done,
+                    within,
+                    anchor,
+                } => {
+                    if let Some((g, _)) = d.grace {
+                        self.error(
+                            "E010",
+                            g.span,
+                            "a deadline has no grace period".into(),
+                            "a deadline is already pending until it passes; remove `grace`",
+                        );
+                    }
+                    if let Some(k) = d.otherwise {
+                        self.error(
+                            "E010",
+                            k.span,
+                            "a deadline's findings are always `late` or `missing`".into(),
+                            "remove `otherwise`",
+                        );
+                    }
+                    Requirement::Deadline {
+                        done: self.typed(done, subject, Ty::Time, "the time the thing was done"),
+                        within: self.typed(
+                            within,
+                            subject,
+                            Ty::Span,
+                            "a duration such as `24 hours` or `5 working days`",
+                        ),
+                        anchor: self.typed(
+                            anchor,
+                            subject,
+                            Ty::Time,
+                            "the time the deadline counts from",
+                        ),
+                    }
+                }
+            };
+            let kind = match d.otherwise {
+                Some(k) if KINDS.contains(&k.node.as_str()) => k.node.clone(),
+                Some(k) => {
+                    let hint = match did_you_mean(&k.node, KINDS.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("use one of: {}", KINDS.join(", ")),
+                    };
+                    self.error(
+                        "E011",
+                        k.span,
+                        format!("`{}` is not a kind of finding", k.node),
+                        hint,
+                    );
+                    k.node.clone()
+                }
+                None => match (req, d.grace) {
+                    (_, Some(_)) => "missing".into(),
+                    _ => "invalid".into(),
+                },
+            };
+            let severity = match severity {
+                Some(e) => self.severity(e, subject),
+                None => SeverityPlan {
+                    arms: Vec::new(),
+                    otherwise: Severity::Medium,
+                },
+            };
+            checks.push(Check {
+                subject,
+                filters,
+                exemptions,
+                requirement,
+                kind,
+                severity,
+            });
+        }
+        Some(crate::plan::Rule {
+            code: r.code.node.clone(),
+            name: r.name.node.clone(),
+            title: r.title.node.clone(),
+            sources,
+            quotes,
+            theme: theme.unwrap_or_default(),
+            message,
+            checks,
+            examples,
+            file: self.file,
+            span: r.span,
+        })
+    }
+
+    fn severity(&mut self, e: &ast::Expr, subject: Subject) -> SeverityPlan {
+        let level = |cx: &mut Checker, e: &ast::Expr| -> Severity {
+            if let ExprKind::Path(p) = &e.kind
+                && let [one] = p.as_slice()
+            {
+                if let Some(s) = Severity::parse(&one.node) {
+                    return s;
+                }
+            }
+            let names: Vec<&str> = Severity::ALL.iter().map(|s| s.name()).collect();
+            let text = match &e.kind {
+                ExprKind::Path(p) => p
+                    .iter()
+                    .map(|n| n.node.as_str())
+                    .collect::<Vec<_>>()
+                    .join("."),
+                _ => String::from("this"),
+            };
+            let hint = match did_you_mean(&text, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("use one of: {}", names.join(", ")),
+            };
+            cx.error("E011", e.span, format!("`{text}` is not a severity"), hint);
+            Severity::Medium
+        };
+        match &e.kind {
+            ExprKind::Choice(arms, default) => {
+                let mut out = Vec::new();
+                for (v, c) in arms {
+                    let s = level(self, v);
+                    let c = self.condition(c, subject);
+                    out.push((s, c));
+                }
+                SeverityPlan {
+                    arms: out,
+                    otherwise: level(self, default),
+                }
+            }
+            _ => SeverityPlan {
+                arms: Vec::new(),
+                otherwise: level(self, e),
+            },
+        }
+    }
+
+    fn finish(&mut self, parsed: &[ast::File]) {
+        let mut exprs: Vec<&CExpr> = self.plan.defines.iter().collect();
+        for r in &self.plan.rules {
+            for c in &r.checks {
+                match &c.requirement {
+                    Requirement::Holds {
+                        grace: Some((s, a)),
+                        ..
+                    } => exprs.extend([s, a]),
+                    Requirement::Deadline { within, anchor, .. } => exprs.extend([within, anchor]),
+                    Requirement::Holds { .. } => {}
+                }
+            }
+        }
+        self.plan.uses_working_days = exprs.into_iter().any(counts_working_days);
+        if self.plan.uses_working_days && self.plan.calendar.covers.is_none() {
+            self.diags.push(Diagnostic {
+                code: "W003",
+                level: Level::Warning,
+                file: None,
+                span: Span::default(),
+                message: "rules count working days, but no holiday calendar is declared".into(),
+                help: "declare `calendar bank_holidays covers 2024 to 2026 { 2024-01-01 \"New Year's Day\" … }`; until then only weekends are non-working".into(),
+            });
+        }
+        for (n, f) in parsed.iter().enumerate() {
+            self.file = n;
+            for item in &f.items {
+                if let Item::Group(g) = item
+                    && !self.group_used.contains(&g.name.node)
+                {
+                    self.warn(
+                        "W001",
+                        g.name.span,
+                        format!("group `{}` is never used", g.name.node),
+                        "use it in a rule, or remove it",
+                    );
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    fn condition(&mut self, e: &ast::Expr, subject: Subject) -> CExpr {
+        self.typed(e, subject, Ty::Bool, "a condition (yes or no)")
+    }
+
+    fn typed(&mut self, e: &ast::Expr, subject: Subject, want: Ty, words: &str) -> CExpr {
+        let (c, ty) = self.expr(e, subject);
+        if ty != want && ty != Ty::Error {
+            let help = match (want, ty) {
+                (Ty::Bool, Ty::Time) => {
+                    "compare it, e.g. `recorded_at is present` or `recorded_at > reported_at`"
+                        .to_string()
+                }
+                (Ty::Bool, _) => "write a condition, e.g. `status is \"cancelled\"`".to_string(),
+                (Ty::Span, Ty::Int) => {
+                    "add a unit: `24 hours`, `2 days`, `5 working days`".to_string()
+                }
+                _ => format!("this needs {words}"),
+            };
+            self.error(
+                "E004",
+                e.span,
+                format!("expected {words}, found {}", ty.words()),
+                help,
+            );
+        }
+        c
+    }
+
+    fn expr(&mut self, e: &ast::Expr, subject: Subject) -> Typed {
+        self.expr_in(e, subject, false)
+    }
+
+    fn expr_in(&mut self, e: &ast::Expr, subject: Subject, in_aggregate: bool) -> Typed {
+        let rec = |cx: &mut Checker, x: &ast::Expr| cx.expr_in(x, subject, in_aggregate);
+        match &e.kind {
+            ExprKind::Path(p) => self.path(p, subject, e.span),
+            ExprKind::Str(s) => (CExpr::Const(Const::Str(s.as_str().into())), Ty::Str),
+            ExprKind::Int(n) => (CExpr::Const(Const::Int(*n)), Ty::Int),
+            ExprKind::Bool(b) => (CExpr::Const(Const::Bool(*b)), Ty::Bool),
+            ExprKind::Duration(n, u) => {
+                let span = match u {
+                    Unit::Minutes => TimeSpan::Micros(n.saturating_mul(MICROS_PER_HOUR / 60)),
+                    Unit::Hours => TimeSpan::Micros(n.saturating_mul(MICROS_PER_HOUR)),
+                    Unit::Days => TimeSpan::Micros(n.saturating_mul(24 * MICROS_PER_HOUR)),
+                    Unit::WorkingDays => match u32::try_from(*n) {
+                        Ok(d) if d <= 3660 => TimeSpan::WorkingDays(d),
+                        _ => {
+                            self.error(
+                                "E004",
+                                e.span,
+                                "too many working days".into(),
+                                "use at most 3660 working days",
+                            );
+                            TimeSpan::WorkingDays(0)
+                        }
+                    },
+                };
+                (CExpr::Const(Const::Span(span)), Ty::Span)
+            }
+            ExprKind::Paren(x) => rec(self, x),
+            ExprKind::Not(x) => {
+                let c = self.bool_operand(x, subject, in_aggregate, "`not`");
+                (CExpr::Not(Box::new(c)), Ty::Bool)
+            }
+            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                let word = if matches!(e.kind, ExprKind::And(..)) {
+                    "`and`"
+                } else {
+                    "`or`"
+                };
+                let ca = self.bool_operand(a, subject, in_aggregate, word);
+                let cb = self.bool_operand(b, subject, in_aggregate, word);
+                let c = if matches!(e.kind, ExprKind::And(..)) {
+                    CExpr::And(Box::new(ca), Box::new(cb))
+                } else {
+                    CExpr::Or(Box::new(ca), Box::new(cb))
+                };
+                (c, Ty::Bool)
+            }
+            ExprKind::Compare(op, a, b) => self.compare(*op, a, b, subject, in_aggregate, e.span),
+            ExprKind::Is(a, b, negated) => {
+                let op = if *negated { CmpOp::Ne } else { CmpOp::Eq };
+                self.compare(op, a, b, subject, in_aggregate, e.span)
+            }
+            ExprKind::Presence(x, present) => {
+                let (c, _) = rec(self, x);
+                (CExpr::Present(Box::new(c), *present), Ty::Bool)
+            }
+            ExprKind::In(x, g, negated) => {
+                let (c, ty) = rec(self, x);
+                if !matches!(ty, Ty::Code(_) | Ty::Error) {
+                    self.error(
+                        "E004",
+                        x.span,
+                        format!("only codes can be `in` a group; this is {}", ty.words()),
+                        "groups hold codes such as offence codes or closing codes",
+                    );
+                }
+                let idx = self.group_ref(g);
+                (CExpr::In(Box::new(c), idx, *negated), Ty::Bool)
+            }
+            ExprKind::Contains(list, item) => {
+                let (cl, tl) = rec(self, list);
+                let (ci, ti) = rec(self, item);
+                if !matches!(tl, Ty::List | Ty::Error) {
+                    self.error(
+                        "E004",
+                        list.span,
+                        format!("`contains` needs a list of codes; this is {}", tl.words()),
+                        "`qualifiers` is the list field, e.g. `qualifiers contains \"DA\"`",
+                    );
+                }
+                let ci = match (ci, ti) {
+                    (CExpr::Const(Const::Str(s)), Ty::Str) => {
+                        CExpr::Const(Const::Str(crate::records::normalize_code(&s)))
+                    }
+                    (c, Ty::Code(_) | Ty::Error) => c,
+                    (c, t) => {
+                        self.error(
+                            "E004",
+                            item.span,
+                            format!("a list holds codes, not {}", t.words()),
+                            "write the code in quotes, e.g. `\"DA\"`",
+                        );
+                        c
+                    }
+                };
+                (CExpr::Contains(Box::new(cl), Box::new(ci)), Ty::Bool)
+            }
+            ExprKind::Add(a, b) | ExprKind::Sub(a, b) => {
+                let plus = matches!(e.kind, ExprKind::Add(..));
+                let (ca, ta) = rec(self, a);
+                let (cb, tb) = rec(self, b);
+                let ty = match (ta, tb) {
+                    (Ty::Time, Ty::Span) => Ty::Time,
+                    (Ty::Int, Ty::Int) => Ty::Int,
+                    (Ty::Error, _) | (_, Ty::Error) => Ty::Error,
+                    _ => {
+                        self.error(
+                            "E004",
+                            e.span,
+                            format!("cannot {} {} and {}", if plus { "add" } else { "subtract" }, ta.words(), tb.words()),
+                            "add a duration to a time (`reported_at + 24 hours`) or numbers to numbers",
+                        );
+                        Ty::Error
+                    }
+                };
+                let c = if plus {
+                    CExpr::Add(Box::new(ca), Box::new(cb))
+                } else {
+                    CExpr::Sub(Box::new(ca), Box::new(cb))
+                };
+                (c, ty)
+            }
+            ExprKind::Aggregate(q, coll, filter) => {
+                if subject != Subject::Incident || coll.node != "crimes" {
+                    let help = if subject == Subject::Incident {
+                        "an incident's linked records are its `crimes`".to_string()
+                    } else {
+                        format!(
+                            "only `for each incident` checks can look at linked `crimes`; this check is about each {}",
+                            subject.words()
+                        )
+                    };
+                    self.error(
+                        "E002",
+                        coll.span,
+                        format!("`{}` is not a list of linked records here", coll.node),
+                        help,
+                    );
+                    return (
+                        CExpr::Const(Const::Bool(false)),
+                        if *q == ast::Quantifier::Count {
+                            Ty::Int
+                        } else {
+                            Ty::Bool
+                        },
+                    );
+                }
+                if in_aggregate {
+                    self.error(
+                        "E004",
+                        e.span,
+                        "`any`, `all`, `no` and `count` cannot be nested".into(),
+                        "write the inner condition directly",
+                    );
+                }
+                let f = filter.as_ref().map(|f| {
+                    let (c, ty) = self.expr_in(f, Subject::Crime, true);
+                    if ty != Ty::Bool && ty != Ty::Error {
+                        self.error(
+                            "E004",
+                            f.span,
+                            format!("expected a condition, found {}", ty.words()),
+                            "write a condition about each crime, e.g. `status is \"recorded\"`",
+                        );
+                    }
+                    Box::new(c)
+                });
+                let ty = if *q == ast::Quantifier::Count {
+                    Ty::Int
+                } else {
+                    Ty::Bool
+                };
+                (CExpr::Aggregate(*q, f), ty)
+            }
+            ExprKind::Choice(arms, default) => {
+                let (cd, td) = rec(self, default);
+                let mut out = Vec::new();
+                for (v, c) in arms {
+                    let (cv, tv) = rec(self, v);
+                    if tv != td && tv != Ty::Error && td != Ty::Error {
+                        self.error(
+                            "E004",
+                            v.span,
+                            format!(
+                                "each choice must be the same type: this is {}, the `else` is {}",
+                                tv.words(),
+                                td.words()
+                            ),
+                            "make every value the same kind of thing",
+                        );
+                    }
+                    let cc = self.bool_operand(c, subject, in_aggregate, "`when`");
+                    out.push((cv, cc));
+                }
+                (CExpr::Choice(out, Box::new(cd)), td)
+            }
+        }
+    }
+
+    fn bool_operand(
+        &mut self,
+        x: &ast::Expr,
+        subject: Subject,
+        in_aggregate: bool,
+        word: &str,
+    ) -> CExpr {
+        let (c, ty) = self.expr_in(x, subject, in_aggregate);
+        if ty != Ty::Bool && ty != Ty::Error {
+            self.error("E004", x.span, format!("{word} needs a condition, found {}", ty.words()), "write a condition, e.g. `victim_enhanced is true` or `closing_code in crime_related`");
+        }
+        c
+    }
+
+    fn compare(
+        &mut self,
+        op: CmpOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        subject: Subject,
+        in_aggregate: bool,
+        span: Span,
+    ) -> Typed {
+        let (ca, ta) = self.expr_in(a, subject, in_aggregate);
+        let (cb, tb) = self.expr_in(b, subject, in_aggregate);
+        let ordered = matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge);
+        let ok = match (ta, tb) {
+            (Ty::Error, _) | (_, Ty::Error) => true,
+            (Ty::Int, Ty::Int) | (Ty::Time, Ty::Time) => true,
+            (Ty::Code(_), Ty::Code(_)) | (Ty::Text, Ty::Text) => !ordered,
+            (Ty::Code(_) | Ty::Text, Ty::Str) | (Ty::Str, Ty::Code(_) | Ty::Text) => !ordered,
+            (Ty::Bool, Ty::Bool) => !ordered,
+            _ => false,
+        };
+        if !ok {
+            let help = match (ta, tb) {
+                (Ty::Time, Ty::Int) | (Ty::Int, Ty::Time) => "a time compares with a time; to allow a delay write `recorded_at > reported_at + 24 hours`".to_string(),
+                (Ty::Time, Ty::Span) | (Ty::Span, Ty::Time) => "add the duration to a time: `recorded_at > reported_at + 24 hours`".to_string(),
+                _ if ordered => "`<` and `>` compare numbers or times; codes are compared with `is` or `in`".to_string(),
+                _ => "compare like with like: a code with a quoted code, a time with a time".to_string(),
+            };
+            self.error(
+                "E004",
+                span,
+                format!("cannot compare {} with {}", ta.words(), tb.words()),
+                help,
+            );
+            return (CExpr::Const(Const::Bool(false)), Ty::Bool);
+        }
+        let ca = self.literal_for(ca, tb, a.span);
+        let cb = self.literal_for(cb, ta, b.span);
+        (CExpr::Cmp(op, Box::new(ca), Box::new(cb)), Ty::Bool)
+    }
+
+    /// Normalises a quoted literal the way the value it meets was read.
+    fn literal_for(&mut self, c: CExpr, other: Ty, span: Span) -> CExpr {
+        let CExpr::Const(Const::Str(s)) = &c else {
+            return c;
+        };
+        let (norm, allowed): (Box<str>, Option<(&str, &[&str])>) = match other {
+            Ty::Code(CodeKind::Offence) => (crate::records::normalize_offence(s), None),
+            Ty::Code(CodeKind::Status) => (
+                crate::records::normalize_code(s),
+                Some(("status", STATUSES)),
+            ),
+            Ty::Code(CodeKind::Event) => {
+                (crate::records::normalize_code(s), Some(("event", EVENTS)))
+            }
+            Ty::Code(CodeKind::Plain) => (crate::records::normalize_code(s), None),
+            _ => (s.trim().into(), None),
+        };
+        if let Some((field, values)) = allowed
+            && !values.contains(&&*norm)
+        {
+            let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+            let hint = match did_you_mean(s, lower.iter().map(String::as_str)) {
+                Some(v) => format!("did you mean `\"{v}\"`?"),
+                None => format!("`{field}` is one of: {}", lower.join(", ")),
+            };
+            self.error("E011", span, format!("`{field}` is never `{s}`"), hint);
+        }
+        CExpr::Const(Const::Str(norm))
+    }
+
+    fn group_ref(&mut self, g: &ast::Name) -> usize {
+        if let Some((idx, _)) = self.groups.get(&g.node) {
+            self.group_used.insert(g.node.clone());
+            return *idx;
+        }
+        let hint = match did_you_mean(&g.node, self.groups.keys().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("declare it: `group {} = …`", g.node),
+        };
+        self.error("E003", g.span, format!("unknown group `{}`", g.node), hint);
+        usize::MAX
+    }
+
+    fn path(&mut self, p: &[ast::Name], subject: Subject, span: Span) -> Typed {
+        let mut at = subject;
+        for (n, name) in p.iter().enumerate() {
+            let last = n + 1 == p.len();
+            if let Some(t) = link(at, &name.node) {
+                if last {
+                    return (CExpr::Linked(t), Ty::Link(t));
+                }
+                at = subject_of(t);
+                continue;
+            }
+            if !last {
+                let links: Vec<&str> = ["incident", "crime"]
+                    .into_iter()
+                    .filter(|l| link(at, l).is_some())
+                    .collect();
+                let help = if links.is_empty() {
+                    format!("each {} links to no other record", at.words())
+                } else {
+                    format!("each {} links to its `{}`", at.words(), links.join("`, `"))
+                };
+                self.error(
+                    "E002",
+                    name.span,
+                    format!(
+                        "`{}` is not a linked record of each {}",
+                        name.node,
+                        at.words()
+                    ),
+                    help,
+                );
+                return (CExpr::Const(Const::Bool(false)), Ty::Error);
+            }
+            // A field, a definition or a fact about a value.
+            match table_of(at) {
+                Some(t) => {
+                    if let Some(idx) = t.field_index(&name.node) {
+                        return (CExpr::Field(t, idx), Ty::of_field(t.fields()[idx].ty));
+                    }
+                }
+                None => {
+                    if let Some((_, ps)) = Pseudo::ALL.iter().find(|(n, _)| *n == name.node) {
+                        let ty = match ps {
+                            Pseudo::Field | Pseudo::Table => Ty::Code(CodeKind::Plain),
+                            _ => Ty::Bool,
+                        };
+                        return (CExpr::Pseudo(*ps), ty);
+                    }
+                }
+            }
+            if let Some(d) = self
+                .defines
+                .iter()
+                .find(|d| d.name == name.node && d.subject == at)
+            {
+                return (CExpr::Define(d.index), d.ty);
+            }
+            if at == Subject::Incident && name.node == "crimes" {
+                self.error("E004", span, "`crimes` is a list of linked records".into(), "ask about it with `any crimes where …`, `no crimes …`, `all crimes …` or `count crimes …`");
+                return (CExpr::Const(Const::Bool(false)), Ty::Error);
+            }
+            let mut known: Vec<&str> = match table_of(at) {
+                Some(t) => t.fields().iter().map(|f| f.name).collect(),
+                None => Pseudo::ALL.iter().map(|(n, _)| *n).collect(),
+            };
+            known.extend(
+                self.defines
+                    .iter()
+                    .filter(|d| d.subject == at)
+                    .map(|d| d.name.as_str()),
+            );
+            known.extend(
+                ["incident", "crime"]
+                    .into_iter()
+                    .filter(|l| link(at, l).is_some()),
+            );
+            let defined_later = self.defines.iter().all(|d| d.name != name.node);
+            let hint = match did_you_mean(&name.node, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if !defined_later => {
+                    format!("`{}` is defined for another kind of record", name.node)
+                }
+                None => format!("each {} has: {}", at.words(), known.join(", ")),
+            };
+            self.error(
+                "E002",
+                name.span,
+                format!("each {} has no field `{}`", at.words(), name.node),
+                hint,
+            );
+            return (CExpr::Const(Const::Bool(false)), Ty::Error);
+        }
+        (CExpr::Const(Const::Bool(false)), Ty::Error)
+    }
+}
+
+fn counts_working_days(c: &CExpr) -> bool {
+    match c {
+        CExpr::Const(Const::Span(TimeSpan::WorkingDays(_))) => true,
+        CExpr::Not(x) | CExpr::Present(x, _) | CExpr::In(x, _, _) => counts_working_days(x),
+        CExpr::And(a, b)
+        | CExpr::Or(a, b)
+        | CExpr::Cmp(_, a, b)
+        | CExpr::Contains(a, b)
+        | CExpr::Add(a, b)
+        | CExpr::Sub(a, b) => counts_working_days(a) || counts_working_days(b),
+        CExpr::Aggregate(_, f) => f.as_deref().is_some_and(counts_working_days),
+        CExpr::Choice(arms, d) => {
+            counts_working_days(d)
+                || arms
+                    .iter()
+                    .any(|(v, c)| counts_working_days(v) || counts_working_days(c))
+        }
+        CExpr::Field(..)
+        | CExpr::Linked(_)
+        | CExpr::Pseudo(_)
+        | CExpr::Define(_)
+        | CExpr::Const(_) => false,
+    }
+}
+
+/// Cheap proof that a filter never holds: a constant `false`, or a
+/// conjunction that asks for a value to be both present and empty.
+fn never_true(c: &CExpr) -> bool {
+    fn presences<'a>(c: &'a CExpr, out: &mut Vec<(String, bool)>) {
+        match c {
+            CExpr::And(a, b) => {
+                presences(a, out);
+                presences(b, out);
+            }
+            CExpr::Present(x, p) => out.push((format!("{x:?}"), *p)),
+            _ => {}
+        }
+    }
+    match c {
+        CExpr::Const(Const::Bool(false)) => true,
+        CExpr::And(a, b) if never_true(a) || never_true(b) => true,
+        CExpr::Or(a, b) => never_true(a) && never_true(b),
+        _ => {
+            let mut ps = Vec::new();
+            presences(c, &mut ps);
+            ps.iter()
+                .any(|(e, p)| ps.iter().any(|(f, q)| e == f && p != q))
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! Step three: the compiled plan the engine runs. Every name is resolved to
+//! an index, every group to a code set, every literal normalised; nothing
+//! here refers back to rule text except for what reports quote.
+
+use crate::records::Table;
+use crate::syntax::ast::{CmpOp, Example, Quantifier, Span, Subject};
+use crate::time::{Calendar, Span as TimeSpan};
+use std::collections::HashSet;
+
+/// A loaded, checked and compiled rule set.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub rules: Vec<Rule>,
+    pub groups: Vec<CodeSet>,
+    pub defines: Vec<CExpr>,
+    pub calendar: Calendar,
+    /// Whether any rule counts working days (and so needs the calendar).
+    pub uses_working_days: bool,
+    /// The distinct editions the files state, in file order.
+    pub editions: Vec<String>,
+    /// sha256 over the rule files' names and texts: same rules, same print.
+    pub fingerprint: String,
+    pub files: Vec<RuleFile>,
+}
+
+impl Plan {
+    pub fn edition(&self) -> String {
+        if self.editions.is_empty() {
+            "unstated".into()
+        } else {
+            self.editions.join("; ")
+        }
+    }
+
+    pub fn rule(&self, code: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code))
+    }
+}
+
+/// A rule file as loaded, kept for diagnostics, `explain` and `rules test`.
+#[derive(Clone, Debug)]
+pub struct RuleFile {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(s))
+    }
+}
+
+/// The kinds of finding a rule may report (SPEC §3).
+pub const KINDS: &[&str] = &["late", "missing", "invalid", "undercount", "data"];
+
+#[derive(Debug)]
+pub struct Rule {
+    pub code: String,
+    pub name: String,
+    pub title: String,
+    pub sources: Vec<String>,
+    pub quotes: Vec<String>,
+    pub theme: String,
+    pub message: Option<String>,
+    pub checks: Vec<Check>,
+    pub examples: Vec<Example>,
+    /// Index into [`Plan::files`] and where the rule is written.
+    pub file: usize,
+    pub span: Span,
+}
+
+impl Rule {
+    pub fn message(&self) -> &str {
+        self.message.as_deref().unwrap_or(&self.title)
+    }
+}
+
+/// One `for each …` of a rule.
+#[derive(Debug)]
+pub struct Check {
+    pub subject: Subject,
+    pub filters: Vec<CExpr>,
+    pub exemptions: Vec<CExpr>,
+    pub requirement: Requirement,
+    /// The kind reported when a plain requirement fails.
+    pub kind: String,
+    pub severity: SeverityPlan,
+}
+
+#[derive(Debug)]
+pub enum Requirement {
+    /// The condition must hold; with a grace period, a failure before the
+    /// grace period ends is pending.
+    Holds {
+        cond: CExpr,
+        grace: Option<(CExpr, CExpr)>,
+    },
+    /// `done within span after anchor`: met, late, missing or pending.
+    Deadline {
+        done: CExpr,
+        within: CExpr,
+        anchor: CExpr,
+    },
+}
+
+/// `severity high when C, else medium`: first arm whose condition holds.
+#[derive(Debug)]
+pub struct SeverityPlan {
+    pub arms: Vec<(Severity, CExpr)>,
+    pub otherwise: Severity,
+}
+
+/// Facts about one value, for the `timestamp` and `optional value` subjects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pseudo {
+    /// The field's name.
+    Field,
+    /// The table's name.
+    Table,
+    RepeatedHour,
+    SkippedHour,
+    Unreadable,
+}
+
+impl Pseudo {
+    pub const ALL: [(&'static str, Pseudo); 5] = [
+        ("field", Pseudo::Field),
+        ("table", Pseudo::Table),
+        ("repeated_hour", Pseudo::RepeatedHour),
+        ("skipped_hour", Pseudo::SkippedHour),
+        ("unreadable", Pseudo::Unreadable),
+    ];
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    /// Normalised as the value it is compared with.
+    Str(Box<str>),
+    Int(i64),
+    Bool(bool),
+    Span(TimeSpan),
+}
+
+/// A compiled expression. Evaluation is a walk of this tree: no loops but
+/// the bounded `Aggregate` over one incident's crimes, no recursion through
+/// definitions (the checker forbids cycles), so it always ends.
+#[derive(Clone, Debug)]
+pub enum CExpr {
+    /// A field of the record of that table in the evaluation context.
+    Field(Table, usize),
+    /// Whether the context has a record of that table (`incident is present`).
+    Linked(Table),
+    Pseudo(Pseudo),
+    Define(usize),
+    Const(Const),
+    Not(Box<CExpr>),
+    And(Box<CExpr>, Box<CExpr>),
+    Or(Box<CExpr>, Box<CExpr>),
+    Cmp(CmpOp, Box<CExpr>, Box<CExpr>),
+    Present(Box<CExpr>, bool),
+    In(Box<CExpr>, usize, bool),
+    Contains(Box<CExpr>, Box<CExpr>),
+    Add(Box<CExpr>, Box<CExpr>),
+    Sub(Box<CExpr>, Box<CExpr>),
+    /// Over the context incident's crimes.
+    Aggregate(Quantifier, Option<Box<CExpr>>),
+    Choice(Vec<(CExpr, CExpr)>, Box<CExpr>),
+}
+
+// ---------------------------------------------------------------- code sets
+
+/// A code split into comparable parts: `4/10` is `[4, "/", 10]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    Num(u64),
+    Text(String),
+}
+
+fn parts(code: &str) -> Vec<Part> {
+    let mut out = Vec::new();
+    let mut chars = code.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        let digit = c.is_ascii_digit();
+        let mut run = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_digit() != digit {
+                break;
+            }
+            run.push(c);
+            chars.next();
+        }
+        out.push(match run.parse::<u64>() {
+            Ok(n) if digit => Part::Num(n),
+            _ => Part::Text(run),
+        });
+    }
+    out
+}
+
+/// `19C..19H`: codes equal to both ends but in one part, which lies between.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeRange {
+    lo: Vec<Part>,
+    hi: Vec<Part>,
+    at: usize,
+}
+
+/// Why a range cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RangeError {
+    /// The ends differ in more than one part, or in a part that has no order.
+    Shape,
+    /// The first end comes after the last.
+    Backwards,
+}
+
+impl CodeRange {
+    pub fn new(lo: &str, hi: &str) -> Result<CodeRange, RangeError> {
+        let (lo, hi) = (parts(&normalize(lo)), parts(&normalize(hi)));
+        if lo.len() != hi.len() {
+            return Err(RangeError::Shape);
+        }
+        let differing: Vec<usize> = (0..lo.len()).filter(|&n| lo[n] != hi[n]).collect();
+        let [at] = differing[..] else {
+            return Err(RangeError::Shape);
+        };
+        let ordered = match (&lo[at], &hi[at]) {
+            (Part::Num(a), Part::Num(b)) => a <= b,
+            (Part::Text(a), Part::Text(b)) if a.len() == 1 && b.len() == 1 => a <= b,
+            _ => return Err(RangeError::Shape),
+        };
+        if !ordered {
+            return Err(RangeError::Backwards);
+        }
+        Ok(CodeRange { lo, hi, at })
+    }
+
+    fn contains(&self, code: &[Part]) -> bool {
+        if code.len() != self.lo.len() {
+            return false;
+        }
+        code.iter().enumerate().all(|(n, p)| {
+            if n != self.at {
+                return *p == self.lo[n];
+            }
+            match (p, &self.lo[n], &self.hi[n]) {
+                (Part::Num(v), Part::Num(a), Part::Num(b)) => a <= v && v <= b,
+                (Part::Text(v), Part::Text(a), Part::Text(b)) => v.len() == 1 && a <= v && v <= b,
+                _ => false,
+            }
+        })
+    }
+}
+
+/// The compiled members of a `group`.
+#[derive(Clone, Debug, Default)]
+pub struct CodeSet {
+    pub name: String,
+    exact: HashSet<Box<str>>,
+    ranges: Vec<CodeRange>,
+    globs: Vec<Box<str>>,
+}
+
+/// Groups match codes case-insensitively, with `.` and `/` sub-class
+/// forms the same.
+pub fn normalize(code: &str) -> String {
+    code.trim().to_ascii_uppercase().replace('.', "/")
+}
+
+impl CodeSet {
+    pub fn new(name: &str) -> CodeSet {
+        CodeSet {
+            name: name.into(),
+            ..CodeSet::default()
+        }
+    }
+
+    pub fn add_code(&mut self, code: &str) {
+        let code = normalize(code);
+        if code.contains(['*', '?']) {
+            self.globs.push(code.into());
+        } else {
+            self.exact.insert(code.into());
+        }
+    }
+
+    pub fn add_range(&mut self, range: CodeRange) {
+        self.ranges.push(range);
+    }
+
+    pub fn extend(&mut self, other: &CodeSet) {
+        self.exact.extend(other.exact.iter().cloned());
+        self.ranges.extend(other.ranges.iter().cloned());
+        self.globs.extend(other.globs.iter().cloned());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.ranges.is_empty() && self.globs.is_empty()
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        let normalized;
+        let code = if code.contains('.') || code.bytes().any(|b| b.is_ascii_lowercase()) {
+            normalized = normalize(code);
+            normalized.as_str()
+        } else {
+            code.trim()
+        };
+        if self.exact.contains(code) || self.globs.iter().any(|g| glob_match(g, code)) {
+            return true;
+        }
+        if self.ranges.is_empty() {
+            return false;
+        }
+        let p = parts(code);
+        self.ranges.iter().any(|r| r.contains(&p))
+    }
+}
+
+/// `*` matches any run of characters, `?` any one.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // Classic two-pointer match with backtracking to the last `*`.
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(members: &[&str]) -> CodeSet {
+        let mut s = CodeSet::new("t");
+        for m in members {
+            match m.split_once("..") {
+                Some((a, b)) => s.add_range(CodeRange::new(a, b).unwrap()),
+                None => s.add_code(m),
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn ranges_over_letters_and_subclasses() {
+        let s = set(&["19C..19H", "4/1..4/10", "70..73", "N100/1..N100/3"]);
+        for yes in [
+            "19C", "19e", "19H", "4/1", "4.7", "4/10", "71", "N100/2", "n100.3",
+        ] {
+            assert!(s.contains(yes), "{yes}");
+        }
+        for no in [
+            "19B", "19I", "19", "4/11", "4", "74", "71A", "N100", "N100/4", "119C",
+        ] {
+            assert!(!s.contains(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn globs_and_exact_codes() {
+        let s = set(&["CRIME-*", "8N"]);
+        assert!(s.contains("crime-rape"));
+        assert!(s.contains(" CRIME- "));
+        assert!(s.contains("8n"));
+        assert!(!s.contains("NONCRIME-X"));
+        assert!(!s.contains("8"));
+        assert!(glob_match("A?C*", "ABCDEF"));
+        assert!(!glob_match("A?C", "AC"));
+    }
+
+    #[test]
+    fn bad_ranges_are_refused() {
+        assert_eq!(CodeRange::new("19C", "20H"), Err(RangeError::Shape));
+        assert_eq!(CodeRange::new("19H", "19C"), Err(RangeError::Backwards));
+        assert_eq!(CodeRange::new("4/1", "4/1/2"), Err(RangeError::Shape));
+    }
+}
