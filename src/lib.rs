@@ -4,5 +4,6 @@ pub mod engine;
 pub mod findings;
 pub mod plan;
 pub mod records;
+pub mod rulefiles;
 pub mod syntax;
 pub mod time;

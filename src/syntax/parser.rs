@@ -655,7 +655,7 @@ fn clause(i: In) -> R<Clause> {
             Ok((i, Clause::Message(s)))
         }
         "theme" => {
-            let (i, t) = cut_err(ident("a theme name such as `timeliness`")(i))?;
+            let (i, t) = cut_err(expect("a theme name such as `timeliness`", rule_name)(i))?;
             Ok((i, Clause::Theme(t)))
         }
         "severity" => {

@@ -1,0 +1,116 @@
+//! Where rule files come from: the set shipped inside the binary, or a
+//! file or directory the user names. Reading is all this module does; it
+//! never follows anything a rule file says (rule files cannot include).
+
+use crate::diagnostics::{Diagnostic, Level};
+use crate::plan::RuleFile;
+use crate::syntax::ast::Span;
+use std::path::{Path, PathBuf};
+
+/// The extension of rule files.
+pub const EXTENSION: &str = "hocr";
+
+const SHIPPED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/shipped_rules.rs"));
+
+/// The rule set in `rules/`, as compiled into the binary.
+pub fn shipped() -> Vec<RuleFile> {
+    SHIPPED
+        .iter()
+        .map(|(name, text)| RuleFile {
+            name: (*name).to_string(),
+            text: (*text).to_string(),
+        })
+        .collect()
+}
+
+fn problem(message: String, help: &str) -> Diagnostic {
+    Diagnostic {
+        code: "E012",
+        level: Level::Error,
+        file: None,
+        span: Span::default(),
+        message,
+        help: help.into(),
+    }
+}
+
+/// Reads one rule file, or every `*.hocr` file under a directory (sorted by
+/// path, so the rule set and its fingerprint do not depend on the disk).
+/// Every unreadable file is reported, not just the first.
+pub fn from_path(path: &Path) -> Result<Vec<RuleFile>, Vec<Diagnostic>> {
+    let mut paths = Vec::new();
+    let mut errors = Vec::new();
+    if path.is_dir() {
+        collect(path, &mut paths, &mut errors);
+        if paths.is_empty() && errors.is_empty() {
+            errors.push(problem(
+                format!("no rule files (`*.{EXTENSION}`) in `{}`", path.display()),
+                "point --rules at a rule file or a directory of them",
+            ));
+        }
+    } else {
+        paths.push(path.to_path_buf());
+    }
+    paths.sort();
+    let mut files = Vec::new();
+    for p in paths {
+        match std::fs::read(&p) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => files.push(RuleFile {
+                    name: p.display().to_string(),
+                    text,
+                }),
+                Err(e) => errors.push(problem(
+                    format!(
+                        "`{}` is not UTF-8 text (bad byte at offset {})",
+                        p.display(),
+                        e.utf8_error().valid_up_to()
+                    ),
+                    "save the rule file as UTF-8",
+                )),
+            },
+            Err(e) => errors.push(problem(
+                format!("cannot read `{}`: {}", p.display(), lower(&e.to_string())),
+                "check the path and its permissions",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(problem(
+                format!("cannot read `{}`: {}", dir.display(), lower(&e.to_string())),
+                "check the path and its permissions",
+            ));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        // Symbolic links are not followed: rules stay inside the directory.
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            collect(&p, out, errors);
+        } else if kind.is_file() && p.extension().is_some_and(|e| e == EXTENSION) {
+            out.push(p);
+        }
+    }
+}
+
+fn lower(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
