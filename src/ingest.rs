@@ -1,13 +1,11 @@
 //! The export reader (SPEC §2 "Inputs: the canonical export").
 //!
-//! Each table is a stream: a format reader ([`csv_rows`], [`jsonl_rows`])
-//! yields one raw [`Row`] at a time from reused buffers, a [`ColumnMap`]
-//! step ties the file's names to canonical fields, and a typed conversion
-//! per table ([`convert`]) turns the row into a record or a reject.
-//! [`TableReader`] puts the three together; [`read_export`] drains all
-//! tables into memory.
-//!
-//! [`ColumnMap`]: columns::ColumnMap
+//! Each table is a stream: a format reader (`csv_rows`, `jsonl_rows`)
+//! yields one raw [`Row`] at a time from reused buffers, a `ColumnMap`
+//! step ties the file's names to canonical fields (the seam for force
+//! profiles), and a typed conversion per table ([`FromRow`]) turns the row
+//! into a record or a reject. [`TableReader`] puts the three together;
+//! [`read_export`] drains all tables into memory.
 
 mod columns;
 mod convert;

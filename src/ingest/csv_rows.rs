@@ -53,11 +53,12 @@ impl<R: Read> CsvRows<R> {
             if !read(&mut self.reader, &mut self.record)? {
                 return Ok(None);
             }
+            let start = self.record.position().map_or(0, |p| p.byte());
+            // Also for blank records, to let go of the line breaks before them.
+            let line = self.reader.get_mut().record_start_line(start);
             if is_blank(&self.record) {
                 continue;
             }
-            let start = self.record.position().map_or(0, |p| p.byte());
-            let line = self.reader.get_mut().record_start_line(start);
             let found = self.record.len();
             let expected = self.map.width();
             if found != expected {

@@ -80,45 +80,53 @@ impl<R: Read> Read for Tap<R> {
     }
 }
 
-/// Offsets of the `\r` and `\n` bytes read but not yet passed by the
-/// parser. Only the read-ahead and the current record are held, so memory
-/// stays bounded by the longest record.
+/// Runs of `\r`/`\n` bytes read but not yet passed by the parser. Only the
+/// read-ahead and the current record are held, and a stretch of blank
+/// lines is one run, so memory stays bounded by the longest record.
 #[derive(Default)]
 struct LineBreaks {
-    pending: VecDeque<Break>,
+    pending: VecDeque<Run>,
     /// `\n` bytes already passed.
     newlines: u64,
 }
 
-struct Break {
-    offset: u64,
-    newline: bool,
+struct Run {
+    start: u64,
+    end: u64,
+    newlines: u64,
 }
 
 impl LineBreaks {
     fn observe(&mut self, at: u64, bytes: &[u8]) {
         for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || b == b'\r' {
-                self.pending.push_back(Break {
-                    offset: at + i as u64,
-                    newline: b == b'\n',
-                });
+            if b != b'\n' && b != b'\r' {
+                continue;
+            }
+            let offset = at + i as u64;
+            let newline = u64::from(b == b'\n');
+            match self.pending.back_mut() {
+                Some(run) if run.end == offset => {
+                    run.end += 1;
+                    run.newlines += newline;
+                }
+                _ => self.pending.push_back(Run {
+                    start: offset,
+                    end: offset + 1,
+                    newlines: newline,
+                }),
             }
         }
     }
 
     fn record_start_line(&mut self, start: u64) -> Line {
-        // Pass everything before the parser's resume point, then the run
-        // of line breaks (blank lines, a left-over `\n`) it skips.
-        let mut at = start;
-        while let Some(b) = self.pending.front() {
-            if b.offset > at {
+        // Every run that begins before the parser's resume point, and the
+        // run it resumes in (blank lines, a left-over `\n`: all skipped
+        // before the record's first byte), lies before the record.
+        while let Some(run) = self.pending.front() {
+            if run.start > start {
                 break;
             }
-            if b.offset == at {
-                at += 1;
-            }
-            self.newlines += u64::from(b.newline);
+            self.newlines += run.newlines;
             self.pending.pop_front();
         }
         self.newlines + 1
