@@ -4,12 +4,14 @@
 //! read by [`ingest`] → [`findings`] → [`report`].
 
 pub mod check;
+pub mod cli;
 pub mod diagnostics;
 pub mod engine;
 pub mod findings;
 pub mod ingest;
 pub mod plan;
 pub mod records;
+pub mod report;
 pub mod rulefiles;
 pub mod syntax;
 pub mod time;
