@@ -446,6 +446,8 @@ impl Checker {
                             if file == n { "this file".to_string() } else { format!("rule file {}", self.file_name(file)) }
                         ),
                     );
+                    // Still check its body, so every error shows at once.
+                    let _ = self.rule(r);
                     continue;
                 }
                 seen.insert(r.code.node.clone(), (n, r.code.span));

@@ -240,13 +240,13 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         }
         None => Instant(chrono::Utc::now().timestamp_micros()),
     };
-    let paths = export_paths(&args)?;
     // Open outputs first: an unwritable output fails before any reading.
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(BufWriter::new(create(p)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     let rejects_file = args.rejects.as_deref().map(create).transpose()?;
+    let paths = export_paths(&args)?;
     let format = if io::stderr().is_terminal() {
         ErrorFormat::Human
     } else {

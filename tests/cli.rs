@@ -1,0 +1,222 @@
+//! The command line's contract: exit codes (SPEC §5) and failure modes.
+
+use std::process::{Command, Stdio};
+
+fn hocr(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hocr"))
+        .args(args)
+        .output()
+        .expect("hocr runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hocr-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const AS_OF: &str = "2025-06-01T00:00:00Z";
+
+#[test]
+fn exit_0_when_findings_do_not_reach_fail_on() {
+    let (code, out, _) = hocr(&["check", "fixtures/rec003-victims", "--as-of", AS_OF]);
+    assert_eq!(code, 0);
+    assert!(out.contains("REC003 victims-undercounted"), "{out}");
+    let (code, _, _) = hocr(&[
+        "check",
+        "fixtures/rec003-victims",
+        "--as-of",
+        AS_OF,
+        "--fail-on",
+        "high",
+    ]);
+    assert_eq!(code, 0, "only medium and low findings here");
+}
+
+#[test]
+fn exit_1_with_findings_at_or_above_fail_on() {
+    let (code, _, _) = hocr(&[
+        "check",
+        "fixtures/rec003-victims",
+        "--as-of",
+        AS_OF,
+        "--fail-on",
+        "medium",
+    ]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn exit_3_when_rows_are_rejected_even_with_findings() {
+    let (code, _, _) = hocr(&[
+        "check",
+        "fixtures/rejected-rows",
+        "--as-of",
+        AS_OF,
+        "--fail-on",
+        "info",
+    ]);
+    assert_eq!(code, 3, "3 outranks 1");
+}
+
+#[test]
+fn rejects_go_to_stderr_without_rejects_flag_for_data_formats() {
+    let (code, out, err) = hocr(&[
+        "check",
+        "fixtures/rejected-rows",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(code, 3);
+    assert!(err.contains("6 rows rejected"), "{err}");
+    assert!(
+        err.contains("fixtures/rejected-rows/incidents.csv:3: `reported_at` is not a timestamp"),
+        "{err}"
+    );
+    assert!(
+        out.lines().all(|l| l.starts_with('{')),
+        "stdout is only findings: {out}"
+    );
+}
+
+#[test]
+fn exit_2_for_bad_rules_with_every_error() {
+    let dir = temp("bad-rules");
+    std::fs::write(
+        dir.join("bad.hocr"),
+        "edition \"x\"\nrule REC001 a \"t\" {\n  source \"s\"\n  quote \"q\"\n  theme t\n  severity high\n  for each crime\n  require recored_at within 24 hours after reported_at\n}\nrule REC001 b \"t\" {\n  for each crime\n  require recorded_at > 5\n}\n",
+    )
+    .unwrap();
+    let (code, out, err) = hocr(&[
+        "check",
+        "fixtures/rec003-victims",
+        "--as-of",
+        AS_OF,
+        "--rules",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "nothing evaluated: {out}");
+    assert!(
+        err.contains("bad.hocr:8:11: error[E002]: each crime has no field `recored_at`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `recorded_at`?"), "{err}");
+    assert!(
+        err.contains("error[E005]: rule code `REC001` is used twice"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error[E004]: cannot compare a time with a number"),
+        "{err}"
+    );
+    assert!(err.contains("^"), "a caret under the cause: {err}");
+}
+
+#[test]
+fn exit_2_for_missing_input_file_or_column() {
+    let (code, _, err) = hocr(&["check", "fixtures/no-such-dir", "--as-of", AS_OF]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fixtures/no-such-dir"), "{err}");
+
+    let dir = temp("missing-column");
+    std::fs::write(
+        dir.join("incidents.csv"),
+        "incident_id,opening_code\nI1,X\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("crimes.csv"),
+        "crime_id,offence_code,recorded_at\n",
+    )
+    .unwrap();
+    let (code, out, err) = hocr(&["check", dir.to_str().unwrap(), "--as-of", AS_OF]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("missing required column `reported_at`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn exit_2_for_bad_usage() {
+    assert_eq!(hocr(&["check"]).0, 2);
+    assert_eq!(
+        hocr(&["check", "fixtures/rec003-victims", "--as-of", "soon"]).0,
+        2
+    );
+    assert_eq!(
+        hocr(&["check", "fixtures/rec003-victims", "--format", "pdf"]).0,
+        2
+    );
+    assert_eq!(hocr(&["frobnicate"]).0, 2);
+}
+
+#[test]
+fn unwritable_output_fails_before_reading() {
+    let (code, _, err) = hocr(&[
+        "check",
+        "fixtures/no-such-dir-either",
+        "--crimes",
+        "x.csv",
+        "--incidents",
+        "y.csv",
+        "--as-of",
+        AS_OF,
+        "--output",
+        "/nonexistent-dir/out.txt",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent-dir/out.txt"), "{err}");
+}
+
+#[test]
+fn output_is_byte_identical_between_runs() {
+    let run = || {
+        hocr(&[
+            "check",
+            "fixtures/rec002-missing-record",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ])
+        .1
+    };
+    let first = run();
+    assert!(first.contains("\"fingerprint\""));
+    assert_eq!(first, run());
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hocr"))
+        .args(["check", "fixtures/rec001-late-record", "--as-of", AS_OF])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head -0`
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn rules_check_reports_clean_shipped_rules() {
+    let (code, _, err) = hocr(&["rules", "check", "rules", "--error-format", "plain"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 errors and 0 warnings"), "{err}");
+}
