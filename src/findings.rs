@@ -91,8 +91,110 @@ impl RuleStats {
 
     /// 1 − findings ÷ (checked − pending); `None` when nothing was decided.
     pub fn compliance(&self) -> Option<f64> {
-        let decided = self.checked.saturating_sub(self.pending);
-        (decided > 0).then(|| 1.0 - self.findings as f64 / decided as f64)
+        compliance(self.checked, self.pending, self.findings)
+    }
+
+    /// The 95% Wilson score interval of the compliance rate.
+    pub fn interval(&self) -> Option<(f64, f64)> {
+        interval(self.checked, self.pending, self.findings)
+    }
+}
+
+/// 1 − findings ÷ (checked − pending); `None` when nothing was decided.
+pub fn compliance(checked: u64, pending: u64, findings: u64) -> Option<f64> {
+    let decided = checked.saturating_sub(pending);
+    (decided > 0).then(|| 1.0 - findings as f64 / decided as f64)
+}
+
+/// The 95% Wilson score interval for the compliance rate: better than the
+/// normal approximation for small samples and rates near 0 or 1, and what
+/// HMICFRS-style reporting expects alongside a rate.
+pub fn interval(checked: u64, pending: u64, findings: u64) -> Option<(f64, f64)> {
+    let n = checked.saturating_sub(pending) as f64;
+    let p = compliance(checked, pending, findings)?;
+    wilson(p, n)
+}
+
+/// Wilson score interval for a proportion `p` of `n` trials, at z = 1.96.
+pub fn wilson(p: f64, n: f64) -> Option<(f64, f64)> {
+    if n <= 0.0 {
+        return None;
+    }
+    const Z: f64 = 1.959_963_984_540_054;
+    let z2 = Z * Z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+}
+
+/// Totals over a set of rules (a theme, or all of them).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    pub name: String,
+    pub rules: u64,
+    pub checked: u64,
+    pub findings: u64,
+    pub pending: u64,
+    pub compliance: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
+
+impl Totals {
+    pub fn of<'a>(name: &str, stats: impl IntoIterator<Item = &'a RuleStats>) -> Totals {
+        let mut t = Totals {
+            name: name.to_string(),
+            ..Totals::default()
+        };
+        for s in stats {
+            t.rules += 1;
+            t.checked += s.checked;
+            t.findings += s.findings;
+            t.pending += s.pending;
+        }
+        t.compliance = compliance(t.checked, t.pending, t.findings);
+        let ci = interval(t.checked, t.pending, t.findings);
+        t.ci_low = ci.map(|c| c.0);
+        t.ci_high = ci.map(|c| c.1);
+        t
+    }
+
+    /// Per theme, in order of first appearance (rules are sorted by code).
+    pub fn by_theme(stats: &[RuleStats]) -> Vec<Totals> {
+        let mut themes: Vec<&str> = Vec::new();
+        for s in stats {
+            if !themes.contains(&s.theme.as_str()) {
+                themes.push(&s.theme);
+            }
+        }
+        themes
+            .into_iter()
+            .map(|t| Totals::of(t, stats.iter().filter(|s| s.theme == t)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_worked_values() {
+        // 81 of 100: the Wilson interval is 0.7222 to 0.8749 (worked by hand).
+        let (lo, hi) = wilson(0.81, 100.0).unwrap();
+        assert!((lo - 0.7222).abs() < 1e-4, "{lo}");
+        assert!((hi - 0.8749).abs() < 1e-4, "{hi}");
+        // All compliant in 10: the upper end is 1, the lower 0.7225.
+        let (lo, hi) = wilson(1.0, 10.0).unwrap();
+        assert!((lo - 0.7225).abs() < 1e-4, "{lo}");
+        assert!((hi - 1.0).abs() < 1e-9, "{hi}");
+        assert_eq!(wilson(0.5, 0.0), None);
+    }
+
+    #[test]
+    fn compliance_leaves_out_pending() {
+        assert_eq!(compliance(10, 2, 2), Some(0.75));
+        assert_eq!(compliance(2, 2, 0), None);
     }
 }
 
