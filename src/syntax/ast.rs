@@ -118,7 +118,7 @@ impl Subject {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Rule {
     /// `REC001`
     pub code: Name,
@@ -127,6 +127,23 @@ pub struct Rule {
     pub title: Spanned<String>,
     pub clauses: Vec<Clause>,
     pub span: Span,
+}
+
+/// Equality ignores where the rule was written, as for `Spanned`.
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        let Rule {
+            code,
+            name,
+            title,
+            clauses,
+            span: _,
+        } = self;
+        *code == other.code
+            && *name == other.name
+            && *title == other.title
+            && *clauses == other.clauses
+    }
 }
 
 /// One line of a rule body, in the order written.
@@ -169,13 +186,30 @@ pub enum Requirement {
 }
 
 /// An author's worked example: rows, an as-of time and what must happen.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Example {
     pub name: Spanned<String>,
     pub as_of: Option<Spanned<String>>,
     pub rows: Vec<ExampleRow>,
     pub expect: Spanned<Expectation>,
     pub span: Span,
+}
+
+/// Equality ignores where the example was written, as for `Spanned`.
+impl PartialEq for Example {
+    fn eq(&self, other: &Self) -> bool {
+        let Example {
+            name,
+            as_of,
+            rows,
+            expect,
+            span: _,
+        } = self;
+        *name == other.name
+            && *as_of == other.as_of
+            && *rows == other.rows
+            && *expect == other.expect
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

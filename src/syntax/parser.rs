@@ -720,15 +720,29 @@ fn example<'a>(start: In<'a>, i: In<'a>) -> R<'a, Example> {
             i = rest;
             break;
         }
-        if let Ok((rest, _)) = kw("as")(i) {
+        if let Ok((rest, as_span)) = kw("as")(i) {
             let (rest, _) = cut_err(kw("of")(rest))?;
             let (rest, t) = cut_err(expect("the as-of time in quotes", string)(rest))?;
+            if as_of.is_some() {
+                return fail_with(
+                    as_span.start,
+                    "this example already has an `as of` time".into(),
+                    "keep one `as of` line in each example".into(),
+                );
+            }
             as_of = Some(t);
             i = rest;
             continue;
         }
         if let Ok((rest, kw_span)) = kw("expect")(i) {
             let (rest, e) = cut_err(expectation_words(rest))?;
+            if expectation.is_some() {
+                return fail_with(
+                    kw_span.start,
+                    "this example already says what should happen".into(),
+                    "keep one `expect` line in each example; write a second example for another case".into(),
+                );
+            }
             expectation = Some(Spanned {
                 node: e.node,
                 span: kw_span.to(e.span),
@@ -1409,6 +1423,19 @@ rule REC001 late-crime-record "Crimes are recorded within 24 hours of the report
         );
         let e = errs(&text);
         assert!(e[0].contains("nested too deeply"), "{e:?}");
+    }
+
+    #[test]
+    fn an_example_has_one_as_of_and_one_expect() {
+        let rule =
+            |body: &str| format!("rule A1 x \"t\" {{\n  example \"e\" {{\n{body}\n  }}\n}}\n");
+        assert!(errs(&rule("as of \"2025-01-01\"\nexpect late")).is_empty());
+        let e = errs(&rule(
+            "as of \"2025-01-01\"\nas of \"2025-01-02\"\nexpect late",
+        ));
+        assert!(e[0].contains("already has an `as of`"), "{e:?}");
+        let e = errs(&rule("expect late\nexpect no finding"));
+        assert!(e[0].contains("already says what should happen"), "{e:?}");
     }
 
     #[test]
