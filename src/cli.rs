@@ -56,6 +56,21 @@ enum RulesCommand {
         after_help = "Examples:\n  hocr rules check rules/\n  hocr rules check my-force.hocr --error-format json\n\nExit codes: 0 clean; 1 warnings with --deny-warnings; 2 errors."
     )]
     Check(RulesCheckArgs),
+    /// Lay rule files out the one canonical way (comments and quotes kept exactly).
+    #[command(
+        after_help = "Examples:\n  hocr rules fmt rules/\n  hocr rules fmt --check rules/   # in CI: exit 1 if any file is not formatted\n\nExit codes: 0 formatted (or already so); 1 with --check, some file would change; 2 a file has syntax errors or cannot be read."
+    )]
+    Fmt(RulesFmtArgs),
+}
+
+#[derive(Args, Debug)]
+struct RulesFmtArgs {
+    /// A rule file or a directory of them.
+    #[arg(default_value = "rules")]
+    path: PathBuf,
+    /// Change nothing; list the files that are not formatted and exit 1 if any.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Args, Debug)]
@@ -148,6 +163,7 @@ pub fn main() -> u8 {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Rules(RulesCommand::Check(args)) => run_rules_check(args),
+        Command::Rules(RulesCommand::Fmt(args)) => run_rules_fmt(args),
     };
     match result {
         Ok(code) => code,
@@ -227,6 +243,45 @@ fn run_rules_check(args: RulesCheckArgs) -> Result<u8, Failure> {
     } else {
         exit::OK
     })
+}
+
+fn run_rules_fmt(args: RulesFmtArgs) -> Result<u8, Failure> {
+    let format = if io::stderr().is_terminal() {
+        ErrorFormat::Human
+    } else {
+        ErrorFormat::Plain
+    };
+    let files = match rulefiles::from_path(&args.path) {
+        Ok(f) => f,
+        Err(diags) => {
+            eprint!("{}", diagnostics::render(&diags, &[], format));
+            return Ok(exit::ERROR);
+        }
+    };
+    let mut code = exit::OK;
+    for (n, file) in files.iter().enumerate() {
+        match crate::syntax::format_file(&file.text) {
+            Ok(text) if text == file.text => {}
+            Ok(_) if args.check => {
+                println!("not formatted: {}", file.name);
+                code = code.max(exit::FINDINGS);
+            }
+            Ok(text) => {
+                std::fs::write(&file.name, text)
+                    .map_err(|e| Failure(format!("cannot write `{}`: {e}", file.name)))?;
+                println!("formatted: {}", file.name);
+            }
+            Err(errors) => {
+                let diags: Vec<Diagnostic> = errors
+                    .into_iter()
+                    .map(|e| Diagnostic::error("E001", n, e.span, e.message, e.help))
+                    .collect();
+                print_diagnostics(&diags, &files, format);
+                code = exit::ERROR;
+            }
+        }
+    }
+    Ok(code)
 }
 
 fn run_check(args: CheckArgs) -> Result<u8, Failure> {

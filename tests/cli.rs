@@ -220,3 +220,22 @@ fn rules_check_reports_clean_shipped_rules() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("0 errors and 0 warnings"), "{err}");
 }
+
+#[test]
+fn rules_fmt_check_finds_unformatted_files_and_fmt_fixes_them() {
+    let dir = temp("fmt");
+    let file = dir.join("messy.hocr");
+    std::fs::write(&file, "edition   \"x\"\ngroup a=1,2\n").unwrap();
+    let path = file.to_str().unwrap();
+    let (code, out, _) = hocr(&["rules", "fmt", "--check", path]);
+    assert_eq!(code, 1);
+    assert!(out.contains("not formatted"), "{out}");
+    assert_eq!(hocr(&["rules", "fmt", path]).0, 0);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "edition \"x\"\n\ngroup a = 1, 2\n"
+    );
+    assert_eq!(hocr(&["rules", "fmt", "--check", path]).0, 0);
+    std::fs::write(&file, "group = 1\n").unwrap();
+    assert_eq!(hocr(&["rules", "fmt", path]).0, 2);
+}
