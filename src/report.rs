@@ -28,6 +28,14 @@ impl Report<'_> {
     }
 }
 
+/// A 95% interval as `90.1–97.2%`; nothing decided as `-`.
+pub fn range(ci: Option<(f64, f64)>) -> String {
+    ci.map_or_else(
+        || "-".to_string(),
+        |(lo, hi)| format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0),
+    )
+}
+
 /// `0.9412` as `94.1%`; nothing decided as `-`.
 pub fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0))

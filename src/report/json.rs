@@ -2,7 +2,7 @@
 //! statistics and the findings. Fields are documented in docs/report-json.md.
 
 use super::Report;
-use crate::findings::{Finding, RuleStats};
+use crate::findings::{Finding, RuleStats, Totals};
 use crate::ingest::InputSummary;
 use crate::time::Instant;
 use serde::Serialize;
@@ -16,6 +16,8 @@ struct Document<'a> {
     inputs: &'a [InputSummary],
     rows: Rows,
     stats: Vec<Stat<'a>>,
+    themes: Vec<Totals>,
+    overall: Totals,
     findings: &'a [Finding],
 }
 
@@ -46,6 +48,21 @@ struct Stat<'a> {
     #[serde(flatten)]
     stats: &'a RuleStats,
     compliance: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+}
+
+/// Rates are rounded to 4 decimals so the document stays byte-identical
+/// across platforms' last-bit float differences.
+fn round(x: Option<f64>) -> Option<f64> {
+    x.map(|c| (c * 10_000.0).round() / 10_000.0)
+}
+
+fn rounded(mut t: Totals) -> Totals {
+    t.compliance = round(t.compliance);
+    t.ci_low = round(t.ci_low);
+    t.ci_high = round(t.ci_high);
+    t
 }
 
 pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
@@ -75,9 +92,16 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             .iter()
             .map(|s| Stat {
                 stats: s,
-                compliance: s.compliance().map(|c| (c * 10_000.0).round() / 10_000.0),
+                compliance: round(s.compliance()),
+                ci_low: round(s.interval().map(|c| c.0)),
+                ci_high: round(s.interval().map(|c| c.1)),
             })
             .collect(),
+        themes: Totals::by_theme(&report.outcome.stats)
+            .into_iter()
+            .map(rounded)
+            .collect(),
+        overall: rounded(Totals::of("all rules", &report.outcome.stats)),
         findings: &report.outcome.findings,
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;

@@ -1,7 +1,8 @@
-//! The human summary: inputs, rejects, then per rule what was checked and
-//! found. Plain text that reads well in a terminal and in a log.
+//! The human summary: inputs, rejects, then per rule and per theme what was
+//! checked and found. Plain text that reads well in a terminal and a log.
 
-use super::{Report, percent};
+use super::{Report, percent, range};
+use crate::findings::Totals;
 use crate::plan::Severity;
 use std::io::{self, Write};
 
@@ -52,35 +53,54 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
-    writeln!(w)?;
-    let name_width = report
-        .outcome
-        .stats
+    let stats = &report.outcome.stats;
+    let mut themes = Totals::by_theme(stats);
+    let all = Totals::of("all rules", stats);
+    let names: Vec<String> = stats
         .iter()
-        .map(|s| s.rule.len() + 1 + s.name.len())
+        .map(|s| format!("{} {}", s.rule, s.name))
+        .collect();
+    let nw = names
+        .iter()
+        .map(String::len)
+        .chain(themes.iter().map(|t| t.name.len()))
         .max()
-        .unwrap_or(0);
-    writeln!(
-        w,
-        "{:<nw$}  {:>9}  {:>8}  {:>7}  {:>10}",
-        "Rules",
-        "checked",
-        "findings",
-        "pending",
-        "compliance",
-        nw = name_width + 2,
-    )?;
-    for s in &report.outcome.stats {
+        .unwrap_or(0)
+        .max(9);
+    let row = |w: &mut dyn Write, name: &str, t: &Totals| {
         writeln!(
             w,
-            "  {:<nw$}  {:>9}  {:>8}  {:>7}  {:>10}",
-            format!("{} {}", s.rule, s.name),
-            s.checked,
-            s.findings,
-            s.pending,
-            percent(s.compliance()),
-            nw = name_width,
-        )?;
+            "  {:<nw$}  {:>9}  {:>8}  {:>7}  {:>10}  {:>13}",
+            name,
+            t.checked,
+            t.findings,
+            t.pending,
+            percent(t.compliance),
+            range(t.ci_low.zip(t.ci_high)),
+        )
+    };
+    let header = |w: &mut dyn Write, title: &str| {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{:<width$}  {:>9}  {:>8}  {:>7}  {:>10}  {:>13}",
+            title,
+            "checked",
+            "findings",
+            "pending",
+            "compliance",
+            "95% interval",
+            width = nw + 2,
+        )
+    };
+    header(w, "Rules")?;
+    for (s, name) in stats.iter().zip(&names) {
+        row(w, name, &Totals::of(name, [s]))?;
+    }
+    header(w, "Themes")?;
+    themes.push(all);
+    for t in &themes {
+        row(w, &t.name, t)?;
     }
     writeln!(w)?;
     let findings = &report.outcome.findings;
