@@ -104,6 +104,9 @@ struct CheckArgs {
     /// Write rejected rows here as CSV (file,line,reason); without it they are summarised on stderr.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
+    /// An earlier run's --format jsonl or json output: mark findings new or persisting, count resolved ones.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     /// Exit 1 when there are findings of this severity or higher.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<SeverityArg>,
@@ -126,6 +129,8 @@ enum Format {
     Text,
     Json,
     Jsonl,
+    /// The findings as CSV (UTF-8 with BOM, opens cleanly in Excel).
+    Csv,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -302,6 +307,12 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     };
     let rejects_file = args.rejects.as_deref().map(create).transpose()?;
     let paths = export_paths(&args)?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(crate::baseline::load)
+        .transpose()
+        .map_err(Failure)?;
     let format = if io::stderr().is_terminal() {
         ErrorFormat::Human
     } else {
@@ -312,7 +323,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Err(code) => return Ok(code),
     };
     let export = read_export(&paths, &clock).map_err(|e| Failure(e.to_string()))?;
-    let outcome = evaluate(
+    let mut outcome = evaluate(
         &plan,
         Records {
             incidents: &export.incidents,
@@ -322,7 +333,9 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         as_of,
         clock,
     );
+    let changes = baseline.map(|b| crate::baseline::compare(&b, &mut outcome.findings));
     let report = Report {
+        changes: changes.as_ref(),
         as_of,
         plan: &plan,
         inputs: &export.inputs,
@@ -350,6 +363,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Format::Text => report::text::render(&report, &mut out),
         Format::Json => report::json::render(&report, &mut out),
         Format::Jsonl => report::jsonl::render(&report, &mut out),
+        Format::Csv => report::csv::render(&report, &mut out),
     }
     .and_then(|()| out.flush());
     if let Err(e) = written {

@@ -359,6 +359,7 @@ impl<'a> Engine<'a> {
             due,
             at,
             message: rule.message().to_string(),
+            status: None,
             order,
         }
     }

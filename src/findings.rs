@@ -23,6 +23,9 @@ pub struct Finding {
     pub due: Option<Instant>,
     pub at: Option<Instant>,
     pub message: String,
+    /// With `--baseline`: new since the earlier run, or persisting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::baseline::Status>,
     /// Input order: table, record index, field index.
     #[serde(skip)]
     pub order: (Table, usize, usize),

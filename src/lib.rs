@@ -3,6 +3,7 @@
 //! rule text → [`syntax`] → [`check`] → [`plan`] → [`engine`] over records
 //! read by [`ingest`] → [`findings`] → [`report`].
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;

@@ -218,8 +218,11 @@ fn parts(code: &str) -> Vec<Part> {
             run.push(c);
             chars.next();
         }
+        // `03` is not `3`: a leading zero keeps a number as text, so a range
+        // treats a code exactly as a listed code or an `is` comparison would.
+        let leading_zero = run.len() > 1 && run.starts_with('0');
         out.push(match run.parse::<u64>() {
-            Ok(n) if digit => Part::Num(n),
+            Ok(n) if digit && !leading_zero => Part::Num(n),
             _ => Part::Text(run),
         });
     }
@@ -410,6 +413,13 @@ mod tests {
         assert!(!s.contains("8"));
         assert!(glob_match("A?C*", "ABCDEF"));
         assert!(!glob_match("A?C", "AC"));
+    }
+
+    #[test]
+    fn leading_zeros_are_not_in_ranges() {
+        let s = set(&["C1..C5"]);
+        assert!(s.contains("c3"));
+        assert!(!s.contains("C03"));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Step six: findings and statistics to output. One renderer per format,
 //! all over the same [`Report`]; adding a format never touches a rule.
 
+pub mod csv;
 pub mod json;
 pub mod jsonl;
 pub mod text;
 
+use crate::baseline::Changes;
 use crate::findings::Outcome;
 use crate::ingest::{InputSummary, Reject};
 use crate::plan::Plan;
@@ -17,6 +19,8 @@ pub struct Report<'a> {
     pub inputs: &'a [InputSummary],
     pub rejects: &'a [Reject],
     pub outcome: &'a Outcome,
+    /// With `--baseline`: what changed since the earlier run.
+    pub changes: Option<&'a Changes>,
 }
 
 impl Report<'_> {

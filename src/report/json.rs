@@ -2,6 +2,7 @@
 //! statistics and the findings. Fields are documented in docs/report-json.md.
 
 use super::Report;
+use crate::baseline::Changes;
 use crate::findings::{Finding, RuleStats, Totals};
 use crate::ingest::InputSummary;
 use crate::time::Instant;
@@ -18,6 +19,8 @@ struct Document<'a> {
     stats: Vec<Stat<'a>>,
     themes: Vec<Totals>,
     overall: Totals,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a Changes>,
     findings: &'a [Finding],
 }
 
@@ -102,6 +105,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             .map(rounded)
             .collect(),
         overall: rounded(Totals::of("all rules", &report.outcome.stats)),
+        baseline: report.changes,
         findings: &report.outcome.findings,
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;

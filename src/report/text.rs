@@ -102,6 +102,30 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     for t in &themes {
         row(w, &t.name, t)?;
     }
+    if let Some(c) = report.changes {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{:<width$}  {:>9}  {:>10}  {:>8}",
+            "Since the baseline",
+            "new",
+            "persisting",
+            "resolved",
+            width = nw + 2
+        )?;
+        for (rule, (new, persisting, resolved)) in &c.per_rule {
+            writeln!(
+                w,
+                "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+                rule, new, persisting, resolved
+            )?;
+        }
+        writeln!(
+            w,
+            "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+            "all rules", c.new, c.persisting, c.resolved
+        )?;
+    }
     writeln!(w)?;
     let findings = &report.outcome.findings;
     let by_severity: Vec<String> = Severity::ALL

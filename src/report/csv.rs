@@ -1,0 +1,46 @@
+//! `--format csv`: the findings, one per row, with the JSONL columns. UTF-8
+//! with a byte-order mark so Excel opens it without mangling text.
+
+use super::Report;
+use std::io::{self, Write};
+
+const COLUMNS: &[&str] = &[
+    "rule",
+    "kind",
+    "severity",
+    "incident_id",
+    "crime_id",
+    "event",
+    "event_at",
+    "field",
+    "due",
+    "at",
+    "message",
+    "status",
+];
+
+pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
+    w.write_all("\u{feff}".as_bytes())?;
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    out.write_record(COLUMNS)?;
+    let text = |t: Option<crate::time::Instant>| t.map(|t| t.format_utc()).unwrap_or_default();
+    for f in &report.outcome.findings {
+        out.write_record([
+            f.rule.as_str(),
+            &f.kind,
+            f.severity.name(),
+            f.incident_id.as_deref().unwrap_or(""),
+            f.crime_id.as_deref().unwrap_or(""),
+            f.event.as_deref().unwrap_or(""),
+            &text(f.event_at),
+            f.field.unwrap_or(""),
+            &text(f.due),
+            &text(f.at),
+            &f.message,
+            f.status.map(|s| s.name()).unwrap_or(""),
+        ])?;
+    }
+    out.flush()
+}
