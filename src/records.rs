@@ -148,7 +148,7 @@ pub fn normalize_offence(s: &str) -> Box<str> {
 }
 
 /// Per-record data-quality marks, one bit per field index of the record's
-/// table. They are facts about the input that rules ask about (`DQ002`…).
+/// table. They are facts about the input that rules ask about (repeated or skipped hours, unreadable values).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Quality {
     /// A local time in the hour repeated when clocks go back.

@@ -67,4 +67,10 @@ fixtures! {
     rec003_victims => "rec003-victims",
     data_quality => "data-quality",
     rejected_rows => "rejected-rows",
+    rap_n100 => "rap-n100",
+    cancellations => "cancellations",
+    cancellation_victim_told => "cancellation-victim-told",
+    out_of_court_disposals => "out-of-court-disposals",
+    victim_updates => "victim-updates",
+    calendar_end => "calendar-end",
 }

@@ -120,7 +120,7 @@ impl Subject {
 
 #[derive(Clone, Debug)]
 pub struct Rule {
-    /// `REC001`
+    /// The rule's code: capital letters, then digits
     pub code: Name,
     /// `late-crime-record`
     pub name: Name,

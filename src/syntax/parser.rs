@@ -576,13 +576,13 @@ fn rule_code(i: In) -> R<Name> {
     ))(i)
     {
         Ok(ok) => ok,
-        Err(_) => return fail(i, "a rule code such as `REC001`"),
+        Err(_) => return fail(i, "a rule code (capital letters, then digits)"),
     };
     if rest
         .fragment()
         .starts_with(|c: char| c.is_ascii_alphanumeric())
     {
-        return fail(i, "a rule code such as `REC001`");
+        return fail(i, "a rule code (capital letters, then digits)");
     }
     Ok((
         rest,
@@ -866,7 +866,10 @@ fn rule<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, It
         i
     };
     let (i, _) = kw("rule")(i)?;
-    let (i, code) = cut_err(expect("a rule code such as `REC001`", rule_code)(i))?;
+    let (i, code) = cut_err(expect(
+        "a rule code (capital letters, then digits)",
+        rule_code,
+    )(i))?;
     let (i, name) = cut_err(expect(
         "a short name such as `late-crime-record`",
         rule_name,
@@ -1339,14 +1342,14 @@ mod tests {
             .collect()
     }
 
-    const REC001: &str = r#"
+    const LATE_RECORD: &str = r#"
 # the rule from the issue
 edition "HOCR April 2025"
 group rape = 19C..19H
 group violence = 1, 4/1..4/10, 8N
 group crime_related = "CRIME-*", CRIME-?X
 define report_time for each crime as reported_at when reported_at is present, else incident.reported_at
-rule REC001 late-crime-record "Crimes are recorded within 24 hours of the report" {
+rule R1 late-crime-record "Crimes are recorded within 24 hours of the report" {
   source "HMICFRS glossary"
   quote  "Forces are required to record a crime within 24 hours of it being reported."
   theme  timeliness
@@ -1359,10 +1362,10 @@ rule REC001 late-crime-record "Crimes are recorded within 24 hours of the report
 
     #[test]
     fn reads_a_whole_rule_file() {
-        let f = ok(REC001);
+        let f = ok(LATE_RECORD);
         assert_eq!(f.items.len(), 6);
         let Item::Rule(r) = &f.items[5] else { panic!() };
-        assert_eq!(r.code.node, "REC001");
+        assert_eq!(r.code.node, "R1");
         assert_eq!(r.name.node, "late-crime-record");
         assert_eq!(r.clauses.len(), 7);
         assert!(matches!(
@@ -1399,7 +1402,7 @@ rule REC001 late-crime-record "Crimes are recorded within 24 hours of the report
 
     #[test]
     fn every_error_is_reported() {
-        let text = "rule REC001 x \"t\" {\n  for each crim\n  require recorded_at >\n  theme 3\n}\ngroup = 1\n";
+        let text = "rule R1 x \"t\" {\n  for each crim\n  require recorded_at >\n  theme 3\n}\ngroup = 1\n";
         let e = errs(text);
         assert_eq!(e.len(), 4, "{e:#?}");
         assert!(e[0].contains("expected `incident`, `crime`"), "{}", e[0]);
@@ -1407,11 +1410,11 @@ rule REC001 late-crime-record "Crimes are recorded within 24 hours of the report
 
     #[test]
     fn unclosed_rule_and_string() {
-        let e = errs("rule REC001 x \"t\" {\n  source \"abc\n");
+        let e = errs("rule R1 x \"t\" {\n  source \"abc\n");
         assert!(e.iter().any(|m| m.contains("never closed")), "{e:?}");
-        let e = errs("rule REC001 x \"t\" {\n  source \"a\"\nrule REC002 y \"u\" {\n}\n");
+        let e = errs("rule R1 x \"t\" {\n  source \"a\"\nrule R2 y \"u\" {\n}\n");
         assert_eq!(e.len(), 1, "{e:?}");
-        assert!(e[0].contains("rule `REC001` is never closed"));
+        assert!(e[0].contains("rule `R1` is never closed"));
     }
 
     #[test]
