@@ -43,7 +43,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  hocr check fixtures/sample --as-of 2025-06-01T00:00:00Z\n  hocr check --incidents inc.csv --crimes crimes.jsonl --format jsonl --output findings.jsonl --rejects rejects.csv --fail-on high\n\nExit codes: 0 ok; 1 findings at or above --fail-on; 2 nothing evaluated; 3 some rows rejected."
     )]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -166,7 +166,7 @@ pub fn main() -> u8 {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => run_check(args),
+        Command::Check(args) => run_check(*args),
         Command::Rules(RulesCommand::Check(args)) => run_rules_check(args),
         Command::Rules(RulesCommand::Fmt(args)) => run_rules_fmt(args),
     };

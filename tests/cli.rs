@@ -239,3 +239,102 @@ fn rules_fmt_check_finds_unformatted_files_and_fmt_fixes_them() {
     std::fs::write(&file, "group = 1\n").unwrap();
     assert_eq!(hocr(&["rules", "fmt", path]).0, 2);
 }
+
+#[test]
+fn csv_format_opens_in_excel_with_the_jsonl_findings() {
+    let (code, csv, _) = hocr(&[
+        "check",
+        "fixtures/rec002-missing-record",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0);
+    assert!(csv.starts_with("\u{feff}rule,kind,severity,incident_id,crime_id,event,event_at,field,due,at,message,status\r\n"), "{csv}");
+    let (_, jsonl, _) = hocr(&[
+        "check",
+        "fixtures/rec002-missing-record",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(csv.lines().count() - 1, jsonl.lines().count());
+    assert!(
+        csv.contains("REC002,missing,high,I02,,,,,2025-05-31T09:00:00Z,,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn baseline_marks_new_and_persisting_and_counts_resolved() {
+    let dir = temp("baseline");
+    let before = dir.join("before.jsonl");
+    // As of 2 June 09:00Z, I03's grace period has not ended (pending).
+    let (_, jsonl, _) = hocr(&[
+        "check",
+        "fixtures/rec002-missing-record",
+        "--as-of",
+        "2025-06-02T09:00:00Z",
+        "--format",
+        "jsonl",
+    ]);
+    std::fs::write(&before, &jsonl).unwrap();
+    // A day later I03 is missing: one new finding, the rest persist.
+    let (code, out, err) = hocr(&[
+        "check",
+        "fixtures/rec002-missing-record",
+        "--as-of",
+        "2025-06-03T09:00:00Z",
+        "--format",
+        "json",
+        "--baseline",
+        before.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["baseline"]["new"], 1);
+    assert_eq!(doc["baseline"]["persisting"], jsonl.lines().count());
+    assert_eq!(doc["baseline"]["resolved"], 0);
+    let new: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "new")
+        .collect();
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0]["incident_id"], "I03");
+
+    // Against a baseline with a finding that is gone, it is resolved.
+    let gone = dir.join("gone.jsonl");
+    std::fs::write(&gone, format!("{jsonl}{{\"rule\":\"REC002\",\"kind\":\"missing\",\"incident_id\":\"I77\",\"crime_id\":null,\"message\":\"x\"}}\n")).unwrap();
+    let (_, out, _) = hocr(&[
+        "check",
+        "fixtures/rec002-missing-record",
+        "--as-of",
+        "2025-06-02T09:00:00Z",
+        "--baseline",
+        gone.to_str().unwrap(),
+    ]);
+    assert!(out.contains("Since the baseline"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("REC002") && l.trim_end().ends_with('1')),
+        "{out}"
+    );
+
+    // A file that is not an earlier output stops the run.
+    let junk = dir.join("junk.jsonl");
+    std::fs::write(&junk, "hello\n").unwrap();
+    let (code, _, err) = hocr(&[
+        "check",
+        "fixtures/rec002-missing-record",
+        "--as-of",
+        AS_OF,
+        "--baseline",
+        junk.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not an earlier hocr output"), "{err}");
+}

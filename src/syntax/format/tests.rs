@@ -57,10 +57,10 @@ fn assert_sound(name: &str, text: &str) -> String {
 #[test]
 fn a_messy_one_line_rule() {
     check(
-        r#"rule  REC001   late-crime-record "Crimes are recorded in time"{source "HMICFRS" theme   timeliness
+        r#"rule  R1   late-crime-record "Crimes are recorded in time"{source "HMICFRS" theme   timeliness
         severity high for each crime where report_time is present and status is"recorded"
    require recorded_at    within 24  hours after report_time otherwise late}"#,
-        r#"rule REC001 late-crime-record "Crimes are recorded in time" {
+        r#"rule R1 late-crime-record "Crimes are recorded in time" {
   source "HMICFRS"
   theme timeliness
   severity high
@@ -180,13 +180,13 @@ fn short_choices_stay_on_one_line() {
 #[test]
 fn a_long_choice_puts_each_arm_on_its_own_line() {
     check(
-        r#"rule CAN002 cancellation-wrong-authority "t" {
+        r#"rule R2 cancellation-wrong-authority "t" {
   require cancellation_authority is "FCR" when offence_code in sexual, else cancellation_authority in decision_makers
   severity high when offence_code in sexual or offence_code in violence, medium when offence_code in rape or offence_code in n100_reasons or offence_code in domestic_abuse, else low
   severity high when offence_code in sexual or offence_code in violence or offence_code in other_sexual, else low
   severity high when offence_code in sexual or offence_code in violence or offence_code in other_sexual or offence_code in rape or offence_code in n100, else low
 }"#,
-        r#"rule CAN002 cancellation-wrong-authority "t" {
+        r#"rule R2 cancellation-wrong-authority "t" {
   require cancellation_authority is "FCR" when offence_code in sexual,
     else cancellation_authority in decision_makers
   severity high when offence_code in sexual or offence_code in violence,
