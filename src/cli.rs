@@ -290,6 +290,7 @@ fn run_rules_fmt(args: RulesFmtArgs) -> Result<u8, Failure> {
 }
 
 fn run_check(args: CheckArgs) -> Result<u8, Failure> {
+    let started = std::time::Instant::now();
     let clock = clock(&args.timezone)?;
     let as_of = match &args.as_of {
         Some(s) => {
@@ -336,6 +337,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     let changes = baseline.map(|b| crate::baseline::compare(&b, &mut outcome.findings));
     let report = Report {
         changes: changes.as_ref(),
+        elapsed: started.elapsed(),
         as_of,
         plan: &plan,
         inputs: &export.inputs,

@@ -19,6 +19,9 @@ pub struct Report<'a> {
     pub inputs: &'a [InputSummary],
     pub rejects: &'a [Reject],
     pub outcome: &'a Outcome,
+    /// Wall time from start to evaluation done; only the JSON report shows
+    /// it, so every other output stays byte-identical between runs.
+    pub elapsed: std::time::Duration,
     /// With `--baseline`: what changed since the earlier run.
     pub changes: Option<&'a Changes>,
 }
