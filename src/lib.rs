@@ -2,6 +2,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod engine;
 pub mod findings;
+pub mod generate;
 pub mod plan;
 pub mod records;
 pub mod rulefiles;
