@@ -737,10 +737,9 @@ impl Checker {
         let level = |cx: &mut Checker, e: &ast::Expr| -> Severity {
             if let ExprKind::Path(p) = &e.kind
                 && let [one] = p.as_slice()
+                && let Some(s) = Severity::parse(&one.node)
             {
-                if let Some(s) = Severity::parse(&one.node) {
-                    return s;
-                }
+                return s;
             }
             let names: Vec<&str> = Severity::ALL.iter().map(|s| s.name()).collect();
             let text = match &e.kind {
@@ -1274,7 +1273,7 @@ fn counts_working_days(c: &CExpr) -> bool {
 /// Cheap proof that a filter never holds: a constant `false`, or a
 /// conjunction that asks for a value to be both present and empty.
 fn never_true(c: &CExpr) -> bool {
-    fn presences<'a>(c: &'a CExpr, out: &mut Vec<(String, bool)>) {
+    fn presences(c: &CExpr, out: &mut Vec<(String, bool)>) {
         match c {
             CExpr::And(a, b) => {
                 presences(a, out);

@@ -101,6 +101,7 @@ pub fn evaluate(plan: &Plan, records: Records, as_of: Instant, clock: Clock) -> 
         stats.push(st);
     }
     findings.sort_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()));
+    stats.sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
     Outcome {
         findings,
         stats,

@@ -1,10 +1,18 @@
+//! hocr: checks police incident and crime-record exports against the Home
+//! Office Crime Recording Rules. The modules follow the pipeline:
+//! rule text → [`syntax`] → [`check`] → [`plan`] → [`engine`] over records
+//! read by [`ingest`] → [`findings`] → [`report`].
+
 pub mod check;
+pub mod cli;
 pub mod diagnostics;
 pub mod engine;
 pub mod findings;
 pub mod generate;
+pub mod ingest;
 pub mod plan;
 pub mod records;
+pub mod report;
 pub mod rulefiles;
 pub mod syntax;
 pub mod time;

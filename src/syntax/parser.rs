@@ -355,14 +355,12 @@ fn bare_code(i: In) -> R<In> {
     let bytes = text.as_bytes();
     while end < bytes.len() {
         let c = bytes[end] as char;
-        if is_code_char(c) {
-            end += 1;
-        } else if c == '.'
+        let dot_inside = c == '.'
             && end > 0
             && bytes
                 .get(end + 1)
-                .is_some_and(|n| (*n as char).is_ascii_alphanumeric())
-        {
+                .is_some_and(|n| (*n as char).is_ascii_alphanumeric());
+        if is_code_char(c) || dot_inside {
             end += 1;
         } else {
             break;
@@ -979,14 +977,14 @@ fn to_syntax_error(text: &str, e: &PErr) -> SyntaxError {
             format!("{} or {}", rest.join(", "), last)
         }
     };
-    let expected =
-        if expected.starts_with(|c: char| c.is_ascii_punctuation()) && !expected.starts_with('`') {
-            format!("`{expected}`")
-        } else if e.expected.len() == 1 && is_keyword_like(e.expected[0]) {
-            format!("`{expected}`")
-        } else {
-            expected
-        };
+    let punctuation =
+        expected.starts_with(|c: char| c.is_ascii_punctuation()) && !expected.starts_with('`');
+    let keyword = e.expected.len() == 1 && is_keyword_like(e.expected[0]);
+    let expected = if punctuation || keyword {
+        format!("`{expected}`")
+    } else {
+        expected
+    };
     SyntaxError {
         span,
         message: format!("expected {expected}, found {found}"),
@@ -1018,11 +1016,7 @@ pub fn parse_file(text: &str) -> (File, Vec<SyntaxError>) {
     let mut errors = Vec::new();
     let mut items = Vec::new();
     let mut i = In::new(text);
-    loop {
-        let j = match ws(i) {
-            Ok((j, _)) => j,
-            Err(_) => break,
-        };
+    while let Ok((j, _)) = ws(i) {
         if j.fragment().is_empty() {
             break;
         }

@@ -1,0 +1,350 @@
+//! The command line: flags are parsed here, turned into a run, and every
+//! outcome is mapped to the documented exit codes (SPEC §5).
+
+use crate::check::check;
+use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
+use crate::engine::{Records, evaluate};
+use crate::ingest::{ExportPaths, read_export, write_rejects};
+use crate::plan::{Plan, RuleFile, Severity};
+use crate::report::{self, Report};
+use crate::rulefiles;
+use crate::time::{Clock, Instant};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Exit codes (SPEC §5): the highest that applies wins.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// Findings at or above `--fail-on`.
+    pub const FINDINGS: u8 = 1;
+    /// Nothing evaluated: bad usage, unreadable input, rule-file errors.
+    pub const ERROR: u8 = 2;
+    /// Evaluated, but some rows were rejected.
+    pub const REJECTS: u8 = 3;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hocr",
+    version,
+    about = "Check police crime-record exports against the Home Office Crime Recording Rules",
+    after_help = "Exit codes: 0 ok; 1 findings at or above --fail-on; 2 nothing evaluated (bad usage, unreadable input, rule-file errors); 3 some rows rejected.\n\nExample:\n  hocr check fixtures/sample --as-of 2025-06-01T00:00:00Z"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Evaluate an export against the rules and report findings.
+    #[command(
+        after_help = "Examples:\n  hocr check fixtures/sample --as-of 2025-06-01T00:00:00Z\n  hocr check --incidents inc.csv --crimes crimes.jsonl --format jsonl --output findings.jsonl --rejects rejects.csv --fail-on high\n\nExit codes: 0 ok; 1 findings at or above --fail-on; 2 nothing evaluated; 3 some rows rejected."
+    )]
+    Check(CheckArgs),
+    /// Work with rule files.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesCommand {
+    /// Parse and check rule files, reporting every problem at once.
+    #[command(
+        after_help = "Examples:\n  hocr rules check rules/\n  hocr rules check my-force.hocr --error-format json\n\nExit codes: 0 clean; 1 warnings with --deny-warnings; 2 errors."
+    )]
+    Check(RulesCheckArgs),
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Directory holding incidents.csv|jsonl, crimes.csv|jsonl and optionally updates.csv|jsonl.
+    dir: Option<PathBuf>,
+    /// The incidents file (instead of DIR).
+    #[arg(long, value_name = "FILE")]
+    incidents: Option<PathBuf>,
+    /// The crimes file (instead of DIR).
+    #[arg(long, value_name = "FILE")]
+    crimes: Option<PathBuf>,
+    /// The victim-updates file (optional).
+    #[arg(long, value_name = "FILE")]
+    updates: Option<PathBuf>,
+    /// A rule file or directory of them; default: the rules shipped in the binary.
+    #[arg(long, value_name = "PATH")]
+    rules: Option<PathBuf>,
+    /// The time deadlines are judged at, e.g. 2025-06-01T00:00:00Z or "2025-06-01 00:00"; default: now.
+    #[arg(long, value_name = "TIMESTAMP")]
+    as_of: Option<String>,
+    /// The zone local times (without an offset) are read in.
+    #[arg(long, value_name = "ZONE", default_value = "Europe/London")]
+    timezone: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the output here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Write rejected rows here as CSV (file,line,reason); without it they are summarised on stderr.
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// Exit 1 when there are findings of this severity or higher.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<SeverityArg>,
+}
+
+#[derive(Args, Debug)]
+struct RulesCheckArgs {
+    /// A rule file or a directory of them; default: the shipped rules.
+    path: Option<PathBuf>,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    error_format: ErrorFormat,
+    /// Exit 1 when there are warnings.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+        }
+    }
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rules(RulesCommand::Check(args)) => run_rules_check(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            eprintln!("error: {message}");
+            exit::ERROR
+        }
+    }
+}
+
+/// A failure that stops the run before anything is evaluated (exit 2).
+struct Failure(String);
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure(format!("cannot write output: {e}"))
+    }
+}
+
+fn clock(zone: &str) -> Result<Clock, Failure> {
+    zone.parse::<chrono_tz::Tz>().map(Clock::new).map_err(|_| {
+        Failure(format!(
+            "unknown time zone `{zone}` (expected e.g. `Europe/London`)"
+        ))
+    })
+}
+
+/// Loads and checks rules; on errors prints them all and fails.
+fn load_rules(path: Option<&Path>, format: ErrorFormat) -> Result<(Plan, Vec<Diagnostic>), u8> {
+    let files = match path {
+        None => rulefiles::shipped(),
+        Some(p) => match rulefiles::from_path(p) {
+            Ok(f) => f,
+            Err(diags) => {
+                eprint!("{}", diagnostics::render(&diags, &[], format));
+                return Err(exit::ERROR);
+            }
+        },
+    };
+    let (plan, diags) = check(files.clone());
+    match plan {
+        Some(plan) => Ok((plan, diags)),
+        None => {
+            print_diagnostics(&diags, &files, format);
+            Err(exit::ERROR)
+        }
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic], files: &[RuleFile], format: ErrorFormat) {
+    let sources: Vec<Source> = files
+        .iter()
+        .map(|f| Source {
+            name: &f.name,
+            text: &f.text,
+        })
+        .collect();
+    eprint!("{}", diagnostics::render(diags, &sources, format));
+    if format != ErrorFormat::Json {
+        eprintln!("{}", diagnostics::summary(diags));
+    }
+}
+
+fn run_rules_check(args: RulesCheckArgs) -> Result<u8, Failure> {
+    let format = match args.error_format {
+        ErrorFormat::Human if !io::stderr().is_terminal() => ErrorFormat::Plain,
+        f => f,
+    };
+    let (plan, diags) = match load_rules(args.path.as_deref(), format) {
+        Ok(ok) => ok,
+        Err(code) => return Ok(code),
+    };
+    print_diagnostics(&diags, &plan.files, format);
+    let warnings = diags.iter().any(|d| d.level == Level::Warning);
+    Ok(if warnings && args.deny_warnings {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
+fn run_check(args: CheckArgs) -> Result<u8, Failure> {
+    let clock = clock(&args.timezone)?;
+    let as_of = match &args.as_of {
+        Some(s) => {
+            clock
+                .parse(s)
+                .map_err(|e| Failure(format!("--as-of: {e}")))?
+                .0
+        }
+        None => Instant(chrono::Utc::now().timestamp_micros()),
+    };
+    let paths = export_paths(&args)?;
+    // Open outputs first: an unwritable output fails before any reading.
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(BufWriter::new(create(p)?)),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let rejects_file = args.rejects.as_deref().map(create).transpose()?;
+    let format = if io::stderr().is_terminal() {
+        ErrorFormat::Human
+    } else {
+        ErrorFormat::Plain
+    };
+    let (plan, _warnings) = match load_rules(args.rules.as_deref(), format) {
+        Ok(ok) => ok,
+        Err(code) => return Ok(code),
+    };
+    let export = read_export(&paths, &clock).map_err(|e| Failure(e.to_string()))?;
+    let outcome = evaluate(
+        &plan,
+        Records {
+            incidents: &export.incidents,
+            crimes: &export.crimes,
+            updates: &export.updates,
+        },
+        as_of,
+        clock,
+    );
+    let report = Report {
+        as_of,
+        plan: &plan,
+        inputs: &export.inputs,
+        rejects: &export.rejects,
+        outcome: &outcome,
+    };
+    match rejects_file {
+        Some(f) => write_rejects(BufWriter::new(f), &export.rejects)?,
+        None if !export.rejects.is_empty() && args.format != Format::Text => {
+            // The text summary lists rejects itself; other formats are data.
+            eprintln!("{} rows rejected:", export.rejects.len());
+            for r in export.rejects.iter().take(10) {
+                eprintln!("  {}:{}: {}", r.file, r.line, r.reason);
+            }
+            if export.rejects.len() > 10 {
+                eprintln!(
+                    "  … and {} more (write them all with --rejects FILE)",
+                    export.rejects.len() - 10
+                );
+            }
+        }
+        None => {}
+    }
+    let written = match args.format {
+        Format::Text => report::text::render(&report, &mut out),
+        Format::Json => report::json::render(&report, &mut out),
+        Format::Jsonl => report::jsonl::render(&report, &mut out),
+    }
+    .and_then(|()| out.flush());
+    if let Err(e) = written {
+        // A closed pipe (`hocr check … | head`) is not an error.
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            return Err(e.into());
+        }
+    }
+    let mut code = exit::OK;
+    if let Some(level) = args.fail_on {
+        let level = Severity::from(level);
+        if outcome.findings.iter().any(|f| f.severity >= level) {
+            code = exit::FINDINGS;
+        }
+    }
+    if !export.rejects.is_empty() {
+        code = exit::REJECTS;
+    }
+    Ok(code)
+}
+
+fn create(p: &Path) -> Result<File, Failure> {
+    File::create(p).map_err(|e| Failure(format!("cannot write `{}`: {e}", p.display())))
+}
+
+fn export_paths(args: &CheckArgs) -> Result<ExportPaths, Failure> {
+    let mut paths = match &args.dir {
+        Some(dir) => ExportPaths::from_dir(dir).map_err(|e| Failure(e.to_string()))?,
+        None => ExportPaths {
+            incidents: args.incidents.clone().ok_or_else(|| {
+                Failure(
+                    "name an export: `hocr check DIR`, or `--incidents FILE --crimes FILE`".into(),
+                )
+            })?,
+            crimes: args
+                .crimes
+                .clone()
+                .ok_or_else(|| Failure("--crimes FILE is needed with --incidents".into()))?,
+            updates: None,
+        },
+    };
+    // Flags override the directory's files.
+    if let Some(p) = &args.incidents {
+        paths.incidents = p.clone();
+    }
+    if let Some(p) = &args.crimes {
+        paths.crimes = p.clone();
+    }
+    if let Some(p) = &args.updates {
+        paths.updates = Some(p.clone());
+    }
+    Ok(paths)
+}

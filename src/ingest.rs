@@ -1,0 +1,411 @@
+//! The export reader (SPEC §2 "Inputs: the canonical export").
+//!
+//! Each table is a stream: a format reader (`csv_rows`, `jsonl_rows`)
+//! yields one raw [`Row`] at a time from reused buffers, a `ColumnMap`
+//! step ties the file's names to canonical fields (the seam for force
+//! profiles), and a typed conversion per table ([`FromRow`]) turns the row
+//! into a record or a reject. [`TableReader`] puts the three together;
+//! [`read_export`] drains all tables into memory.
+
+mod columns;
+mod convert;
+mod csv_rows;
+mod jsonl_rows;
+mod row;
+mod tap;
+#[cfg(test)]
+mod tests;
+
+pub use convert::FromRow;
+pub use row::{Field, Row};
+
+use crate::records::{Crime, Incident, Line, Table, Update};
+use crate::time::Clock;
+use columns::HeaderProblem;
+use csv_rows::{CsvRows, HeaderError};
+use jsonl_rows::JsonlRows;
+use row::RawRow;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Write};
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+use tap::Tap;
+
+/// Where the tables of an export are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportPaths {
+    pub incidents: PathBuf,
+    pub crimes: PathBuf,
+    pub updates: Option<PathBuf>,
+}
+
+impl ExportPaths {
+    /// DIR holds incidents.csv|jsonl, crimes.csv|jsonl, optional updates.csv|jsonl.
+    pub fn from_dir(dir: &Path) -> Result<ExportPaths, InputError> {
+        let meta = std::fs::metadata(dir).map_err(|e| InputError::unreadable(dir, &e))?;
+        if !meta.is_dir() {
+            return Err(InputError::Unreadable {
+                path: dir.display().to_string(),
+                cause: "not a directory".into(),
+            });
+        }
+        let missing = |table: Table| InputError::MissingTable {
+            dir: dir.display().to_string(),
+            table: table.name(),
+        };
+        Ok(ExportPaths {
+            incidents: find(dir, Table::Incidents)?.ok_or_else(|| missing(Table::Incidents))?,
+            crimes: find(dir, Table::Crimes)?.ok_or_else(|| missing(Table::Crimes))?,
+            updates: find(dir, Table::Updates)?,
+        })
+    }
+}
+
+fn find(dir: &Path, table: Table) -> Result<Option<PathBuf>, InputError> {
+    let csv = dir.join(format!("{}.csv", table.name()));
+    let jsonl = dir.join(format!("{}.jsonl", table.name()));
+    match (csv.is_file(), jsonl.is_file()) {
+        (true, true) => Err(InputError::AmbiguousTable {
+            dir: dir.display().to_string(),
+            table: table.name(),
+        }),
+        (true, false) => Ok(Some(csv)),
+        (false, true) => Ok(Some(jsonl)),
+        (false, false) => Ok(None),
+    }
+}
+
+/// A row that could not be read. `reason` never quotes the row's values.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Reject {
+    pub file: String,
+    /// The 1-based physical line the row starts on.
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What was read from one file; `rows_read = evaluated + rejected`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputSummary {
+    pub table: Table,
+    pub path: String,
+    pub rows_read: u64,
+    pub evaluated: u64,
+    pub rejected: u64,
+    pub bytes: u64,
+    /// Of the file's raw bytes, lowercase hex.
+    pub sha256: String,
+}
+
+/// A whole export in memory, each table in input order.
+#[derive(Debug)]
+pub struct Export {
+    pub incidents: Vec<Incident>,
+    pub crimes: Vec<Crime>,
+    pub updates: Vec<Update>,
+    /// incidents, crimes, then updates if given.
+    pub inputs: Vec<InputSummary>,
+    /// In the order read: incidents, crimes, updates.
+    pub rejects: Vec<Reject>,
+}
+
+/// Errors that stop the run before anything is evaluated (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: cannot read: {cause}")]
+    Unreadable { path: String, cause: String },
+    #[error("{path}: unknown file type (expected `.csv` or `.jsonl`)")]
+    UnknownExtension { path: String },
+    #[error(
+        "{path}: missing required column{} {}",
+        plural(columns),
+        ticked(columns)
+    )]
+    MissingColumns {
+        path: String,
+        columns: Vec<&'static str>,
+    },
+    #[error("{path}: duplicated column `{column}`")]
+    DuplicateColumn { path: String, column: &'static str },
+    #[error("{path}: unreadable CSV header: {cause}")]
+    Header { path: String, cause: String },
+    #[error("{dir}: no `{table}.csv` or `{table}.jsonl`")]
+    MissingTable { dir: String, table: &'static str },
+    #[error("{dir}: both `{table}.csv` and `{table}.jsonl`, expected one")]
+    AmbiguousTable { dir: String, table: &'static str },
+}
+
+fn plural(items: &[&str]) -> &'static str {
+    if items.len() == 1 { "" } else { "s" }
+}
+
+fn ticked(items: &[&str]) -> String {
+    let ticked: Vec<String> = items.iter().map(|c| format!("`{c}`")).collect();
+    ticked.join(", ")
+}
+
+impl InputError {
+    fn unreadable(path: &Path, e: &io::Error) -> InputError {
+        InputError::Unreadable {
+            path: path.display().to_string(),
+            cause: io_cause(e),
+        }
+    }
+}
+
+/// The OS's words for an I/O error, in the house style (lowercase, no
+/// error number).
+fn io_cause(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::IsADirectory => "is a directory".into(),
+        _ => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "unknown error".into(),
+            }
+        }
+    }
+}
+
+/// What a [`TableReader`] yields for each row read.
+#[derive(Debug, PartialEq)]
+pub enum Parsed<T> {
+    Record(T),
+    Rejected(Reject),
+}
+
+enum Rows {
+    Csv(CsvRows<File>),
+    Jsonl(JsonlRows<File>),
+}
+
+impl Rows {
+    fn next_row(&mut self) -> io::Result<Option<RawRow<'_>>> {
+        match self {
+            Rows::Csv(r) => r.next_row(),
+            Rows::Jsonl(r) => r.next_row(),
+        }
+    }
+
+    fn into_tap(self) -> Tap<File> {
+        match self {
+            Rows::Csv(r) => r.into_tap(),
+            Rows::Jsonl(r) => r.into_tap(),
+        }
+    }
+}
+
+/// One table, read as a stream of records and rejects in file order.
+///
+/// Iteration yields `Err` only for an I/O failure part way through the
+/// file, after which it ends. Call [`TableReader::finish`] afterwards for
+/// the summary.
+pub struct TableReader<T> {
+    path: String,
+    rows: Rows,
+    clock: Clock,
+    /// The line each id was first read on, for duplicate detection.
+    first_seen: HashMap<Box<str>, Line>,
+    rows_read: u64,
+    rejected: u64,
+    done: bool,
+    record: PhantomData<fn() -> T>,
+}
+
+impl<T: FromRow> TableReader<T> {
+    /// Opens the file and, for CSV, reads and checks its header.
+    pub fn open(path: &Path, clock: &Clock) -> Result<TableReader<T>, InputError> {
+        let name = path.display().to_string();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let csv = match extension.as_deref() {
+            Some("csv") => true,
+            Some("jsonl") => false,
+            _ => return Err(InputError::UnknownExtension { path: name }),
+        };
+        let file = File::open(path).map_err(|e| InputError::unreadable(path, &e))?;
+        // Opening a directory succeeds on Linux; reading it would not.
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(InputError::Unreadable {
+                path: name,
+                cause: "is a directory".into(),
+            });
+        }
+        let rows = if csv {
+            Rows::Csv(CsvRows::open(file, T::TABLE).map_err(|e| match e {
+                HeaderError::Io(e) => InputError::unreadable(path, &e),
+                HeaderError::NotUtf8 { column } => InputError::Header {
+                    path: name.clone(),
+                    cause: format!("the name of column {column} is not valid UTF-8"),
+                },
+                HeaderError::Columns(HeaderProblem::Missing(columns)) => {
+                    InputError::MissingColumns {
+                        path: name.clone(),
+                        columns,
+                    }
+                }
+                HeaderError::Columns(HeaderProblem::Duplicate(column)) => {
+                    InputError::DuplicateColumn {
+                        path: name.clone(),
+                        column,
+                    }
+                }
+            })?)
+        } else {
+            Rows::Jsonl(JsonlRows::new(file, T::TABLE))
+        };
+        Ok(TableReader {
+            path: name,
+            rows,
+            clock: *clock,
+            first_seen: HashMap::new(),
+            rows_read: 0,
+            rejected: 0,
+            done: false,
+            record: PhantomData,
+        })
+    }
+
+    /// The summary of the file. Bytes the stream has not reached yet are
+    /// read now so the hash covers the whole file; the counts cover only
+    /// the rows iterated over.
+    pub fn finish(self) -> Result<InputSummary, InputError> {
+        let (bytes, sha256) =
+            self.rows
+                .into_tap()
+                .finish()
+                .map_err(|e| InputError::Unreadable {
+                    cause: io_cause(&e),
+                    path: self.path.clone(),
+                })?;
+        Ok(InputSummary {
+            table: T::TABLE,
+            path: self.path,
+            rows_read: self.rows_read,
+            evaluated: self.rows_read - self.rejected,
+            rejected: self.rejected,
+            bytes,
+            sha256,
+        })
+    }
+}
+
+impl<T: FromRow> Iterator for TableReader<T> {
+    type Item = Result<Parsed<T>, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let raw = match self.rows.next_row() {
+            Ok(Some(raw)) => raw,
+            Ok(None) => {
+                self.done = true;
+                return None;
+            }
+            Err(e) => {
+                self.done = true;
+                return Some(Err(InputError::Unreadable {
+                    path: self.path.clone(),
+                    cause: io_cause(&e),
+                }));
+            }
+        };
+        self.rows_read += 1;
+        let read = match raw {
+            Ok(row) => T::from_row(&row, &self.clock).map_err(|reason| (row.line(), reason)),
+            Err(bad) => Err((bad.line, bad.reason)),
+        };
+        let read = read.and_then(|record| self.check_unique(record));
+        Some(Ok(match read {
+            Ok(record) => Parsed::Record(record),
+            Err((line, reason)) => {
+                self.rejected += 1;
+                Parsed::Rejected(Reject {
+                    file: self.path.clone(),
+                    line,
+                    reason,
+                })
+            }
+        }))
+    }
+}
+
+impl<T: FromRow> TableReader<T> {
+    /// Duplicates are judged among readable rows only, so this runs after
+    /// the conversion; the first row with an id is kept.
+    fn check_unique(&mut self, record: T) -> Result<T, (Line, String)> {
+        let (Some(field), Some(id)) = (T::UNIQUE, record.unique_id()) else {
+            return Ok(record);
+        };
+        if let Some(first) = self.first_seen.get(id) {
+            return Err((
+                record.line(),
+                format!("duplicate `{field}` (first on line {first})"),
+            ));
+        }
+        self.first_seen.insert(id.into(), record.line());
+        Ok(record)
+    }
+}
+
+/// Reads a whole export: incidents, then crimes, then updates.
+pub fn read_export(paths: &ExportPaths, clock: &Clock) -> Result<Export, InputError> {
+    // Open every file first: a missing file or column must stop the run
+    // before a large table is read for nothing.
+    let incidents = TableReader::<Incident>::open(&paths.incidents, clock)?;
+    let crimes = TableReader::<Crime>::open(&paths.crimes, clock)?;
+    let updates = match &paths.updates {
+        Some(p) => Some(TableReader::<Update>::open(p, clock)?),
+        None => None,
+    };
+    let mut inputs = Vec::new();
+    let mut rejects = Vec::new();
+    let incidents = drain(incidents, &mut inputs, &mut rejects)?;
+    let crimes = drain(crimes, &mut inputs, &mut rejects)?;
+    let updates = match updates {
+        Some(u) => drain(u, &mut inputs, &mut rejects)?,
+        None => Vec::new(),
+    };
+    Ok(Export {
+        incidents,
+        crimes,
+        updates,
+        inputs,
+        rejects,
+    })
+}
+
+fn drain<T: FromRow>(
+    mut reader: TableReader<T>,
+    inputs: &mut Vec<InputSummary>,
+    rejects: &mut Vec<Reject>,
+) -> Result<Vec<T>, InputError> {
+    let mut records = Vec::new();
+    for parsed in reader.by_ref() {
+        match parsed? {
+            Parsed::Record(r) => records.push(r),
+            Parsed::Rejected(r) => rejects.push(r),
+        }
+    }
+    inputs.push(reader.finish()?);
+    Ok(records)
+}
+
+/// Writes rejects as CSV with header `file,line,reason`.
+pub fn write_rejects<W: Write>(w: W, rejects: &[Reject]) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["file", "line", "reason"])?;
+    for r in rejects {
+        out.write_record([r.file.as_str(), &r.line.to_string(), &r.reason])?;
+    }
+    out.flush()
+}

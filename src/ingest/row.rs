@@ -1,0 +1,67 @@
+//! One raw row, whatever the file format: the typed conversion asks it for
+//! canonical fields by index and never sees CSV or JSON.
+
+use super::columns::ColumnMap;
+use super::jsonl_rows::Slot;
+use crate::records::Line;
+use csv::ByteRecord;
+
+/// A field's raw value before it is read as its type.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Field<'a> {
+    /// No such column or key, or JSON `null`.
+    Empty,
+    /// Text as written (not trimmed). JSON numbers arrive here as their text.
+    Text(&'a str),
+    /// A JSON boolean.
+    Bool(bool),
+    /// A JSON array of strings or numbers.
+    List(&'a [String]),
+    /// A JSON value no field can hold, e.g. `a JSON object`.
+    Other(&'static str),
+    /// CSV bytes that are not UTF-8.
+    NotUtf8,
+}
+
+/// A row read from a file, borrowed from the reader's buffers until the
+/// next row is read.
+pub struct Row<'a> {
+    pub(crate) line: Line,
+    pub(crate) cells: Cells<'a>,
+}
+
+pub(crate) enum Cells<'a> {
+    Csv {
+        record: &'a ByteRecord,
+        map: &'a ColumnMap,
+    },
+    /// One slot per canonical field.
+    Json(&'a [Slot]),
+}
+
+impl Row<'_> {
+    /// The 1-based physical line the row starts on.
+    pub fn line(&self) -> Line {
+        self.line
+    }
+
+    /// The raw value of canonical field `field` of the row's table.
+    pub fn field(&self, field: usize) -> Field<'_> {
+        match &self.cells {
+            Cells::Csv { record, map } => match map.column(field).and_then(|c| record.get(c)) {
+                None => Field::Empty,
+                Some(bytes) => std::str::from_utf8(bytes).map_or(Field::NotUtf8, Field::Text),
+            },
+            Cells::Json(slots) => slots.get(field).map_or(Field::Empty, Slot::field),
+        }
+    }
+}
+
+/// A row that cannot be read at all (before its fields are looked at).
+#[derive(Debug)]
+pub(crate) struct BadRow {
+    pub(crate) line: Line,
+    pub(crate) reason: String,
+}
+
+pub(crate) type RawRow<'a> = Result<Row<'a>, BadRow>;

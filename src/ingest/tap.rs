@@ -1,0 +1,134 @@
+//! The one pass over a file's bytes: everything that must see the raw bytes
+//! (the sha256 and byte count in the summary, the physical line numbers of
+//! CSV records) watches them here as the parser pulls them, so no file is
+//! read twice.
+
+use crate::records::Line;
+use sha2::{Digest, Sha256};
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+use std::io::{self, Read};
+
+pub(crate) struct Tap<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+    breaks: Option<LineBreaks>,
+}
+
+impl<R: Read> Tap<R> {
+    pub(crate) fn new(inner: R) -> Tap<R> {
+        Tap {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+            breaks: None,
+        }
+    }
+
+    /// Also remembers where line breaks are, for [`Tap::record_start_line`].
+    pub(crate) fn with_line_breaks(inner: R) -> Tap<R> {
+        Tap {
+            breaks: Some(LineBreaks::default()),
+            ..Tap::new(inner)
+        }
+    }
+
+    /// The 1-based line of the first byte at or after byte offset `start`
+    /// that is not a line break, which is where a CSV record read from
+    /// `start` really begins.
+    ///
+    /// The csv crate's `Position::line()` cannot be used for this: it is the
+    /// line where the parser resumed, before the blank lines it skips and,
+    /// with CRLF endings, before the `\n` left over from the previous record,
+    /// so it is one or more lines early. Offsets must not go backwards
+    /// between calls.
+    pub(crate) fn record_start_line(&mut self, start: u64) -> Line {
+        match &mut self.breaks {
+            Some(b) => b.record_start_line(start),
+            None => 0,
+        }
+    }
+
+    /// Reads whatever the parser left unread (so the hash covers the whole
+    /// file) and returns the byte count and the lowercase hex sha256.
+    pub(crate) fn finish(mut self) -> io::Result<(u64, String)> {
+        self.breaks = None;
+        io::copy(&mut self, &mut io::sink())?;
+        let digest = self.hasher.finalize();
+        let mut hex = String::with_capacity(2 * digest.len());
+        for b in digest.iter() {
+            // Writing to a String cannot fail.
+            let _ = write!(hex, "{b:02x}");
+        }
+        Ok((self.bytes, hex))
+    }
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let got = buf
+            .get(..n)
+            .ok_or_else(|| io::Error::other("reader returned more bytes than asked for"))?;
+        self.hasher.update(got);
+        if let Some(b) = &mut self.breaks {
+            b.observe(self.bytes, got);
+        }
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// Runs of `\r`/`\n` bytes read but not yet passed by the parser. Only the
+/// read-ahead and the current record are held, and a stretch of blank
+/// lines is one run, so memory stays bounded by the longest record.
+#[derive(Default)]
+struct LineBreaks {
+    pending: VecDeque<Run>,
+    /// `\n` bytes already passed.
+    newlines: u64,
+}
+
+struct Run {
+    start: u64,
+    end: u64,
+    newlines: u64,
+}
+
+impl LineBreaks {
+    fn observe(&mut self, at: u64, bytes: &[u8]) {
+        for (i, &b) in bytes.iter().enumerate() {
+            if b != b'\n' && b != b'\r' {
+                continue;
+            }
+            let offset = at + i as u64;
+            let newline = u64::from(b == b'\n');
+            match self.pending.back_mut() {
+                Some(run) if run.end == offset => {
+                    run.end += 1;
+                    run.newlines += newline;
+                }
+                _ => self.pending.push_back(Run {
+                    start: offset,
+                    end: offset + 1,
+                    newlines: newline,
+                }),
+            }
+        }
+    }
+
+    fn record_start_line(&mut self, start: u64) -> Line {
+        // Every run that begins before the parser's resume point, and the
+        // run it resumes in (blank lines, a left-over `\n`: all skipped
+        // before the record's first byte), lies before the record.
+        while let Some(run) = self.pending.front() {
+            if run.start > start {
+                break;
+            }
+            self.newlines += run.newlines;
+            self.pending.pop_front();
+        }
+        self.newlines + 1
+    }
+}

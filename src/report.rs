@@ -1,0 +1,34 @@
+//! Step six: findings and statistics to output. One renderer per format,
+//! all over the same [`Report`]; adding a format never touches a rule.
+
+pub mod json;
+pub mod jsonl;
+pub mod text;
+
+use crate::findings::Outcome;
+use crate::ingest::{InputSummary, Reject};
+use crate::plan::Plan;
+use crate::time::Instant;
+
+/// Everything a report may show about one run.
+pub struct Report<'a> {
+    pub as_of: Instant,
+    pub plan: &'a Plan,
+    pub inputs: &'a [InputSummary],
+    pub rejects: &'a [Reject],
+    pub outcome: &'a Outcome,
+}
+
+impl Report<'_> {
+    pub fn rows_read(&self) -> u64 {
+        self.inputs.iter().map(|i| i.rows_read).sum()
+    }
+    pub fn rows_rejected(&self) -> u64 {
+        self.inputs.iter().map(|i| i.rejected).sum()
+    }
+}
+
+/// `0.9412` as `94.1%`; nothing decided as `-`.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0))
+}
