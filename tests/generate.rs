@@ -254,3 +254,28 @@ fn crime_proportions() {
         0.95,
     );
 }
+
+#[test]
+fn the_export_reader_rejects_nothing() {
+    let (d, s) = sample();
+    let clock = Clock::default();
+    let paths = hocr::ingest::ExportPaths::from_dir(d).unwrap();
+    let export = hocr::ingest::read_export(&paths, &clock).unwrap();
+    assert!(
+        export.rejects.is_empty(),
+        "{:?}",
+        &export.rejects[..3.min(export.rejects.len())]
+    );
+    assert_eq!(export.incidents.len() as u64, s.incidents);
+    assert_eq!(export.crimes.len() as u64, s.crimes);
+    assert_eq!(export.updates.len() as u64, s.updates);
+    // Unreadable optional values are deliberate and rare (`victim_count`
+    // written `unknown`).
+    let invalid = export
+        .incidents
+        .iter()
+        .filter(|i| i.quality.invalid != 0)
+        .count();
+    assert!(invalid < 50, "{invalid}");
+    assert!(export.crimes.iter().all(|c| c.quality.invalid == 0));
+}
