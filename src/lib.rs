@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod engine;
 pub mod findings;
+pub mod generate;
 pub mod ingest;
 pub mod plan;
 pub mod records;
