@@ -27,3 +27,50 @@ fn shipped_rules_check_clean() {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
 }
+
+/// The shipped offence groups use real Home Office codes: every code and
+/// both ends of every range are in the ONS classification in `reference/`.
+#[test]
+fn offence_groups_follow_the_ons_classification() {
+    use hocr::syntax::ast::{Item, Member};
+    let reference = include_str!("../reference/ons-offence-classification-2017-18.csv");
+    let known: Vec<String> = reference
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .map(|c| c.replace('.', "/"))
+        .collect();
+    let text = include_str!("../rules/groups.hocr");
+    let (file, errors) = hocr::syntax::parse_file(text);
+    assert!(errors.is_empty());
+    let offence_groups = [
+        "rape",
+        "other_sexual",
+        "violence",
+        "indictable_only",
+        "victimless",
+    ];
+    let mut checked = 0;
+    for item in &file.items {
+        let Item::Group(g) = item else { continue };
+        if !offence_groups.contains(&g.name.node.as_str()) {
+            continue;
+        }
+        for m in &g.members {
+            let codes = match &m.node {
+                Member::Code { text, .. } => vec![text.clone()],
+                Member::Range(a, b) => vec![a.clone(), b.clone()],
+                Member::Word(_) => continue,
+            };
+            for c in codes {
+                assert!(
+                    known.contains(&c.replace('.', "/")),
+                    "`{c}` in group `{}` is not an ONS offence code",
+                    g.name.node
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "checked {checked} codes");
+}
