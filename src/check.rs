@@ -213,8 +213,8 @@ impl Checker {
                                 g.name.span,
                                 format!("group `{}` is declared twice", g.name.node),
                                 format!(
-                                    "rename one of them, or merge them (the other is in file {})",
-                                    self.file_name(other)
+                                    "rename one of them, or merge them (the other is in {})",
+                                    self.where_is(other)
                                 ),
                             );
                         } else {
@@ -300,8 +300,13 @@ impl Checker {
         }
     }
 
-    fn file_name(&self, n: usize) -> String {
-        self.names.get(n).cloned().unwrap_or_default()
+    /// Where another declaration is, in words: `this file` or its name.
+    fn where_is(&self, n: usize) -> String {
+        if n == self.file {
+            "this file".into()
+        } else {
+            format!("`{}`", self.names.get(n).map_or("", String::as_str))
+        }
     }
 
     fn compile_group(
@@ -321,8 +326,14 @@ impl Checker {
                 "E009",
                 g.name.span,
                 format!(
-                    "group `{name}` includes itself (through {})",
-                    stack.join(" → ")
+                    "group `{name}` includes itself: {}",
+                    stack
+                        .iter()
+                        .skip_while(|s| *s != name)
+                        .chain([&name.to_string()])
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(" → ")
                 ),
                 "a group may include other groups, but not in a circle",
             );
@@ -443,7 +454,7 @@ impl Checker {
                         format!(
                             "rule codes are the stable contract of reports: give this rule a new code (the first `{}` is in {})",
                             r.code.node,
-                            if file == n { "this file".to_string() } else { format!("rule file {}", self.file_name(file)) }
+                            self.where_is(file)
                         ),
                     );
                     // Still check its body, so every error shows at once.
@@ -516,10 +527,15 @@ impl Checker {
                 }),
                 Clause::Where(e) | Clause::Unless(e) | Clause::Grace { span_expr: e, .. } => {
                     let Some(d) = in_check else {
+                        let word = match c {
+                            Clause::Where(_) => "where",
+                            Clause::Unless(_) => "unless",
+                            _ => "grace",
+                        };
                         self.error(
                             "E010",
                             e.span,
-                            "this clause belongs to a check".into(),
+                            format!("`{word}` belongs to a check"),
                             "put `for each crime` (or incident, update) before it",
                         );
                         continue;
@@ -605,6 +621,17 @@ impl Checker {
         if drafts.is_empty() {
             problems.push(missing("for each", "for each crime"));
         }
+        // A clause the parser could not read is not missing: say nothing
+        // more until the syntax error is mended.
+        let unreadable_clause = self.diags.iter().any(|d| {
+            d.code == "E001"
+                && d.file == Some(self.file)
+                && r.span.start <= d.span.start
+                && d.span.start < r.span.end
+        });
+        if unreadable_clause {
+            problems.clear();
+        }
         for (m, h) in problems {
             self.error("E006", r.code.span, m, h);
         }
@@ -632,6 +659,9 @@ impl Checker {
                 .map(|e| self.condition(e, subject))
                 .collect();
             let Some(req) = d.require else {
+                if unreadable_clause {
+                    continue;
+                }
                 self.error("E006", d.subject.span, format!("this check of rule `{}` has no `require`", r.code.node), "add what must hold, e.g. `require recorded_at within 24 hours after report_time`");
                 continue;
             };
@@ -720,6 +750,7 @@ impl Checker {
                 severity,
             });
         }
+        self.examples(r, &examples, &checks);
         Some(crate::plan::Rule {
             code: r.code.node.clone(),
             name: r.name.node.clone(),
@@ -733,6 +764,98 @@ impl Checker {
             file: self.file,
             span: r.span,
         })
+    }
+
+    /// Every example must be readable as records and expect something the
+    /// rule can report; running them is `hocr rules test`'s business.
+    fn examples(&mut self, r: &ast::Rule, examples: &[ast::Example], checks: &[Check]) {
+        let may_be_unreadable = crate::examples::may_hold_unreadable(checks);
+        let mut reports: Vec<&str> = checks.iter().flat_map(Check::reports).collect();
+        reports.sort_unstable();
+        reports.dedup();
+        let mut names = HashSet::new();
+        for ex in examples {
+            if !names.insert(ex.name.node.as_str()) {
+                self.warn(
+                    "W005",
+                    ex.name.span,
+                    format!(
+                        "rule `{}` has two examples called `{}`",
+                        r.code.node, ex.name.node
+                    ),
+                    "name each example after what it shows",
+                );
+            }
+            if let Err(problems) = crate::examples::read(ex, may_be_unreadable) {
+                for p in problems {
+                    self.error(p.code, p.span, p.message, p.help);
+                }
+            }
+            self.expectation(r, ex, &reports);
+        }
+    }
+
+    fn expectation(&mut self, r: &ast::Rule, ex: &ast::Example, reports: &[&str]) {
+        let span = ex.expect.span;
+        match &ex.expect.node {
+            ast::Expectation::Nothing => {}
+            ast::Expectation::Pending => {
+                if ex.as_of.is_none() {
+                    self.error(
+                        "E015",
+                        span,
+                        "without `as of`, nothing is pending".into(),
+                        "an example without `as of` is judged after every deadline; add `as of \"…\"` with a time before the deadline",
+                    );
+                }
+            }
+            ast::Expectation::Finding { kind, count } => {
+                if kind == "pending" {
+                    self.error(
+                        "E015",
+                        span,
+                        "pending subjects are not counted".into(),
+                        "write `expect pending`",
+                    );
+                } else if !KINDS.contains(&kind.as_str()) {
+                    let hint = match did_you_mean(kind, KINDS.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!(
+                            "expect `no finding`, `pending` or a kind of finding: {}",
+                            KINDS.join(", ")
+                        ),
+                    };
+                    self.error(
+                        "E015",
+                        span,
+                        format!("`{kind}` is not a kind of finding"),
+                        hint,
+                    );
+                } else if *count == 0 {
+                    self.error(
+                        "E015",
+                        span,
+                        format!("`expect 0 {kind}` expects nothing"),
+                        "write `expect no finding`",
+                    );
+                } else if !reports.is_empty() && !reports.contains(&kind.as_str()) {
+                    self.error(
+                        "E015",
+                        span,
+                        format!("rule `{}` never reports `{kind}`", r.code.node),
+                        format!(
+                            "expect {} or `no finding`",
+                            reports
+                                .iter()
+                                .chain(&["pending"])
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     fn severity(&mut self, e: &ast::Expr, subject: Subject) -> SeverityPlan {
@@ -961,11 +1084,24 @@ impl Checker {
                     (Ty::Int, Ty::Int) => Ty::Int,
                     (Ty::Error, _) | (_, Ty::Error) => Ty::Error,
                     _ => {
+                        let help = match (ta, tb) {
+                            (Ty::Time, Ty::Int) => {
+                                "a number needs a unit to be a duration: `reported_at + 24 hours`"
+                            }
+                            _ => {
+                                "add a duration to a time (`reported_at + 24 hours`) or numbers to numbers"
+                            }
+                        };
                         self.error(
                             "E004",
                             e.span,
-                            format!("cannot {} {} and {}", if plus { "add" } else { "subtract" }, ta.words(), tb.words()),
-                            "add a duration to a time (`reported_at + 24 hours`) or numbers to numbers",
+                            format!(
+                                "cannot {} {} and {}",
+                                if plus { "add" } else { "subtract" },
+                                ta.words(),
+                                tb.words()
+                            ),
+                            help,
                         );
                         Ty::Error
                     }
@@ -1092,6 +1228,7 @@ impl Checker {
             let help = match (ta, tb) {
                 (Ty::Time, Ty::Int) | (Ty::Int, Ty::Time) => "a time compares with a time; to allow a delay write `recorded_at > reported_at + 24 hours`".to_string(),
                 (Ty::Time, Ty::Span) | (Ty::Span, Ty::Time) => "add the duration to a time: `recorded_at > reported_at + 24 hours`".to_string(),
+                (Ty::Code(_) | Ty::Text, _) | (_, Ty::Code(_) | Ty::Text) if !ordered => "a code is compared with a code in quotes, e.g. `cancellation_code is \"C1\"`, or with a group: `cancellation_code in cancellation_codes`".to_string(),
                 _ if ordered => "`<` and `>` compare numbers or times; codes are compared with `is` or `in`".to_string(),
                 _ => "compare like with like: a code with a quoted code, a time with a time".to_string(),
             };

@@ -9,6 +9,7 @@ use crate::plan::{Plan, RuleFile, Severity};
 use crate::report::{self, Report};
 use crate::rulefiles;
 use crate::time::{Clock, Instant};
+use crate::{examples, explain};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -30,7 +31,7 @@ pub mod exit {
     name = "hocr",
     version,
     about = "Check police crime-record exports against the Home Office Crime Recording Rules",
-    after_help = "Exit codes: 0 ok; 1 findings at or above --fail-on; 2 nothing evaluated (bad usage, unreadable input, rule-file errors); 3 some rows rejected.\n\nExample:\n  hocr check fixtures/sample --as-of 2025-06-01T00:00:00Z"
+    after_help = "Examples:\n  hocr check exports/2025-06-01 --as-of 2025-06-01T00:00:00Z\n  hocr rules check rules/\n  hocr rules test\n  hocr explain REC001\n\nExit codes: 0 ok; 1 findings at or above --fail-on (or failed rule examples); 2 nothing evaluated (bad usage, unreadable input, rule-file errors); 3 some rows rejected."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -41,12 +42,20 @@ pub struct Cli {
 enum Command {
     /// Evaluate an export against the rules and report findings.
     #[command(
-        after_help = "Examples:\n  hocr check fixtures/sample --as-of 2025-06-01T00:00:00Z\n  hocr check --incidents inc.csv --crimes crimes.jsonl --format jsonl --output findings.jsonl --rejects rejects.csv --fail-on high\n\nExit codes: 0 ok; 1 findings at or above --fail-on; 2 nothing evaluated; 3 some rows rejected."
+        after_help = "Examples:\n  hocr check exports/2025-06-01 --as-of 2025-06-01T00:00:00Z\n  hocr check exports/2025-06-01 --rules my-force-rules/ --format json --output report.json\n  hocr check --incidents inc.csv --crimes crimes.jsonl --updates updates.csv --format jsonl --output findings.jsonl --rejects rejects.csv --fail-on high\n  hocr check exports/2025-06-01 --as-of \"2025-06-01 00:00\" --timezone Europe/London\n\nExit codes: 0 ok; 1 findings at or above --fail-on; 2 nothing evaluated; 3 some rows rejected."
     )]
     Check(Box<CheckArgs>),
-    /// Work with rule files.
-    #[command(subcommand)]
+    /// Work with rule files: check, format, run their examples.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  hocr rules check rules/\n  hocr rules fmt --check rules/\n  hocr rules test rules/"
+    )]
     Rules(RulesCommand),
+    /// Explain a rule code (what it checks, why, its examples) or a rule-file diagnostic code.
+    #[command(
+        after_help = "Examples:\n  hocr explain REC001\n  hocr explain E004\n  hocr explain --list\n  hocr explain CAN002 --rules my-force-rules/\n\nExit codes: 0 explained; 2 unknown code or rule-file errors."
+    )]
+    Explain(ExplainArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -61,6 +70,11 @@ enum RulesCommand {
         after_help = "Examples:\n  hocr rules fmt rules/\n  hocr rules fmt --check rules/   # in CI: exit 1 if any file is not formatted\n\nExit codes: 0 formatted (or already so); 1 with --check, some file would change; 2 a file has syntax errors or cannot be read."
     )]
     Fmt(RulesFmtArgs),
+    /// Run the examples written in rule files, each against its own rule.
+    #[command(
+        after_help = "Examples:\n  hocr rules test\n  hocr rules test my-force-rules/ --error-format json\n\nEach example prints PASS or FAIL (with what was expected and what was found), then a summary.\nExit codes: 0 all passed; 1 some example failed; 2 rule-file errors."
+    )]
+    Test(RulesTestArgs),
 }
 
 #[derive(Args, Debug)]
@@ -124,6 +138,28 @@ struct RulesCheckArgs {
     deny_warnings: bool,
 }
 
+#[derive(Args, Debug)]
+struct RulesTestArgs {
+    /// A rule file or a directory of them, e.g. `rules/`; default: the shipped rules.
+    path: Option<PathBuf>,
+    /// How to print problems in the rule files.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    error_format: ErrorFormat,
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// A rule code such as `REC001` or a diagnostic code such as `E004` (any case).
+    #[arg(required_unless_present = "list")]
+    code: Option<String>,
+    /// List every code with its title instead.
+    #[arg(long, conflicts_with = "code")]
+    list: bool,
+    /// A rule file or directory of them, e.g. `--rules rules/`; default: the rules shipped in the binary.
+    #[arg(long, value_name = "PATH")]
+    rules: Option<PathBuf>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -169,6 +205,8 @@ pub fn main() -> u8 {
         Command::Check(args) => run_check(*args),
         Command::Rules(RulesCommand::Check(args)) => run_rules_check(args),
         Command::Rules(RulesCommand::Fmt(args)) => run_rules_fmt(args),
+        Command::Rules(RulesCommand::Test(args)) => run_rules_test(args),
+        Command::Explain(args) => run_explain(args),
     };
     match result {
         Ok(code) => code,
@@ -232,11 +270,57 @@ fn print_diagnostics(diags: &[Diagnostic], files: &[RuleFile], format: ErrorForm
     }
 }
 
-fn run_rules_check(args: RulesCheckArgs) -> Result<u8, Failure> {
-    let format = match args.error_format {
+/// Colour and drawings only on a terminal.
+fn error_format(asked: ErrorFormat) -> ErrorFormat {
+    match asked {
         ErrorFormat::Human if !io::stderr().is_terminal() => ErrorFormat::Plain,
         f => f,
+    }
+}
+
+fn run_rules_test(args: RulesTestArgs) -> Result<u8, Failure> {
+    let (plan, _warnings) = match load_rules(args.path.as_deref(), error_format(args.error_format))
+    {
+        Ok(ok) => ok,
+        Err(code) => return Ok(code),
     };
+    let tried = examples::run(&plan);
+    let mut out = BufWriter::new(io::stdout().lock());
+    examples::render(&plan, &tried, &mut out).and_then(|()| out.flush())?;
+    Ok(if tried.iter().all(|t| t.passed) {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    })
+}
+
+fn run_explain(args: ExplainArgs) -> Result<u8, Failure> {
+    let (plan, _warnings) =
+        match load_rules(args.rules.as_deref(), error_format(ErrorFormat::Human)) {
+            Ok(ok) => ok,
+            Err(code) => return Ok(code),
+        };
+    let text = match args.code {
+        None => explain::list(&plan),
+        Some(code) => match explain::explain(&plan, &code) {
+            Ok(text) => text,
+            Err(unknown) => {
+                eprintln!("error: unknown code `{}`", unknown.code);
+                match unknown.suggestion {
+                    Some(s) => eprintln!("  help: did you mean `{s}`?"),
+                    None => eprintln!("  help: `hocr explain --list` lists every code"),
+                }
+                return Ok(exit::ERROR);
+            }
+        },
+    };
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    Ok(exit::OK)
+}
+
+fn run_rules_check(args: RulesCheckArgs) -> Result<u8, Failure> {
+    let format = error_format(args.error_format);
     let (plan, diags) = match load_rules(args.path.as_deref(), format) {
         Ok(ok) => ok,
         Err(code) => return Ok(code),

@@ -224,6 +224,40 @@ fn json(d: &Diagnostic, sources: &[Source]) -> String {
     .unwrap_or_default()
 }
 
+/// The documentation of one diagnostic code: a `## CODE title` section of
+/// `docs/diagnostics.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeDoc {
+    pub code: &'static str,
+    pub title: &'static str,
+    /// What it means and how to fix it, as written (Markdown).
+    pub body: &'static str,
+}
+
+/// `docs/diagnostics.md`, compiled in: the one place codes are explained.
+const DOCS: &str = include_str!("../docs/diagnostics.md");
+
+/// Every documented diagnostic code, in the order of the file.
+pub fn documented() -> impl Iterator<Item = CodeDoc> {
+    // A section starts at a line `## CODE title` and runs to the next one.
+    let mut sections = DOCS.split("\n## ");
+    sections.next();
+    sections.filter_map(|section| {
+        let (heading, body) = section.split_once('\n').unwrap_or((section, ""));
+        let (code, title) = heading.trim().split_once(' ')?;
+        Some(CodeDoc {
+            code,
+            title: title.trim(),
+            body: body.trim(),
+        })
+    })
+}
+
+/// The documentation of a diagnostic code (any case), if it has one.
+pub fn doc(code: &str) -> Option<CodeDoc> {
+    documented().find(|d| d.code.eq_ignore_ascii_case(code.trim()))
+}
+
 /// Levenshtein distance, for "did you mean".
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -271,6 +305,17 @@ mod tests {
         assert_eq!(did_you_mean("recored_at", fields), Some("recorded_at"));
         assert_eq!(did_you_mean("ofence_code", fields), Some("offence_code"));
         assert_eq!(did_you_mean("banana", fields), None);
+    }
+
+    #[test]
+    fn every_code_is_documented_once() {
+        let codes: Vec<&str> = documented().map(|d| d.code).collect();
+        assert!(codes.len() >= 20, "{codes:?}");
+        for (n, c) in codes.iter().enumerate() {
+            assert!(!codes[n + 1..].contains(c), "{c} is documented twice");
+            assert!(doc(c).is_some_and(|d| !d.title.is_empty() && !d.body.is_empty()));
+        }
+        assert_eq!(doc("e004").map(|d| d.title), Some("type mismatch"));
     }
 
     #[test]

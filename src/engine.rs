@@ -82,6 +82,28 @@ struct Index<'a> {
 
 /// Evaluates every rule of the plan over the records.
 pub fn evaluate(plan: &Plan, records: Records, as_of: Instant, clock: Clock) -> Outcome {
+    evaluate_rules(plan, 0..plan.rules.len(), records, as_of, clock)
+}
+
+/// Evaluates one rule of the plan (by index) and no other: how a rule's
+/// examples are run.
+pub fn evaluate_rule(
+    plan: &Plan,
+    rule: usize,
+    records: Records,
+    as_of: Instant,
+    clock: Clock,
+) -> Outcome {
+    evaluate_rules(plan, rule..rule + 1, records, as_of, clock)
+}
+
+fn evaluate_rules(
+    plan: &Plan,
+    rules: std::ops::Range<usize>,
+    records: Records,
+    as_of: Instant,
+    clock: Clock,
+) -> Outcome {
     let index = Index::new(records);
     let engine = Engine {
         plan,
@@ -93,7 +115,13 @@ pub fn evaluate(plan: &Plan, records: Records, as_of: Instant, clock: Clock) -> 
     };
     let mut findings = Vec::new();
     let mut stats = Vec::new();
-    for (rule_index, rule) in plan.rules.iter().enumerate() {
+    for (rule_index, rule) in plan
+        .rules
+        .iter()
+        .enumerate()
+        .skip(rules.start)
+        .take(rules.len())
+    {
         let mut st = RuleStats::new(rule);
         for check in &rule.checks {
             engine.run_check(rule_index, check, &mut st, &mut findings);

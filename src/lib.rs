@@ -1,13 +1,16 @@
 //! hocr: checks police incident and crime-record exports against the Home
 //! Office Crime Recording Rules. The modules follow the pipeline:
 //! rule text → [`syntax`] → [`check`] → [`plan`] → [`engine`] over records
-//! read by [`ingest`] → [`findings`] → [`report`].
+//! read by [`ingest`] → [`findings`] → [`report`]. Beside it, for rule
+//! authors: [`examples`] (`hocr rules test`) and [`explain`].
 
 pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod engine;
+pub mod examples;
+pub mod explain;
 pub mod findings;
 pub mod generate;
 pub mod ingest;

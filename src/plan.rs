@@ -116,6 +116,16 @@ pub struct Check {
     pub severity: SeverityPlan,
 }
 
+impl Check {
+    /// The kinds of finding this check can report.
+    pub fn reports(&self) -> Vec<&str> {
+        match self.requirement {
+            Requirement::Deadline { .. } => vec!["late", "missing"],
+            Requirement::Holds { .. } => vec![self.kind.as_str()],
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum Requirement {
     /// The condition must hold; with a grace period, a failure before the

@@ -60,14 +60,19 @@ pub fn from_path(path: &Path) -> Result<Vec<RuleFile>, Vec<Diagnostic>> {
                     name: p.display().to_string(),
                     text,
                 }),
-                Err(e) => errors.push(problem(
-                    format!(
-                        "`{}` is not UTF-8 text (bad byte at offset {})",
-                        p.display(),
-                        e.utf8_error().valid_up_to()
-                    ),
-                    "save the rule file as UTF-8",
-                )),
+                Err(e) => {
+                    let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+                    let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |n| n + 1);
+                    let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+                    errors.push(problem(
+                        format!(
+                            "`{}` is not UTF-8 text: line {line}, column {column} holds a byte that is not UTF-8",
+                            p.display()
+                        ),
+                        "save the rule file as UTF-8 (most editors offer it under \"save as\" or \"encoding\")",
+                    ))
+                }
             },
             Err(e) => errors.push(problem(
                 format!("cannot read `{}`: {}", p.display(), lower(&e.to_string())),

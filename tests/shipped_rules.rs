@@ -1,6 +1,7 @@
 use hocr::check::check;
 use hocr::diagnostics::{ErrorFormat, Source, render};
 use hocr::rulefiles::shipped;
+use hocr::syntax::ast::Expectation;
 
 #[test]
 fn shipped_rules_check_clean() {
@@ -73,4 +74,36 @@ fn offence_groups_follow_the_ons_classification() {
         }
     }
     assert!(checked > 40, "checked {checked} codes");
+}
+
+/// Every shipped rule shows, by example, a case that fires and one that
+/// does not, and every example passes.
+#[test]
+fn shipped_examples_pass() {
+    let (plan, _) = check(shipped());
+    let plan = plan.expect("plan");
+    for rule in &plan.rules {
+        let fires = rule
+            .examples
+            .iter()
+            .any(|e| matches!(e.expect.node, Expectation::Finding { .. }));
+        let quiet = rule
+            .examples
+            .iter()
+            .any(|e| matches!(e.expect.node, Expectation::Nothing | Expectation::Pending));
+        assert!(
+            fires && quiet,
+            "{} needs an example that fires and one that does not",
+            rule.code
+        );
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hocr"))
+        .args(["rules", "test"])
+        .output()
+        .expect("hocr runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    assert!(stdout.contains(", 0 failed"), "{stdout}");
+    assert!(!stdout.contains("without examples"), "{stdout}");
 }

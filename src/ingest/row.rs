@@ -37,9 +37,22 @@ pub(crate) enum Cells<'a> {
     },
     /// One slot per canonical field.
     Json(&'a [Slot]),
+    /// One value per canonical field, written out by hand: an example in a
+    /// rule file.
+    Fields(&'a [Field<'a>]),
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
+    /// A row given field by field, one value per canonical field of its
+    /// table (`Field::Empty` where there is none). The examples in rule
+    /// files are read through this, so they are read exactly like exports.
+    pub fn from_fields(line: Line, fields: &'a [Field<'a>]) -> Row<'a> {
+        Row {
+            line,
+            cells: Cells::Fields(fields),
+        }
+    }
+
     /// The 1-based physical line the row starts on.
     pub fn line(&self) -> Line {
         self.line
@@ -53,6 +66,7 @@ impl Row<'_> {
                 Some(bytes) => std::str::from_utf8(bytes).map_or(Field::NotUtf8, Field::Text),
             },
             Cells::Json(slots) => slots.get(field).map_or(Field::Empty, Slot::field),
+            Cells::Fields(fields) => fields.get(field).copied().unwrap_or(Field::Empty),
         }
     }
 }

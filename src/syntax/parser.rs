@@ -911,7 +911,10 @@ fn rule<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, It
                 i = rest;
             }
             Err(Err::Error(e) | Err::Failure(e)) => {
-                errors.push(to_syntax_error(text, &e));
+                errors.push(
+                    run_on_string(text, clauses.last(), e.offset)
+                        .unwrap_or_else(|| to_syntax_error(text, &e)),
+                );
                 let resume = resume_point(text, j.location_offset(), e.offset);
                 i = advance_to(j, resume);
             }
@@ -928,6 +931,30 @@ fn rule<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, It
             span: span_of(start, i),
         }),
     ))
+}
+
+/// A string left open swallows the text up to the next `"`, and the error
+/// shows where that text ends. When a clause fails on the line where the
+/// previous clause's string ended, and that string ran over lines, the
+/// cause is most likely its missing closing `"`: point there instead.
+fn run_on_string(text: &str, previous: Option<&Clause>, error: usize) -> Option<SyntaxError> {
+    let s = match previous? {
+        Clause::Source(s) | Clause::Quote(s) | Clause::Message(s) => s,
+        _ => return None,
+    };
+    let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let (opened, closed) = (line(s.span.start), line(s.span.end));
+    if opened == closed || closed != line(error) {
+        return None;
+    }
+    Some(SyntaxError {
+        span: Span {
+            start: s.span.start,
+            end: s.span.start + 1,
+        },
+        message: format!("this string runs on to line {closed}"),
+        help: format!("add its closing `\"` on line {opened}"),
+    })
 }
 
 /// Where to carry on after a clause that failed at `error`: the line of the
@@ -1415,6 +1442,12 @@ rule R1 late-crime-record "Crimes are recorded within 24 hours of the report" {
         let e = errs("rule R1 x \"t\" {\n  source \"a\"\nrule R2 y \"u\" {\n}\n");
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].contains("rule `R1` is never closed"));
+    }
+
+    #[test]
+    fn a_string_left_open_is_blamed_where_it_opens() {
+        let text = "rule A1 x \"t\" {\n  source \"abc\n  quote \"def\"\n}\n";
+        assert_eq!(errs(text), ["25: this string runs on to line 3"]);
     }
 
     #[test]

@@ -1,0 +1,627 @@
+//! Authors' worked examples (`example "…" { … }` inside a rule): reading
+//! their rows into records and running them (`hocr rules test`).
+//!
+//! Example rows are read by the export reader's own row conversion
+//! ([`FromRow`]), so a value means the same in an example as in an export.
+//! The checker calls [`read`] to report bad examples before anything runs;
+//! [`run`] evaluates each example against its rule alone.
+
+use crate::diagnostics::{did_you_mean, line_col};
+use crate::engine::{Records, evaluate_rule};
+use crate::findings::{Finding, Outcome};
+use crate::ingest::{Field, FromRow, Row};
+use crate::plan::{Check, Plan, Rule};
+use crate::records::{Crime, EVENTS, FieldType, Incident, Quality, Table, Update};
+use crate::syntax::ast::{Example, ExampleRow, Expectation, Span, Subject};
+use crate::time::{Clock, Instant};
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+/// The as-of time of an example without `as of`: after every deadline, so
+/// nothing is pending.
+pub const AFTER_EVERY_DEADLINE: Instant = Instant(i64::MAX);
+
+/// Example times without an offset are London times, whatever flags a run
+/// was given: an example means the same on every machine.
+fn clock() -> Clock {
+    Clock::default()
+}
+
+/// The records an example describes, and when it is judged.
+#[derive(Debug)]
+pub struct ExampleRecords {
+    pub incidents: Vec<Incident>,
+    pub crimes: Vec<Crime>,
+    pub updates: Vec<Update>,
+    pub as_of: Instant,
+}
+
+impl ExampleRecords {
+    pub fn records(&self) -> Records<'_> {
+        Records {
+            incidents: &self.incidents,
+            crimes: &self.crimes,
+            updates: &self.updates,
+        }
+    }
+}
+
+/// Something wrong with an example, for the checker to report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub code: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+}
+
+fn problem(code: &'static str, span: Span, message: String, help: impl Into<String>) -> Problem {
+    Problem {
+        code,
+        span,
+        message,
+        help: help.into(),
+    }
+}
+
+/// Whether a rule's examples may hold optional values that cannot be read:
+/// only when the rule is about such values.
+pub fn may_hold_unreadable(checks: &[Check]) -> bool {
+    checks.iter().any(|c| c.subject == Subject::OptionalValue)
+}
+
+/// One example row on its way to a record: the value of each field of its
+/// table (with where it was written), ids filled in.
+struct Draft<'e> {
+    row: &'e ExampleRow,
+    table: Table,
+    values: Vec<Option<(String, Option<Span>)>>,
+    /// A field name was not known (and already reported).
+    misnamed: bool,
+}
+
+impl Draft<'_> {
+    fn slot(&mut self, name: &str) -> &mut Option<(String, Option<Span>)> {
+        let i = self.table.field_index(name).expect("a field of the table");
+        &mut self.values[i]
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        let i = self.table.field_index(name)?;
+        self.values[i].as_ref().map(|(v, _)| v.as_str())
+    }
+}
+
+/// Reads an example's rows and `as of` into records, or says everything
+/// that is wrong with them.
+///
+/// Ids left out are filled in: incidents are `I1`, `I2`, … and crimes `C1`,
+/// `C2`, … in the order written; a crime without `incident_id` belongs to
+/// the example's incident when there is exactly one, and an update without
+/// `crime_id` to its crime when there is exactly one.
+pub fn read(example: &Example, may_be_unreadable: bool) -> Result<ExampleRecords, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut drafts = Vec::new();
+    for row in &example.rows {
+        if let Some(d) = draft(row, &mut problems) {
+            drafts.push(d);
+        }
+    }
+    fill_in_ids(&mut drafts);
+    duplicate_ids(&drafts, &mut problems);
+    let mut records = ExampleRecords {
+        incidents: Vec::new(),
+        crimes: Vec::new(),
+        updates: Vec::new(),
+        as_of: AFTER_EVERY_DEADLINE,
+    };
+    for (n, d) in drafts.iter().enumerate() {
+        let line = n as u64 + 1;
+        match d.table {
+            Table::Incidents => {
+                records
+                    .incidents
+                    .extend(convert(d, line, may_be_unreadable, &mut problems))
+            }
+            Table::Crimes => {
+                records
+                    .crimes
+                    .extend(convert(d, line, may_be_unreadable, &mut problems))
+            }
+            Table::Updates => {
+                records
+                    .updates
+                    .extend(convert(d, line, may_be_unreadable, &mut problems))
+            }
+        }
+    }
+    if let Some(t) = &example.as_of {
+        match clock().parse(&t.node) {
+            Ok((at, _)) => records.as_of = at,
+            Err(_) => problems.push(problem(
+                "E014",
+                t.span,
+                "`as of` is not a time".into(),
+                help_for(FieldType::Time),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(records)
+    } else {
+        Err(problems)
+    }
+}
+
+fn draft<'e>(row: &'e ExampleRow, problems: &mut Vec<Problem>) -> Option<Draft<'e>> {
+    let table = match row.table.node {
+        Subject::Incident => Table::Incidents,
+        Subject::Crime => Table::Crimes,
+        Subject::Update => Table::Updates,
+        Subject::Timestamp | Subject::OptionalValue => {
+            problems.push(problem(
+                "E013",
+                row.table.span,
+                format!("an example cannot hold a row of `{}`", row.table.node.words()),
+                "write `incident with …`, `crime with …` or `update with …`: timestamps and optional values are the values in those rows",
+            ));
+            return None;
+        }
+    };
+    let fields = table.fields();
+    let mut values = vec![None; fields.len()];
+    let mut misnamed = false;
+    for (name, value) in &row.fields {
+        match table.field_index(&name.node) {
+            Some(i) if values[i].is_some() => problems.push(problem(
+                "E013",
+                name.span,
+                format!("`{}` is given twice in this row", name.node),
+                "give each field once",
+            )),
+            Some(i) => values[i] = Some((value.node.clone(), Some(value.span))),
+            None => {
+                misnamed = true;
+                let hint = match did_you_mean(&name.node, fields.iter().map(|f| f.name)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => {
+                        let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+                        format!("each {} has: {}", table.singular(), names.join(", "))
+                    }
+                };
+                problems.push(problem(
+                    "E013",
+                    name.span,
+                    format!("each {} has no field `{}`", table.singular(), name.node),
+                    hint,
+                ));
+            }
+        }
+    }
+    Some(Draft {
+        row,
+        table,
+        values,
+        misnamed,
+    })
+}
+
+fn fill_in_ids(drafts: &mut [Draft]) {
+    let mut counts = [0usize; 2];
+    for d in drafts.iter_mut() {
+        let (field, prefix, n) = match d.table {
+            Table::Incidents => ("incident_id", 'I', &mut counts[0]),
+            Table::Crimes => ("crime_id", 'C', &mut counts[1]),
+            Table::Updates => continue,
+        };
+        *n += 1;
+        let id = format!("{prefix}{n}");
+        d.slot(field).get_or_insert((id, None));
+    }
+    let only = |table: Table, field: &str| -> Option<String> {
+        let mut of_table = drafts.iter().filter(|d| d.table == table);
+        match (of_table.next(), of_table.next()) {
+            (Some(d), None) => d.value(field).map(str::to_string),
+            _ => None,
+        }
+    };
+    let incident = only(Table::Incidents, "incident_id");
+    let crime = only(Table::Crimes, "crime_id");
+    for d in drafts.iter_mut() {
+        let (field, id) = match d.table {
+            Table::Crimes => ("incident_id", &incident),
+            Table::Updates => ("crime_id", &crime),
+            Table::Incidents => continue,
+        };
+        if let Some(id) = id {
+            d.slot(field).get_or_insert((id.clone(), None));
+        }
+    }
+}
+
+fn duplicate_ids(drafts: &[Draft], problems: &mut Vec<Problem>) {
+    for (table, field) in [
+        (Table::Incidents, "incident_id"),
+        (Table::Crimes, "crime_id"),
+    ] {
+        let mut seen = HashSet::new();
+        for d in drafts.iter().filter(|d| d.table == table) {
+            let i = table.field_index(field).expect("an id field");
+            let Some((id, span)) = &d.values[i] else {
+                continue;
+            };
+            if !seen.insert(id.trim()) {
+                problems.push(problem(
+                    "E014",
+                    span.unwrap_or(d.row.table.span),
+                    format!("two {} in this example have the id `{id}`", table.name()),
+                    format!("give each {} its own `{field}`", table.singular()),
+                ));
+            }
+        }
+    }
+}
+
+/// The row as the export reader would read it.
+fn convert<T: FromRow>(
+    d: &Draft,
+    line: u64,
+    may_be_unreadable: bool,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    let fields: Vec<Field> = d
+        .values
+        .iter()
+        .map(|v| v.as_ref().map_or(Field::Empty, |(s, _)| Field::Text(s)))
+        .collect();
+    match T::from_row(&Row::from_fields(line, &fields), &clock()) {
+        Ok(record) => {
+            if !may_be_unreadable {
+                for (i, _) in T::TABLE.fields().iter().enumerate() {
+                    if Quality::has(record.quality().invalid, i) {
+                        problems.push(unreadable(d, i));
+                    }
+                }
+            }
+            Some(record)
+        }
+        Err(reason) => {
+            // The reason names the field in backticks, never its value.
+            let field = T::TABLE
+                .fields()
+                .iter()
+                .position(|f| reason.contains(&format!("`{}`", f.name)));
+            match field {
+                Some(i) if d.values[i].is_some() => problems.push(unreadable(d, i)),
+                // Most likely the misnamed field: reported already.
+                Some(_) if d.misnamed => {}
+                Some(i) => problems.push(missing(d, i)),
+                None => problems.push(problem(
+                    "E014",
+                    d.row.table.span,
+                    reason,
+                    "write the row as an export would",
+                )),
+            }
+            None
+        }
+    }
+}
+
+fn unreadable(d: &Draft, field: usize) -> Problem {
+    let def = &d.table.fields()[field];
+    let (value, span) = match &d.values[field] {
+        Some((v, s)) => (v.as_str(), s.unwrap_or(d.row.table.span)),
+        None => ("", d.row.table.span),
+    };
+    let what = match def.ty {
+        FieldType::Time => "a time",
+        FieldType::Bool => "yes or no",
+        FieldType::Count => "a whole number of 0 or more",
+        FieldType::Status => "`recorded` or `cancelled`",
+        FieldType::Event => "an investigation event",
+        _ => "a value hocr can read",
+    };
+    problem(
+        "E014",
+        span,
+        format!("`{}` must be {what}, not `{value}`", def.name),
+        help_for(def.ty),
+    )
+}
+
+fn missing(d: &Draft, field: usize) -> Problem {
+    let def = &d.table.fields()[field];
+    let help = if (d.table, def.name) == (Table::Updates, "crime_id") {
+        "say which crime it is about, e.g. `crime_id \"C1\"`: it is filled in only when the example has exactly one crime".to_string()
+    } else {
+        format!(
+            "every {} needs one, e.g. `{} \"{}\"`",
+            d.table.singular(),
+            def.name,
+            sample(def.ty)
+        )
+    };
+    problem(
+        "E014",
+        d.row.table.span,
+        format!("this {} has no `{}`", d.table.singular(), def.name),
+        help,
+    )
+}
+
+fn sample(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Time => "2025-03-03 09:00",
+        FieldType::Offence => "8N",
+        FieldType::Event => "arrest",
+        FieldType::Status => "recorded",
+        FieldType::Bool => "true",
+        FieldType::Count => "1",
+        FieldType::Id | FieldType::Text | FieldType::Code | FieldType::CodeList => "…",
+    }
+}
+
+fn help_for(ty: FieldType) -> String {
+    match ty {
+        FieldType::Time => {
+            "write a time such as `2025-03-03 09:00` (London time) or `2025-03-03T09:00:00Z`".into()
+        }
+        FieldType::Bool => "write `true` or `false` (or yes/no, y/n, 1/0)".into(),
+        FieldType::Count => "write a whole number of 0 or more, such as `2`".into(),
+        FieldType::Status => "write `recorded` or `cancelled`".into(),
+        FieldType::Event => {
+            let events: Vec<String> = EVENTS.iter().map(|e| e.to_ascii_lowercase()).collect();
+            format!("write one of: {}", events.join(", "))
+        }
+        FieldType::Id
+        | FieldType::Text
+        | FieldType::Code
+        | FieldType::Offence
+        | FieldType::CodeList => "write the value as an export would".into(),
+    }
+}
+
+// ---------------------------------------------------------------- running
+
+/// How one example fared.
+pub struct Tried<'p> {
+    pub rule: &'p Rule,
+    pub example: &'p Example,
+    /// The as-of time written in the example, if any.
+    pub as_of: Option<Instant>,
+    pub result: Result<Outcome, Vec<Problem>>,
+    pub passed: bool,
+}
+
+/// Every example of every rule of the plan, each run against its rule alone.
+pub fn run(plan: &Plan) -> Vec<Tried<'_>> {
+    let mut tried = Vec::new();
+    for (index, rule) in plan.rules.iter().enumerate() {
+        for example in &rule.examples {
+            let data = read(example, may_hold_unreadable(&rule.checks));
+            let as_of = match (&data, &example.as_of) {
+                (Ok(d), Some(_)) => Some(d.as_of),
+                _ => None,
+            };
+            let result = data.map(|d| evaluate_rule(plan, index, d.records(), d.as_of, clock()));
+            let passed = result
+                .as_ref()
+                .is_ok_and(|outcome| meets(&example.expect.node, outcome));
+            tried.push(Tried {
+                rule,
+                example,
+                as_of,
+                result,
+                passed,
+            });
+        }
+    }
+    tried
+}
+
+fn pending(outcome: &Outcome) -> u64 {
+    outcome.stats.iter().map(|s| s.pending).sum()
+}
+
+/// `no finding` means nothing reported and nothing pending; `pending`
+/// means nothing reported and something pending; `2 late` means exactly
+/// two findings, both late (pending subjects aside).
+fn meets(expect: &Expectation, outcome: &Outcome) -> bool {
+    let found = &outcome.findings;
+    match expect {
+        Expectation::Nothing => found.is_empty() && pending(outcome) == 0,
+        Expectation::Pending => found.is_empty() && pending(outcome) > 0,
+        Expectation::Finding { kind, count } => {
+            found.len() == *count as usize && found.iter().all(|f| f.kind == *kind)
+        }
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn expected(expect: &Expectation) -> String {
+    match expect {
+        Expectation::Nothing => "no finding, nothing pending".into(),
+        Expectation::Pending => "no finding, something pending".into(),
+        Expectation::Finding { kind, count } => {
+            format!("{} ({kind})", plural((*count).into(), "finding"))
+        }
+    }
+}
+
+fn actual(outcome: &Outcome) -> String {
+    let found = &outcome.findings;
+    let mut kinds: Vec<&str> = found.iter().map(|f| f.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let findings = if found.is_empty() {
+        "no finding".to_string()
+    } else {
+        format!(
+            "{} ({})",
+            plural(found.len() as u64, "finding"),
+            kinds.join(", ")
+        )
+    };
+    match pending(outcome) {
+        0 => format!("{findings}, nothing pending"),
+        n => format!("{findings}, {n} pending"),
+    }
+}
+
+/// One finding in a line: kind, the records it is about, due and done.
+fn describe(f: &Finding) -> String {
+    let mut parts = Vec::new();
+    if let (Some(event), Some(at)) = (&f.event, f.event_at) {
+        parts.push(format!("update `{event}` at {at}"));
+    }
+    if let Some(id) = &f.crime_id {
+        parts.push(format!("crime {id}"));
+    }
+    if let Some(id) = &f.incident_id {
+        parts.push(format!("incident {id}"));
+    }
+    if let Some(field) = f.field {
+        parts.push(format!("field `{field}`"));
+    }
+    if let Some(due) = f.due {
+        parts.push(format!("due {due}"));
+    }
+    if let Some(at) = f.at {
+        parts.push(format!("done {at}"));
+    }
+    format!("{:<10} {}", f.kind, parts.join(", "))
+}
+
+/// `PASS`/`FAIL` per example, what differed for each failure, then the
+/// summary line.
+pub fn render(plan: &Plan, tried: &[Tried], out: &mut impl Write) -> io::Result<()> {
+    for t in tried {
+        let verdict = if t.passed { "PASS" } else { "FAIL" };
+        writeln!(out, "{verdict} {} \"{}\"", t.rule.code, t.example.name.node)?;
+        if t.passed {
+            continue;
+        }
+        if let Some(file) = plan.files.get(t.rule.file) {
+            let (line, col) = line_col(&file.text, t.example.span.start);
+            writeln!(out, "  at {}:{line}:{col}", file.name)?;
+        }
+        match t.as_of {
+            Some(at) => writeln!(out, "  as of    {at}")?,
+            None => writeln!(out, "  as of    after every deadline (no `as of`)")?,
+        }
+        writeln!(out, "  expected {}", expected(&t.example.expect.node))?;
+        match &t.result {
+            Ok(outcome) => {
+                writeln!(out, "  actual   {}", actual(outcome))?;
+                for f in &outcome.findings {
+                    writeln!(out, "    {}", describe(f))?;
+                }
+            }
+            Err(problems) => {
+                for p in problems {
+                    writeln!(out, "  cannot be read: {}", p.message)?;
+                }
+            }
+        }
+    }
+    let passed = tried.iter().filter(|t| t.passed).count() as u64;
+    let with_examples: HashSet<&str> = tried.iter().map(|t| t.rule.code.as_str()).collect();
+    let without: Vec<&str> = plan
+        .rules
+        .iter()
+        .map(|r| r.code.as_str())
+        .filter(|c| !with_examples.contains(c))
+        .collect();
+    if !tried.is_empty() {
+        writeln!(out)?;
+    }
+    if !without.is_empty() {
+        writeln!(out, "rules without examples: {}", without.join(", "))?;
+    }
+    writeln!(
+        out,
+        "{}, {}: {} passed, {} failed",
+        plural(plan.rules.len() as u64, "rule"),
+        plural(tried.len() as u64, "example"),
+        passed,
+        tried.len() as u64 - passed
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::{Clause, Item};
+    use crate::syntax::parse_file;
+
+    /// The first example of the first rule in `text`, read.
+    fn read_first(text: &str) -> Result<ExampleRecords, Vec<String>> {
+        let (file, errors) = parse_file(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let example = file
+            .items
+            .iter()
+            .find_map(|i| match i {
+                Item::Rule(r) => r.clauses.iter().find_map(|c| match c {
+                    Clause::Example(e) => Some(e.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .expect("an example");
+        read(&example, false).map_err(|ps| ps.into_iter().map(|p| p.message).collect())
+    }
+
+    fn rule_with(example: &str) -> String {
+        format!(
+            "rule T1 t \"t\" {{\n  example \"e\" {{\n{example}\n    expect no finding\n  }}\n}}\n"
+        )
+    }
+
+    #[test]
+    fn ids_are_filled_in_and_linked() {
+        let r = read_first(&rule_with(
+            "    incident with reported_at \"2025-03-03 09:00\"\n    crime with offence_code \"8n\", recorded_at \"2025-03-03 10:00\"\n    update with event \"Arrest\", event_at \"2025-03-03 11:00\"",
+        ))
+        .unwrap();
+        assert_eq!(&*r.incidents[0].incident_id, "I1");
+        assert_eq!(&*r.crimes[0].crime_id, "C1");
+        assert_eq!(r.crimes[0].incident_id.as_deref(), Some("I1"));
+        assert_eq!(&*r.crimes[0].offence_code, "8N");
+        assert_eq!(&*r.updates[0].crime_id, "C1");
+        assert_eq!(&*r.updates[0].event, "ARREST");
+        assert_eq!(r.as_of, AFTER_EVERY_DEADLINE);
+    }
+
+    #[test]
+    fn links_are_filled_in_only_when_there_is_one_choice() {
+        let r = read_first(&rule_with(
+            "    incident with reported_at \"2025-03-03 09:00\"\n    incident with reported_at \"2025-03-03 09:00\"\n    crime with offence_code \"8N\", recorded_at \"2025-03-03 10:00\"\n    crime with incident_id \"\", offence_code \"8N\", recorded_at \"2025-03-03 10:00\"",
+        ))
+        .unwrap();
+        assert_eq!(r.incidents[1].incident_id.as_ref(), "I2");
+        assert_eq!(r.crimes[0].incident_id, None);
+        assert_eq!(r.crimes[1].incident_id, None);
+        assert_eq!(r.crimes[1].crime_id.as_ref(), "C2");
+    }
+
+    #[test]
+    fn duplicate_ids_and_unreadable_values_are_problems() {
+        let e = read_first(&rule_with(
+            "    as of \"2025-03-04\"\n    incident with incident_id \"I2\", reported_at \"2025-03-03 09:00\", victim_count \"-1\"\n    incident with reported_at \"2025-03-03 09:00\"",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            e,
+            [
+                "two incidents in this example have the id `I2`",
+                "`victim_count` must be a whole number of 0 or more, not `-1`",
+                "`as of` is not a time",
+            ]
+        );
+    }
+}

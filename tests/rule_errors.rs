@@ -1,0 +1,185 @@
+//! Snapshots of what a rule author sees. Every entry under
+//! `tests/rule-errors/` is a small broken rule file (or a folder of them)
+//! showing one kind of mistake; its snapshot is `hocr rules check … --error-format plain`:
+//! the exit code and every message, with position, caret and help.
+//! Review changes with `cargo insta review`: messages are lowercase, plain
+//! words, and say how to fix the problem.
+
+use std::process::Command;
+
+fn hocr(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hocr"))
+        .args(args)
+        .output()
+        .expect("hocr runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn rules_check(entry: &str) {
+    let path = format!("tests/rule-errors/{entry}");
+    let (code, stdout, stderr) = hocr(&["rules", "check", &path, "--error-format", "plain"]);
+    assert_eq!(stdout, "", "diagnostics go to stderr");
+    let name = entry.trim_end_matches(".hocr");
+    insta::assert_snapshot!(name, format!("exit: {code}\n\n{stderr}"));
+}
+
+macro_rules! corpus {
+    ($($test:ident => $entry:literal),* $(,)?) => {
+        $(#[test] fn $test() { rules_check($entry); })*
+
+        /// Every entry of the corpus has a test above.
+        #[test]
+        fn every_entry_is_tested() {
+            let listed = [$($entry),*];
+            for entry in std::fs::read_dir("tests/rule-errors").unwrap() {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                assert!(listed.contains(&name.as_str()), "tests/rule-errors/{name} has no test");
+            }
+        }
+    };
+}
+
+corpus! {
+    e001_missing_brace => "e001-missing-brace.hocr",
+    e001_missing_keyword => "e001-missing-keyword.hocr",
+    e001_unterminated_string => "e001-unterminated-string.hocr",
+    e001_deep_nesting => "e001-deep-nesting.hocr",
+    e002_unknown_field => "e002-unknown-field.hocr",
+    e003_unknown_group => "e003-unknown-group.hocr",
+    e004_time_vs_number => "e004-time-vs-number.hocr",
+    e004_duration_vs_code => "e004-duration-vs-code.hocr",
+    e005_duplicate_code => "e005-duplicate-code",
+    e006_no_source_or_quote => "e006-no-source-or-quote.hocr",
+    e007_group_declared_twice => "e007-group-declared-twice.hocr",
+    e008_bad_range => "e008-bad-range.hocr",
+    e009_group_cycle => "e009-group-cycle.hocr",
+    e010_clause_out_of_place => "e010-clause-out-of-place.hocr",
+    e011_unknown_kind => "e011-unknown-kind.hocr",
+    e012_not_utf8 => "e012-not-utf8.hocr",
+    e013_example_unknown_field => "e013-example-unknown-field.hocr",
+    e014_example_bad_value => "e014-example-bad-value.hocr",
+    e015_example_expectation => "e015-example-expectation.hocr",
+    w001_unused_group => "w001-unused-group.hocr",
+    w002_never_true => "w002-never-true.hocr",
+    w003_calendar => "w003-calendar.hocr",
+    w004_no_edition => "w004-no-edition.hocr",
+    w005_example_name_twice => "w005-example-name-twice.hocr",
+}
+
+/// Every documented code is shown by some entry of the corpus.
+#[test]
+fn every_code_has_a_broken_file() {
+    let docs = std::fs::read_to_string("docs/diagnostics.md").unwrap();
+    let mut shown = String::new();
+    for entry in std::fs::read_dir("tests/snapshots").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("rule_errors__") {
+            shown.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    for line in docs.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            let code = heading.split(' ').next().unwrap();
+            assert!(
+                shown.contains(&format!("[{code}]")),
+                "no file in tests/rule-errors shows {code}"
+            );
+        }
+    }
+}
+
+/// Every code the checker can emit is documented, where `explain` reads it.
+#[test]
+fn every_emitted_code_is_documented() {
+    let docs = std::fs::read_to_string("docs/diagnostics.md").unwrap();
+    let mut sources = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                sources.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+    let mut emitted = 0;
+    for text in &sources {
+        for (n, _) in text.match_indices("\"E0").chain(text.match_indices("\"W0")) {
+            let code = &text[n + 1..n + 5];
+            if code[1..].chars().all(|c| c.is_ascii_digit()) && text[n + 5..].starts_with('"') {
+                emitted += 1;
+                assert!(
+                    docs.contains(&format!("\n## {code} ")),
+                    "{code} is emitted but not documented in docs/diagnostics.md"
+                );
+            }
+        }
+    }
+    assert!(emitted > 20);
+}
+
+#[test]
+fn json_error_format() {
+    let (code, _, stderr) = hocr(&[
+        "rules",
+        "check",
+        "tests/rule-errors/e003-unknown-group.hocr",
+        "--error-format",
+        "json",
+    ]);
+    insta::assert_snapshot!("json-error-format", format!("exit: {code}\n\n{stderr}"));
+}
+
+#[test]
+fn explain_a_rule() {
+    let (code, stdout, stderr) = hocr(&["explain", "REC001"]);
+    insta::assert_snapshot!(
+        "explain-rec001",
+        format!("exit: {code}\n\n{stdout}{stderr}")
+    );
+}
+
+#[test]
+fn explain_a_diagnostic() {
+    let (code, stdout, stderr) = hocr(&["explain", "e004"]);
+    insta::assert_snapshot!("explain-e004", format!("exit: {code}\n\n{stdout}{stderr}"));
+}
+
+#[test]
+fn explain_list() {
+    let (code, stdout, stderr) = hocr(&["explain", "--list"]);
+    insta::assert_snapshot!("explain-list", format!("exit: {code}\n\n{stdout}{stderr}"));
+}
+
+#[test]
+fn explain_an_unknown_code() {
+    let (code, stdout, stderr) = hocr(&["explain", "REC01"]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("did you mean `REC001`?"), "{stderr}");
+}
+
+#[test]
+fn explain_with_other_rules() {
+    let (code, stdout, _) = hocr(&[
+        "explain",
+        "RAP002",
+        "--rules",
+        "tests/rule-errors/w005-example-name-twice.hocr",
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("example \"an N100\""), "{stdout}");
+    let (code, _, stderr) = hocr(&[
+        "explain",
+        "REC001",
+        "--rules",
+        "tests/rule-errors/e002-unknown-field.hocr",
+    ]);
+    assert_eq!(code, 2, "rule-file errors stop explain: {stderr}");
+}
