@@ -67,6 +67,7 @@ fixtures! {
     rec003_victims => "rec003-victims",
     data_quality => "data-quality",
     rejected_rows => "rejected-rows",
+    sample => "sample",
     rap_n100 => "rap-n100",
     cancellations => "cancellations",
     cancellation_victim_told => "cancellation-victim-told",
