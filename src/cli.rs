@@ -126,6 +126,7 @@ enum Format {
     Text,
     Json,
     Jsonl,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -350,6 +351,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Format::Text => report::text::render(&report, &mut out),
         Format::Json => report::json::render(&report, &mut out),
         Format::Jsonl => report::jsonl::render(&report, &mut out),
+        Format::Html => report::html::render(&report, &mut out),
     }
     .and_then(|()| out.flush());
     if let Err(e) = written {

@@ -1,6 +1,7 @@
 //! Step six: findings and statistics to output. One renderer per format,
 //! all over the same [`Report`]; adding a format never touches a rule.
 
+pub mod html;
 pub mod json;
 pub mod jsonl;
 pub mod text;
