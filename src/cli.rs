@@ -167,6 +167,8 @@ enum Format {
     Jsonl,
     /// The findings as CSV (UTF-8 with BOM, opens cleanly in Excel).
     Csv,
+    /// A self-contained page for the board: charts, rules and findings.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -450,6 +452,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Format::Json => report::json::render(&report, &mut out),
         Format::Jsonl => report::jsonl::render(&report, &mut out),
         Format::Csv => report::csv::render(&report, &mut out),
+        Format::Html => report::html::render(&report, &mut out),
     }
     .and_then(|()| out.flush());
     if let Err(e) = written {

@@ -2,6 +2,7 @@
 //! all over the same [`Report`]; adding a format never touches a rule.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod jsonl;
 pub mod text;

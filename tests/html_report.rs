@@ -1,0 +1,127 @@
+//! `--format html`: one self-contained page. Checked as text here (no
+//! external references, the charts and tables are there, text is escaped,
+//! output is deterministic), snapshotted, and rendered in headless Chromium
+//! by `scripts/html-browser-test.sh` when a browser is installed.
+
+use std::path::Path;
+use std::process::Command;
+
+const FIXTURE: &str = "fixtures/rec002-missing-record";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn html() -> String {
+    let as_of = std::fs::read_to_string(format!("{FIXTURE}/as-of")).expect("fixture has as-of");
+    let out = Command::new(env!("CARGO_BIN_EXE_hocr"))
+        .args([
+            "check",
+            FIXTURE,
+            "--as-of",
+            as_of.trim(),
+            "--format",
+            "html",
+        ])
+        .output()
+        .expect("hocr runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn html_report_is_self_contained_and_complete() {
+    let page = html();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.trim_end().ends_with("</html>"));
+    for external in ["http://", "https://", "src=", "<script", "<link", "url("] {
+        assert!(!page.contains(external), "page references `{external}`");
+    }
+    // Charts: one by theme, one by rule, each an accessible image.
+    assert_eq!(page.matches("<svg role=\"img\"").count(), 2);
+    assert!(page.contains("<title id=\"themes-title\">Compliance by theme</title>"));
+    assert!(page.contains("<title id=\"rules-title\">Compliance by rule</title>"));
+    assert!(page.contains("<th scope=\"col\">"));
+    assert!(page.contains("<th scope=\"row\">"));
+    // Headline: overall compliance with its interval, findings, as-of, rules.
+    assert!(page.contains("94.4%"));
+    assert!(page.contains("88.4–97.4%"));
+    assert!(page.contains("<span class=\"big\">6</span>"));
+    assert!(page.contains("Showing 6 of 6 findings."));
+    assert!(page.contains("2025-06-02T09:00:00Z"));
+    assert!(page.contains("HOCR April 2026"));
+    assert!(page.contains("sha256:"));
+    // Every rule's code and title, every theme.
+    for (code, title) in [
+        (
+            "REC001",
+            "Crimes are recorded within 24 hours of the report",
+        ),
+        (
+            "REC002",
+            "A crime-related incident has a crime record or a recorded reason why not",
+        ),
+        (
+            "RAP001",
+            "A report of rape becomes a rape crime or an N100 record",
+        ),
+        ("VIC001", "Victims are told of investigation events in time"),
+    ] {
+        assert!(page.contains(code), "{code}");
+        assert!(page.contains(title), "{title}");
+    }
+    for theme in [
+        "cancellation",
+        "data-quality",
+        "disposals",
+        "rape",
+        "timeliness",
+        "recording",
+        "victims",
+    ] {
+        assert!(page.contains(&format!("<td>{theme}</td>")), "{theme}");
+    }
+    // Quoted source text and citations.
+    assert!(page.contains("<blockquote>Forces are required to record a crime within 24 hours"));
+    assert!(page.contains("<cite>HOCR General Rules, Section D: One crime per victim</cite>"));
+    // Text from the rules is escaped.
+    assert!(page.contains("the victim&#39;s views"));
+    assert!(!page.contains("the victim's views"));
+    // Severity counts.
+    assert!(page.contains("<li class=\"sev-high\"><span class=\"n\">5</span>high</li>"));
+    assert!(page.contains("<li class=\"sev-medium\"><span class=\"n\">1</span>medium</li>"));
+}
+
+#[test]
+fn html_report_is_deterministic() {
+    assert_eq!(html(), html());
+}
+
+#[test]
+fn html_report_snapshot() {
+    insta::assert_snapshot!("html_report_rec002", html());
+}
+
+#[test]
+fn html_report_renders_in_chromium() {
+    if !Path::new(CHROMIUM).exists() {
+        println!(
+            "note: {CHROMIUM} not found; skipping the browser test (apt-get install chromium)"
+        );
+        return;
+    }
+    let out = Command::new("bash")
+        .arg("scripts/html-browser-test.sh")
+        .arg(FIXTURE)
+        .env("HOCR", env!("CARGO_BIN_EXE_hocr"))
+        .output()
+        .expect("the browser test script runs");
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
