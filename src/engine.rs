@@ -68,17 +68,23 @@ struct Engine<'a> {
     records: Records<'a>,
     as_of: Instant,
     clock: Clock,
-    index: &'a Index<'a>,
+    index: &'a Index,
     /// Working-day deadlines counted through years the calendar lacks.
     outside_calendar: Cell<u64>,
 }
 
-/// The joins: crimes by incident, incidents and crimes by id.
-struct Index<'a> {
-    crimes_of: HashMap<&'a str, Vec<u32>>,
-    incident_by_id: HashMap<&'a str, u32>,
-    crime_by_id: HashMap<&'a str, u32>,
+/// The joins, resolved once to indices so evaluation never hashes an id:
+/// each crime's incident, each update's crime, each incident's crimes.
+struct Index {
+    /// `NONE` when the record points at nothing in the export.
+    incident_of_crime: Vec<u32>,
+    crime_of_update: Vec<u32>,
+    /// Incident `n`'s crimes are `linked[starts[n]..starts[n + 1]]`.
+    starts: Vec<u32>,
+    linked: Vec<u32>,
 }
+
+const NONE: u32 = u32::MAX;
 
 /// Evaluates every rule of the plan over the records.
 pub fn evaluate(plan: &Plan, records: Records, as_of: Instant, clock: Clock) -> Outcome {
@@ -97,6 +103,16 @@ pub fn evaluate_rule(
     evaluate_rules(plan, rule..rule + 1, records, as_of, clock)
 }
 
+/// One rule's results, before they are merged.
+struct RuleResult {
+    stats: RuleStats,
+    findings: Vec<Finding>,
+    outside_calendar: u64,
+}
+
+/// Rules are independent, so they are shared out among the machine's
+/// cores; the results are merged and sorted, so the output is the same
+/// whatever the number of threads.
 fn evaluate_rules(
     plan: &Plan,
     rules: std::ops::Range<usize>,
@@ -105,58 +121,116 @@ fn evaluate_rules(
     clock: Clock,
 ) -> Outcome {
     let index = Index::new(records);
-    let engine = Engine {
-        plan,
-        records,
-        as_of,
-        clock,
-        index: &index,
-        outside_calendar: Cell::new(0),
-    };
-    let mut findings = Vec::new();
-    let mut stats = Vec::new();
-    for (rule_index, rule) in plan
-        .rules
-        .iter()
-        .enumerate()
-        .skip(rules.start)
-        .take(rules.len())
-    {
-        let mut st = RuleStats::new(rule);
+    let run = |rule_index: usize| {
+        let engine = Engine {
+            plan,
+            records,
+            as_of,
+            clock,
+            index: &index,
+            outside_calendar: Cell::new(0),
+        };
+        let rule = &plan.rules[rule_index];
+        let mut stats = RuleStats::new(rule);
+        let mut findings = Vec::new();
         for check in &rule.checks {
-            engine.run_check(rule_index, check, &mut st, &mut findings);
+            engine.run_check(rule_index, check, &mut stats, &mut findings);
         }
-        stats.push(st);
+        RuleResult {
+            stats,
+            findings,
+            outside_calendar: engine.outside_calendar.get(),
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(rules.len())
+        .max(1);
+    let mut results: Vec<(usize, RuleResult)> = if threads == 1 {
+        rules.map(|r| (r, run(r))).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let mine: Vec<usize> = rules.clone().skip(t).step_by(threads).collect();
+                    let run = &run;
+                    scope.spawn(move || mine.into_iter().map(|r| (r, run(r))).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("evaluation threads do not panic"))
+                .collect()
+        })
+    };
+    results.sort_by_key(|(r, _)| *r);
+    let mut outcome = Outcome {
+        findings: Vec::new(),
+        stats: Vec::new(),
+        outside_calendar: 0,
+    };
+    for (_, r) in results {
+        outcome.findings.extend(r.findings);
+        outcome.stats.push(r.stats);
+        outcome.outside_calendar += r.outside_calendar;
     }
-    findings.sort_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()));
-    stats.sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
-    Outcome {
-        findings,
-        stats,
-        outside_calendar: engine.outside_calendar.get(),
-    }
+    outcome
+        .findings
+        .sort_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()));
+    outcome
+        .stats
+        .sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
+    outcome
 }
 
-impl<'a> Index<'a> {
-    fn new(records: Records<'a>) -> Index<'a> {
-        let mut crimes_of: HashMap<&str, Vec<u32>> = HashMap::new();
-        let mut crime_by_id = HashMap::with_capacity(records.crimes.len());
-        for (n, c) in records.crimes.iter().enumerate() {
-            if let Some(id) = c.incident_id.as_deref() {
-                crimes_of.entry(id).or_default().push(n as u32);
-            }
-            crime_by_id.entry(&*c.crime_id).or_insert(n as u32);
-        }
-        let incident_by_id = records
+impl Index {
+    fn new(records: Records) -> Index {
+        let incident_by_id: HashMap<&str, u32> = records
             .incidents
             .iter()
             .enumerate()
             .map(|(n, i)| (&*i.incident_id, n as u32))
             .collect();
+        let mut crime_by_id: HashMap<&str, u32> = HashMap::with_capacity(records.crimes.len());
+        for (n, c) in records.crimes.iter().enumerate() {
+            crime_by_id.entry(&*c.crime_id).or_insert(n as u32);
+        }
+        let incident_of_crime: Vec<u32> = records
+            .crimes
+            .iter()
+            .map(|c| {
+                c.incident_id
+                    .as_deref()
+                    .and_then(|id| incident_by_id.get(id).copied())
+                    .unwrap_or(NONE)
+            })
+            .collect();
+        let crime_of_update = records
+            .updates
+            .iter()
+            .map(|u| crime_by_id.get(&*u.crime_id).copied().unwrap_or(NONE))
+            .collect();
+        // Counting sort of crimes by incident, keeping input order within each.
+        let mut starts = vec![0u32; records.incidents.len() + 1];
+        for &i in incident_of_crime.iter().filter(|&&i| i != NONE) {
+            starts[i as usize + 1] += 1;
+        }
+        for n in 1..starts.len() {
+            starts[n] += starts[n - 1];
+        }
+        let mut next = starts.clone();
+        let mut linked = vec![0u32; starts[starts.len() - 1] as usize];
+        for (c, &i) in incident_of_crime.iter().enumerate() {
+            if i != NONE {
+                linked[next[i as usize] as usize] = c as u32;
+                next[i as usize] += 1;
+            }
+        }
         Index {
-            crimes_of,
-            incident_by_id,
-            crime_by_id,
+            incident_of_crime,
+            crime_of_update,
+            starts,
+            linked,
         }
     }
 }
@@ -174,39 +248,32 @@ enum Verdict {
 }
 
 impl<'a> Engine<'a> {
-    fn incident_ctx(&self, i: &'a Incident) -> Ctx<'a> {
+    fn incident_ctx(&self, n: usize) -> Ctx<'a> {
+        let ix = self.index;
         Ctx {
-            incident: Some(i),
-            crimes: self
-                .index
-                .crimes_of
-                .get(&*i.incident_id)
-                .map_or(&[][..], Vec::as_slice),
+            incident: Some(&self.records.incidents[n]),
+            crimes: &ix.linked[ix.starts[n] as usize..ix.starts[n + 1] as usize],
             ..Ctx::default()
         }
     }
 
-    fn crime_ctx(&self, c: &'a Crime) -> Ctx<'a> {
-        let incident = c
-            .incident_id
-            .as_deref()
-            .and_then(|id| self.index.incident_by_id.get(id))
-            .map(|&n| &self.records.incidents[n as usize]);
+    fn crime_ctx(&self, n: usize) -> Ctx<'a> {
+        let i = self.index.incident_of_crime[n];
         Ctx {
-            incident,
-            crime: Some(c),
+            incident: (i != NONE).then(|| &self.records.incidents[i as usize]),
+            crime: Some(&self.records.crimes[n]),
             ..Ctx::default()
         }
     }
 
-    fn update_ctx(&self, u: &'a Update) -> Ctx<'a> {
-        let crime = self
-            .index
-            .crime_by_id
-            .get(&*u.crime_id)
-            .map(|&n| &self.records.crimes[n as usize]);
-        let mut cx = crime.map_or_else(Ctx::default, |c| self.crime_ctx(c));
-        cx.update = Some(u);
+    fn update_ctx(&self, n: usize) -> Ctx<'a> {
+        let c = self.index.crime_of_update[n];
+        let mut cx = if c == NONE {
+            Ctx::default()
+        } else {
+            self.crime_ctx(c as usize)
+        };
+        cx.update = Some(&self.records.updates[n]);
         cx
     }
 
@@ -248,35 +315,35 @@ impl<'a> Engine<'a> {
         let r = self.records;
         match check.subject {
             Subject::Incident => {
-                for (n, i) in r.incidents.iter().enumerate() {
-                    one(self.incident_ctx(i), (Table::Incidents, n, 0));
+                for n in 0..r.incidents.len() {
+                    one(self.incident_ctx(n), (Table::Incidents, n, 0));
                 }
             }
             Subject::Crime => {
-                for (n, c) in r.crimes.iter().enumerate() {
-                    one(self.crime_ctx(c), (Table::Crimes, n, 0));
+                for n in 0..r.crimes.len() {
+                    one(self.crime_ctx(n), (Table::Crimes, n, 0));
                 }
             }
             Subject::Update => {
-                for (n, u) in r.updates.iter().enumerate() {
-                    one(self.update_ctx(u), (Table::Updates, n, 0));
+                for n in 0..r.updates.len() {
+                    one(self.update_ctx(n), (Table::Updates, n, 0));
                 }
             }
             Subject::Timestamp | Subject::OptionalValue => {
                 for (n, i) in r.incidents.iter().enumerate() {
-                    let cx = self.incident_ctx(i);
+                    let cx = self.incident_ctx(n);
                     for f in fields_of(i, check.subject) {
                         one(with_fact(cx, i, f), (Table::Incidents, n, f));
                     }
                 }
                 for (n, c) in r.crimes.iter().enumerate() {
-                    let cx = self.crime_ctx(c);
+                    let cx = self.crime_ctx(n);
                     for f in fields_of(c, check.subject) {
                         one(with_fact(cx, c, f), (Table::Crimes, n, f));
                     }
                 }
                 for (n, u) in r.updates.iter().enumerate() {
-                    let cx = self.update_ctx(u);
+                    let cx = self.update_ctx(n);
                     for f in fields_of(u, check.subject) {
                         one(with_fact(cx, u, f), (Table::Updates, n, f));
                     }

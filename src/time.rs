@@ -97,6 +97,21 @@ impl Clock {
     /// Parses every timestamp form SPEC §2 accepts.
     pub fn parse(&self, s: &str) -> Result<(Instant, Fold), TimeError> {
         let s = s.trim();
+        // Most exports write one of a few fixed-width forms: read those
+        // directly; anything else goes through chrono's general parsers, so
+        // the fast path changes speed, never what is accepted.
+        if let Some((naive, offset)) = fixed_width(s.as_bytes()) {
+            return match offset {
+                Some(seconds) => {
+                    let utc = naive.and_utc().timestamp_micros();
+                    Ok((
+                        instant_of(utc - i64::from(seconds) * 1_000_000)?,
+                        Fold::Unique,
+                    ))
+                }
+                None => self.from_local(naive),
+            };
+        }
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Ok((instant_of(t.timestamp_micros())?, Fold::Unique));
         }
@@ -146,6 +161,59 @@ impl Clock {
         let naive = d.and_time(NaiveTime::MIN);
         self.from_local(naive).ok().map(|(t, _)| t)
     }
+}
+
+/// `YYYY-MM-DD[T ]HH:MM[:SS[.f…]][Z|±HH:MM]`, with exactly these widths;
+/// an offset only after seconds (as RFC 3339 requires). `None` for anything
+/// else, which the general parsers then judge.
+fn fixed_width(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>)> {
+    fn num(b: &[u8]) -> Option<u32> {
+        b.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    }
+    if b.len() < 16
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b' ')
+        || b[13] != b':'
+    {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
+    let (hour, minute) = (num(&b[11..13])?, num(&b[14..16])?);
+    let mut rest = &b[16..];
+    let (mut second, mut micro) = (0, 0);
+    let has_seconds = rest.first() == Some(&b':');
+    if has_seconds {
+        second = num(rest.get(1..3)?)?;
+        rest = &rest[3..];
+        if rest.first() == Some(&b'.') {
+            let digits = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 {
+                return None;
+            }
+            // Microsecond precision: further digits are dropped, as chrono does.
+            let kept = &rest[1..1 + digits.min(6)];
+            micro = num(kept)? * 10u32.pow(6 - kept.len() as u32);
+            rest = &rest[1 + digits..];
+        }
+    }
+    let offset = match rest {
+        [] => None,
+        [b'Z'] if has_seconds => Some(0),
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] if has_seconds => {
+            let minutes = num(&[*h1, *h2])? * 60 + num(&[*m1, *m2])?;
+            let seconds = minutes as i32 * 60;
+            Some(if *sign == b'-' { -seconds } else { seconds })
+        }
+        _ => return None,
+    };
+    if matches!(b[10], b' ') && offset.is_some() {
+        return None;
+    }
+    let time = NaiveTime::from_hms_micro_opt(hour, minute, second, micro)?;
+    Some((date.and_time(time), offset))
 }
 
 fn instant_of(micros: i64) -> Result<Instant, TimeError> {
@@ -275,6 +343,50 @@ mod tests {
             ("2025-03-30T01:30:00Z".into(), Fold::Skipped)
         );
         assert_eq!(parse("2025-03-30 02:00").1, Fold::Unique);
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_parsers() {
+        let clock = clock();
+        let slow = |s: &str| -> Result<(Instant, Fold), TimeError> {
+            if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+                return Ok((Instant(t.timestamp_micros()), Fold::Unique));
+            }
+            let naive = LOCAL_FORMATS
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+                .ok_or(TimeError::Format)?;
+            clock.from_local(naive)
+        };
+        for s in [
+            "2025-03-30T10:30:00+01:00",
+            "2025-03-30T10:30:00-05:30",
+            "2025-03-30T10:30:00Z",
+            "2025-03-30T10:30:00.5Z",
+            "2025-03-30T10:30:00.123456789+00:00",
+            "2025-03-30 10:30:00",
+            "2025-03-30 10:30:00.25",
+            "2025-03-30T10:30:00",
+            "2025-03-30 10:30",
+            "2025-03-30T10:30",
+            "2025-10-26 01:30",
+            "2025-03-30 01:30",
+            "2024-02-29 23:59:59",
+        ] {
+            assert!(
+                fixed_width(s.as_bytes()).is_some(),
+                "{s} takes the fast path"
+            );
+            assert_eq!(clock.parse(s), slow(s), "{s}");
+        }
+        for s in [
+            "2025-02-30 10:00",
+            "2025-03-30 24:00",
+            "2025-03-30 10:30Z",
+            "2025-03-30 10:30:00Z",
+        ] {
+            assert_eq!(clock.parse(s).is_ok(), slow(s).is_ok(), "{s}");
+        }
     }
 
     #[test]
