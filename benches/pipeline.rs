@@ -3,9 +3,107 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hocr::check::check;
+use hocr::engine::{Records, evaluate, evaluate_rule};
+use hocr::generate::{GenOptions, generate};
+use hocr::ingest::{ExportPaths, read_export};
 use hocr::rulefiles::shipped;
-use hocr::time::Clock;
+use hocr::time::{Clock, Instant};
 use std::hint::black_box;
+use std::path::PathBuf;
+
+/// A generated export of 20,000 incidents (about 2.5 MB), made once.
+fn export() -> ExportPaths {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-export-20k");
+    if !dir.join("incidents.csv").exists() {
+        let opts = GenOptions {
+            incidents: 20_000,
+            seed: 1,
+            start: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            days: 365,
+        };
+        generate(&dir, &opts).expect("generate the bench export");
+    }
+    ExportPaths::from_dir(&dir).unwrap()
+}
+
+fn as_of() -> Instant {
+    Clock::default().parse("2026-02-01T00:00:00Z").unwrap().0
+}
+
+fn reading(c: &mut Criterion) {
+    let paths = export();
+    let clock = Clock::default();
+    c.bench_function("read 20k-incident export", |b| {
+        b.iter(|| read_export(black_box(&paths), &clock).unwrap())
+    });
+}
+
+fn evaluation(c: &mut Criterion) {
+    let paths = export();
+    let clock = Clock::default();
+    let ex = read_export(&paths, &clock).unwrap();
+    let records = Records {
+        incidents: &ex.incidents,
+        crimes: &ex.crimes,
+        updates: &ex.updates,
+    };
+    let plan = check(shipped()).0.unwrap();
+    c.bench_function("evaluate every rule, 20k incidents", |b| {
+        b.iter(|| evaluate(&plan, records, as_of(), clock))
+    });
+    let mut group = c.benchmark_group("evaluate one rule, 20k incidents");
+    for (n, rule) in plan.rules.iter().enumerate() {
+        group.bench_function(&rule.code, |b| {
+            b.iter(|| evaluate_rule(&plan, n, records, as_of(), clock))
+        });
+    }
+    group.finish();
+}
+
+fn whole_run(c: &mut Criterion) {
+    let paths = export();
+    let clock = Clock::default();
+    let plan = check(shipped()).0.unwrap();
+    c.bench_function("read and evaluate, 20k incidents", |b| {
+        b.iter(|| {
+            let ex = read_export(&paths, &clock).unwrap();
+            let records = Records {
+                incidents: &ex.incidents,
+                crimes: &ex.crimes,
+                updates: &ex.updates,
+            };
+            evaluate(&plan, records, as_of(), clock).findings.len()
+        })
+    });
+}
+
+/// 1,000 rules, as a large force's rule set might grow to.
+fn many_rules(c: &mut Criterion) {
+    let mut files = shipped();
+    let template = files
+        .iter()
+        .find(|f| f.name.ends_with("recording.hocr"))
+        .unwrap()
+        .text
+        .clone();
+    let mut text = String::new();
+    for n in 0..334 {
+        text.push_str(
+            &template
+                .replace("define report_time", &format!("define report_time_{n}"))
+                .replace("define crime_related", &format!("define crime_related_{n}"))
+                .replace("REC00", &format!("X{n}R")),
+        );
+    }
+    files.retain(|f| !f.name.ends_with("recording.hocr"));
+    files.push(hocr::plan::RuleFile {
+        name: "many.hocr".into(),
+        text,
+    });
+    c.bench_function("load, check and compile about 1,000 rules", |b| {
+        b.iter(|| check(black_box(files.clone())).0.map(|p| p.rules.len()))
+    });
+}
 
 fn rules(c: &mut Criterion) {
     let files = shipped();
@@ -34,5 +132,5 @@ fn timestamps(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, rules, timestamps);
+criterion_group!(benches, rules, timestamps, reading, evaluation, whole_run, many_rules);
 criterion_main!(benches);
