@@ -132,5 +132,7 @@ fn timestamps(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, rules, timestamps, reading, evaluation, whole_run, many_rules);
+criterion_group!(
+    benches, rules, timestamps, reading, evaluation, whole_run, many_rules
+);
 criterion_main!(benches);

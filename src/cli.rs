@@ -4,7 +4,7 @@
 use crate::check::check;
 use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
 use crate::engine::{Records, evaluate};
-use crate::ingest::{ExportPaths, read_export, write_rejects};
+use crate::ingest::{ExportPaths, Profile, read_export_with, write_rejects};
 use crate::plan::{Plan, RuleFile, Severity};
 use crate::report::{self, Report};
 use crate::rulefiles;
@@ -100,6 +100,9 @@ struct CheckArgs {
     /// The victim-updates file (optional).
     #[arg(long, value_name = "FILE")]
     updates: Option<PathBuf>,
+    /// A force profile (JSON) mapping the export's column names, values and date formats; see docs/profiles.md.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
     /// A rule file or directory of them; default: the rules shipped in the binary.
     #[arg(long, value_name = "PATH")]
     rules: Option<PathBuf>,
@@ -394,6 +397,10 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     };
     let rejects_file = args.rejects.as_deref().map(create).transpose()?;
     let paths = export_paths(&args)?;
+    let profile = match &args.profile {
+        Some(p) => Profile::load(p).map_err(|e| Failure(e.to_string()))?,
+        None => Profile::canonical(),
+    };
     let baseline = args
         .baseline
         .as_deref()
@@ -409,7 +416,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Ok(ok) => ok,
         Err(code) => return Ok(code),
     };
-    let export = read_export(&paths, &clock).map_err(|e| Failure(e.to_string()))?;
+    let export = read_export_with(&paths, &clock, &profile).map_err(|e| Failure(e.to_string()))?;
     let mut outcome = evaluate(
         &plan,
         Records {

@@ -2,28 +2,32 @@
 //!
 //! Each table is a stream: a format reader (`csv_rows`, `jsonl_rows`)
 //! yields one raw [`Row`] at a time from reused buffers, a `ColumnMap`
-//! step ties the file's names to canonical fields (the seam for force
-//! profiles), and a typed conversion per table ([`FromRow`]) turns the row
-//! into a record or a reject. [`TableReader`] puts the three together;
-//! [`read_export`] drains all tables into memory.
+//! step ties the file's names to canonical fields (through a force
+//! [`Profile`] if one is given), and a typed conversion per table
+//! ([`FromRow`]) turns the row into a record or a reject. [`TableReader`]
+//! puts the three together; [`read_export`] and [`read_export_with`] drain
+//! all tables into memory.
 
 mod columns;
 mod convert;
 mod csv_rows;
 mod jsonl_rows;
+mod profile;
 mod row;
 mod tap;
 #[cfg(test)]
 mod tests;
 
 pub use convert::FromRow;
+pub use profile::{Profile, ProfileError};
 pub use row::{Field, Row};
 
 use crate::records::{Crime, Incident, Line, Table, Update};
 use crate::time::Clock;
-use columns::HeaderProblem;
+use columns::{HeaderProblem, MissingColumn, Names};
 use csv_rows::{CsvRows, HeaderError};
 use jsonl_rows::JsonlRows;
+use profile::Mapping;
 use row::RawRow;
 use std::collections::HashMap;
 use std::fs::File;
@@ -128,6 +132,28 @@ pub enum InputError {
     },
     #[error("{path}: duplicated column `{column}`")]
     DuplicateColumn { path: String, column: &'static str },
+    /// Columns a force profile names that the file lacks.
+    #[error(
+        "{path}: missing column{} {}, named by profile {profile}",
+        plural(columns),
+        columns.join(", ")
+    )]
+    MissingProfileColumns {
+        path: String,
+        profile: String,
+        /// Each as `` `Column` (for `field`) ``, with a suggestion if any.
+        columns: Vec<String>,
+    },
+    /// A column a force profile names, found more than once.
+    #[error("{path}: duplicated column `{column}`")]
+    DuplicateProfileColumn { path: String, column: String },
+    /// The export has a table the profile says nothing about.
+    #[error("{path}: profile {profile} has no `{table}` table to read it with")]
+    UnmappedTable {
+        path: String,
+        profile: String,
+        table: &'static str,
+    },
     #[error("{path}: unreadable CSV header: {cause}")]
     Header { path: String, cause: String },
     #[error("{dir}: no `{table}.csv` or `{table}.jsonl`")]
@@ -136,7 +162,7 @@ pub enum InputError {
     AmbiguousTable { dir: String, table: &'static str },
 }
 
-fn plural(items: &[&str]) -> &'static str {
+fn plural<S>(items: &[S]) -> &'static str {
     if items.len() == 1 { "" } else { "s" }
 }
 
@@ -221,7 +247,32 @@ pub struct TableReader<T> {
 impl<T: FromRow> TableReader<T> {
     /// Opens the file and, for CSV, reads and checks its header.
     pub fn open(path: &Path, clock: &Clock) -> Result<TableReader<T>, InputError> {
+        TableReader::open_with(path, clock, &Profile::canonical())
+    }
+
+    /// [`TableReader::open`], with names and value forms mapped by a
+    /// force profile.
+    pub fn open_with(
+        path: &Path,
+        clock: &Clock,
+        profile: &Profile,
+    ) -> Result<TableReader<T>, InputError> {
         let name = path.display().to_string();
+        let names = match profile.table(T::TABLE) {
+            Mapping::Canonical => Names::canonical(T::TABLE),
+            Mapping::Mapped(p) => Names {
+                table: T::TABLE,
+                profile: Some(p.clone()),
+            },
+            Mapping::Absent { profile } => {
+                return Err(InputError::UnmappedTable {
+                    path: name,
+                    profile: profile.to_string(),
+                    table: T::TABLE.name(),
+                });
+            }
+        };
+        let profile_name = names.profile.as_ref().map(|p| p.profile.to_string());
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
@@ -240,7 +291,7 @@ impl<T: FromRow> TableReader<T> {
             });
         }
         let rows = if csv {
-            Rows::Csv(CsvRows::open(file, T::TABLE).map_err(|e| match e {
+            Rows::Csv(CsvRows::open(file, names).map_err(|e| match e {
                 HeaderError::Io(e) => InputError::unreadable(path, &e),
                 HeaderError::NotUtf8 { column } => InputError::Header {
                     path: name.clone(),
@@ -258,9 +309,22 @@ impl<T: FromRow> TableReader<T> {
                         column,
                     }
                 }
+                HeaderError::Columns(HeaderProblem::MissingNamed(columns)) => {
+                    InputError::MissingProfileColumns {
+                        path: name.clone(),
+                        profile: profile_name.unwrap_or_default(),
+                        columns: columns.iter().map(MissingColumn::describe).collect(),
+                    }
+                }
+                HeaderError::Columns(HeaderProblem::DuplicateNamed(column)) => {
+                    InputError::DuplicateProfileColumn {
+                        path: name.clone(),
+                        column,
+                    }
+                }
             })?)
         } else {
-            Rows::Jsonl(JsonlRows::new(file, T::TABLE))
+            Rows::Jsonl(JsonlRows::new(file, names))
         };
         Ok(TableReader {
             path: name,
@@ -359,12 +423,21 @@ impl<T: FromRow> TableReader<T> {
 
 /// Reads a whole export: incidents, then crimes, then updates.
 pub fn read_export(paths: &ExportPaths, clock: &Clock) -> Result<Export, InputError> {
+    read_export_with(paths, clock, &Profile::canonical())
+}
+
+/// Reads a whole export written the way a force profile describes.
+pub fn read_export_with(
+    paths: &ExportPaths,
+    clock: &Clock,
+    profile: &Profile,
+) -> Result<Export, InputError> {
     // Open every file first: a missing file or column must stop the run
     // before a large table is read for nothing.
-    let incidents = TableReader::<Incident>::open(&paths.incidents, clock)?;
-    let crimes = TableReader::<Crime>::open(&paths.crimes, clock)?;
+    let incidents = TableReader::<Incident>::open_with(&paths.incidents, clock, profile)?;
+    let crimes = TableReader::<Crime>::open_with(&paths.crimes, clock, profile)?;
     let updates = match &paths.updates {
-        Some(p) => Some(TableReader::<Update>::open(p, clock)?),
+        Some(p) => Some(TableReader::<Update>::open_with(p, clock, profile)?),
         None => None,
     };
     let mut inputs = Vec::new();

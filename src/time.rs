@@ -2,9 +2,10 @@
 //! deadline calculator (SPEC §2 "Value formats" and §3 "Working-day
 //! deadlines"). Everything else in hocr goes through here.
 
+use chrono::format::{Item, Numeric, Parsed, StrftimeItems};
 use chrono::{
     DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
-    Utc, Weekday,
+    Timelike, Utc, Weekday,
 };
 use chrono_tz::Tz;
 use std::collections::BTreeSet;
@@ -122,6 +123,35 @@ impl Clock {
         self.from_local(naive)
     }
 
+    /// Parses with a force profile's formats instead of the SPEC §2 forms:
+    /// the first format that reads the whole text wins. A time without an
+    /// offset is read in the clock's zone exactly as [`Clock::parse`] reads
+    /// one, with the same repeated and skipped hours.
+    pub fn parse_as(&self, s: &str, formats: &[LocalFormat]) -> Result<(Instant, Fold), TimeError> {
+        let s = s.trim();
+        for format in formats {
+            let mut parsed = Parsed::new();
+            if chrono::format::parse(&mut parsed, s, format.items.iter()).is_err() {
+                continue;
+            }
+            if parsed.offset().is_some() {
+                if let Ok(t) = parsed.to_datetime() {
+                    return Ok((instant_of(t.timestamp_micros())?, Fold::Unique));
+                }
+                continue;
+            }
+            let naive = if format.has_time {
+                parsed.to_naive_datetime_with_offset(0)
+            } else {
+                parsed.to_naive_date().map(|d| d.and_time(NaiveTime::MIN))
+            };
+            if let Ok(naive) = naive {
+                return self.from_local(naive);
+            }
+        }
+        Err(TimeError::Format)
+    }
+
     /// Reads a parsed custom format (force profiles) the same way.
     pub fn from_local(&self, naive: NaiveDateTime) -> Result<(Instant, Fold), TimeError> {
         match self.tz.from_local_datetime(&naive) {
@@ -214,6 +244,77 @@ fn fixed_width(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>)> {
     }
     let time = NaiveTime::from_hms_micro_opt(hour, minute, second, micro)?;
     Some((date.and_time(time), offset))
+}
+
+/// A timestamp format a force profile declares, in chrono's strftime
+/// syntax (e.g. `%d/%m/%Y %H:%M`), checked once when the profile is loaded.
+/// Read by [`Clock::parse_as`].
+#[derive(Clone, Debug)]
+pub struct LocalFormat {
+    text: Box<str>,
+    items: Vec<Item<'static>>,
+    /// Gives a time of day; a format without one reads as 00:00 local.
+    has_time: bool,
+}
+
+/// Why a strftime format cannot be used to read timestamps.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    #[error("`{0}` is not a valid strftime format")]
+    Invalid(String),
+    #[error("`{0}` is an epoch count (`%s`), not a date and time")]
+    Epoch(String),
+    #[error("`{0}` does not give a whole date (day, month and year)")]
+    NoDate(String),
+    #[error("`{0}` gives part of a time of day (it needs the hour and the minutes)")]
+    PartTime(String),
+}
+
+impl LocalFormat {
+    /// Checks the format by writing a known time with it and reading it
+    /// back: the date must survive whole, and the hour and minutes too if
+    /// the format has any time of day.
+    pub fn new(text: &str) -> Result<LocalFormat, FormatError> {
+        let items = StrftimeItems::new(text)
+            .parse_to_owned()
+            .map_err(|_| FormatError::Invalid(text.into()))?;
+        if items
+            .iter()
+            .any(|i| matches!(i, Item::Numeric(Numeric::Timestamp, _)))
+        {
+            return Err(FormatError::Epoch(text.into()));
+        }
+        let sample = NaiveDate::from_ymd_opt(2025, 11, 23)
+            .and_then(|d| d.and_hms_opt(14, 37, 52))
+            .ok_or_else(|| FormatError::Invalid(text.into()))?;
+        // `%z` writes an offset: any will do for the check.
+        let written = sample.and_utc().format_with_items(items.iter()).to_string();
+        let mut parsed = Parsed::new();
+        let read = chrono::format::parse(&mut parsed, &written, items.iter());
+        if read.is_err() || parsed.to_naive_date() != Ok(sample.date()) {
+            return Err(FormatError::NoDate(text.into()));
+        }
+        let has_time = parsed.hour_div_12().is_some()
+            || parsed.hour_mod_12().is_some()
+            || parsed.minute().is_some()
+            || parsed.second().is_some();
+        if has_time {
+            let time = parsed.to_naive_time();
+            if time.map(|t| (t.hour(), t.minute())) != Ok((14, 37)) {
+                return Err(FormatError::PartTime(text.into()));
+            }
+        }
+        Ok(LocalFormat {
+            text: text.into(),
+            items,
+            has_time,
+        })
+    }
+
+    /// The format as written in the profile.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
 }
 
 fn instant_of(micros: i64) -> Result<Instant, TimeError> {
@@ -399,6 +500,83 @@ mod tests {
             "30/03/2025 10:00",
         ] {
             assert_eq!(clock().parse(s), Err(TimeError::Format), "{s}");
+        }
+    }
+
+    fn formats(texts: &[&str]) -> Vec<LocalFormat> {
+        texts.iter().map(|t| LocalFormat::new(t).unwrap()).collect()
+    }
+
+    fn parse_as(s: &str, texts: &[&str]) -> Result<(String, Fold), TimeError> {
+        clock()
+            .parse_as(s, &formats(texts))
+            .map(|(t, fold)| (t.format_utc(), fold))
+    }
+
+    #[test]
+    fn profile_formats_read_local_times_like_the_canonical_forms() {
+        let uk = ["%d/%m/%Y %H:%M"];
+        assert_eq!(
+            parse_as("01/07/2025 10:30", &uk),
+            Ok(("2025-07-01T09:30:00Z".into(), Fold::Unique))
+        );
+        assert_eq!(
+            parse_as(" 26/10/2025 01:30 ", &uk),
+            Ok(("2025-10-26T00:30:00Z".into(), Fold::Repeated))
+        );
+        assert_eq!(
+            parse_as("30/03/2025 01:30", &uk),
+            Ok(("2025-03-30T01:30:00Z".into(), Fold::Skipped))
+        );
+        // Only the profile's formats: canonical forms and rubbish do not match.
+        for s in ["2025-07-01 10:30", "31/04/2025 10:00", "01/07/2025", "x"] {
+            assert_eq!(parse_as(s, &uk), Err(TimeError::Format), "{s}");
+        }
+    }
+
+    #[test]
+    fn profile_formats_are_tried_in_order_and_may_omit_the_time() {
+        let both = ["%d/%m/%Y %H:%M", "%d/%m/%Y"];
+        assert_eq!(
+            parse_as("01/07/2025 10:30", &both).unwrap().0,
+            "2025-07-01T09:30:00Z"
+        );
+        assert_eq!(
+            parse_as("01/07/2025", &both).unwrap().0,
+            "2025-06-30T23:00:00Z"
+        );
+        assert_eq!(
+            parse_as("01/07/2025 10:30 +0000", &["%d/%m/%Y %H:%M %z"]),
+            Ok(("2025-07-01T10:30:00Z".into(), Fold::Unique))
+        );
+    }
+
+    #[test]
+    fn profile_formats_are_checked() {
+        let err = |t: &str| LocalFormat::new(t).unwrap_err();
+        assert_eq!(
+            err("%d/%m/%Y %Q"),
+            FormatError::Invalid("%d/%m/%Y %Q".into())
+        );
+        assert_eq!(err("%s"), FormatError::Epoch("%s".into()));
+        assert_eq!(
+            err("%d/%m %H:%M"),
+            FormatError::NoDate("%d/%m %H:%M".into())
+        );
+        assert_eq!(err("%H:%M"), FormatError::NoDate("%H:%M".into()));
+        assert_eq!(
+            err("%d/%m/%Y %H"),
+            FormatError::PartTime("%d/%m/%Y %H".into())
+        );
+        // 12-hour clock without AM/PM cannot be read back.
+        assert!(LocalFormat::new("%d/%m/%Y %I:%M").is_err());
+        for ok in [
+            "%d/%m/%Y %H:%M",
+            "%d/%m/%Y",
+            "%Y%m%d%H%M%S",
+            "%d %b %Y %I:%M %p",
+        ] {
+            assert_eq!(LocalFormat::new(ok).unwrap().as_str(), ok);
         }
     }
 

@@ -1,5 +1,6 @@
 //! Golden tests: every folder under `fixtures/` is a small export (with an
-//! `as-of` file and, optionally, its own `rules/`). The snapshot is what a
+//! `as-of` file and, optionally, its own `rules/` and a `profile` file naming
+//! the force profile to read it with). The snapshot is what a
 //! reviewer needs to see: the exit code, the JSONL findings, the rejects and
 //! the text summary. Review changes with `cargo insta review`.
 
@@ -25,6 +26,10 @@ fn golden(name: &str) {
     let rules = format!("{dir}/rules");
     if Path::new(&rules).is_dir() {
         args.extend(["--rules", &rules]);
+    }
+    let profile = std::fs::read_to_string(format!("{dir}/profile")).unwrap_or_default();
+    if !profile.trim().is_empty() {
+        args.extend(["--profile", profile.trim()]);
     }
     let rejects = std::env::temp_dir().join(format!("hocr-golden-{name}-rejects.csv"));
     let rejects_arg = rejects.display().to_string();
@@ -74,4 +79,6 @@ fixtures! {
     out_of_court_disposals => "out-of-court-disposals",
     victim_updates => "victim-updates",
     calendar_end => "calendar-end",
+    example_force => "example-force",
+    example_force_canonical => "example-force-canonical",
 }

@@ -3,6 +3,11 @@
 //! the row; an unreadable optional field reads as empty and sets the
 //! record's `quality.invalid` bit. Reasons name the field, never its value:
 //! values may be personal data.
+//!
+//! A force profile, when the row carries one, changes only the text a value
+//! is read from (a vocabulary, a list separator) or the timestamp formats
+//! tried; what is kept, flagged or rejected is decided exactly as for
+//! canonical input, in the same words.
 
 use super::row::{Field, Row};
 use crate::records::{
@@ -223,6 +228,25 @@ impl<'r, 'a> Reader<'r, 'a> {
         field: usize,
         parse: impl FnOnce(&str) -> Result<T, Problem>,
     ) -> Read<T> {
+        self.scalar_as(field, false, parse)
+    }
+
+    /// A code-like value: as [`Reader::scalar`], translated through the
+    /// profile's vocabulary for the field first.
+    fn coded<T>(
+        &mut self,
+        field: usize,
+        parse: impl FnOnce(&str) -> Result<T, Problem>,
+    ) -> Read<T> {
+        self.scalar_as(field, true, parse)
+    }
+
+    fn scalar_as<T>(
+        &mut self,
+        field: usize,
+        translate: bool,
+        parse: impl FnOnce(&str) -> Result<T, Problem>,
+    ) -> Read<T> {
         let row = self.row;
         let text = match row.field(field) {
             Field::Empty => return Ok(None),
@@ -235,6 +259,10 @@ impl<'r, 'a> Reader<'r, 'a> {
         if text.is_empty() {
             return Ok(None);
         }
+        let text = match row.profile {
+            Some(profile) if translate => profile.translate(field, text),
+            _ => text,
+        };
         match parse(text) {
             Ok(v) => Ok(Some(v)),
             Err(problem) => self.unreadable(field, problem),
@@ -251,11 +279,11 @@ impl<'r, 'a> Reader<'r, 'a> {
     }
 
     fn code(&mut self, field: usize) -> Read<Box<str>> {
-        self.scalar(field, |s| Ok(normalize_code(s)))
+        self.coded(field, |s| Ok(normalize_code(s)))
     }
 
     fn offence(&mut self, field: usize) -> Read<Box<str>> {
-        self.scalar(field, |s| Ok(normalize_offence(s)))
+        self.coded(field, |s| Ok(normalize_offence(s)))
     }
 
     fn count(&mut self, field: usize) -> Read<u32> {
@@ -266,7 +294,7 @@ impl<'r, 'a> Reader<'r, 'a> {
     }
 
     fn one_of(&mut self, field: usize, allowed: &'static [&'static str]) -> Read<Box<str>> {
-        self.scalar(field, |s| {
+        self.coded(field, |s| {
             let code = normalize_code(s);
             if allowed.contains(&&*code) {
                 Ok(code)
@@ -277,11 +305,16 @@ impl<'r, 'a> Reader<'r, 'a> {
     }
 
     fn time(&mut self, field: usize) -> Read<Instant> {
-        // A force profile's own date formats would be tried here, through
-        // `Clock::from_local`, so folds are judged the same way.
+        // A force profile's formats go through the same clock, so repeated
+        // and skipped hours are judged the same way.
         let clock = self.clock;
+        let formats = self.row.profile.and_then(|p| p.formats(field));
         let parsed = self.scalar(field, |s| {
-            clock.parse(s).map_err(|e| match e {
+            match formats {
+                Some(formats) => clock.parse_as(s, formats),
+                None => clock.parse(s),
+            }
+            .map_err(|e| match e {
                 TimeError::Format => Problem::NotA("a timestamp"),
                 TimeError::OutOfRange => Problem::OutOfRange,
             })
@@ -300,26 +333,30 @@ impl<'r, 'a> Reader<'r, 'a> {
         if let Field::Bool(b) = self.row.field(field) {
             return Ok(Some(b));
         }
-        self.scalar(field, |s| match s.to_ascii_lowercase().as_str() {
+        self.coded(field, |s| match s.to_ascii_lowercase().as_str() {
             "true" | "yes" | "y" | "1" => Ok(true),
             "false" | "no" | "n" | "0" => Ok(false),
             _ => Err(Problem::NotA("true/false, yes/no, y/n or 1/0")),
         })
     }
 
-    /// `;`-separated text, or a JSON array; empty items are dropped.
+    /// `;`-separated text (or the profile's separator), or a JSON array;
+    /// empty items are dropped, the others translated by the profile.
     fn list(&mut self, field: usize) -> Result<Box<[Box<str>]>, String> {
+        let row = self.row;
+        let profile = row.profile;
         let codes = |items: &mut dyn Iterator<Item = &str>| -> Box<[Box<str>]> {
             items
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
+                .map(|s| profile.map_or(s, |p| p.translate(field, s)))
                 .map(normalize_code)
                 .collect()
         };
-        let row = self.row;
+        let separator = profile.map_or(";", |p| p.separator(field));
         let list = match row.field(field) {
             Field::Empty => Box::default(),
-            Field::Text(s) => codes(&mut s.split(';')),
+            Field::Text(s) => codes(&mut s.split(separator)),
             Field::List(items) => codes(&mut items.iter().map(String::as_str)),
             Field::Bool(_) => {
                 self.unreadable::<()>(field, Problem::WrongType("a JSON boolean"))?;

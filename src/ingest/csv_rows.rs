@@ -1,9 +1,8 @@
 //! CSV rows, one at a time, into a reused record buffer.
 
-use super::columns::{ColumnMap, HeaderProblem};
+use super::columns::{ColumnMap, HeaderProblem, Names};
 use super::row::{BadRow, Cells, RawRow, Row};
 use super::tap::Tap;
-use crate::records::Table;
 use csv::ByteRecord;
 use std::io::{self, Read};
 
@@ -11,6 +10,7 @@ pub(crate) struct CsvRows<R> {
     reader: csv::Reader<Tap<R>>,
     record: ByteRecord,
     map: ColumnMap,
+    names: Names,
 }
 
 #[derive(Debug)]
@@ -22,7 +22,7 @@ pub(crate) enum HeaderError {
 
 impl<R: Read> CsvRows<R> {
     /// Reads the header and maps its columns to the table's fields.
-    pub(crate) fn open(inner: R, table: Table) -> Result<CsvRows<R>, HeaderError> {
+    pub(crate) fn open(inner: R, names: Names) -> Result<CsvRows<R>, HeaderError> {
         let mut reader = csv::ReaderBuilder::new()
             // The header is read as an ordinary record so that it goes
             // through the same line accounting as the rows.
@@ -33,17 +33,18 @@ impl<R: Read> CsvRows<R> {
         let mut record = ByteRecord::new();
         // An empty file has no header: every required column is missing.
         read(&mut reader, &mut record).map_err(HeaderError::Io)?;
-        let mut names = Vec::with_capacity(record.len());
+        let mut header = Vec::with_capacity(record.len());
         for (column, bytes) in record.iter().enumerate() {
             let name = std::str::from_utf8(bytes)
                 .map_err(|_| HeaderError::NotUtf8 { column: column + 1 })?;
-            names.push(name);
+            header.push(name);
         }
-        let map = ColumnMap::from_header(table, names).map_err(HeaderError::Columns)?;
+        let map = ColumnMap::from_header(&names, header).map_err(HeaderError::Columns)?;
         Ok(CsvRows {
             reader,
             record,
             map,
+            names,
         })
     }
 
@@ -73,6 +74,7 @@ impl<R: Read> CsvRows<R> {
                     record: &self.record,
                     map: &self.map,
                 },
+                profile: self.names.profile.as_deref(),
             })));
         }
     }

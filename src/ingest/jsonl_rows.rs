@@ -2,29 +2,29 @@
 //! straight into one reused slot per canonical field: keys the table does
 //! not know are skipped without being stored.
 
-use super::columns::field_of;
+use super::columns::Names;
 use super::row::{BadRow, Cells, Field, RawRow, Row};
 use super::tap::Tap;
-use crate::records::{Line, Table};
+use crate::records::Line;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt::{self, Write as _};
 use std::io::{self, BufRead, BufReader, Read};
 
 pub(crate) struct JsonlRows<R> {
     reader: BufReader<Tap<R>>,
-    table: Table,
+    names: Names,
     buf: Vec<u8>,
     line: Line,
     slots: Vec<Slot>,
 }
 
 impl<R: Read> JsonlRows<R> {
-    pub(crate) fn new(inner: R, table: Table) -> JsonlRows<R> {
+    pub(crate) fn new(inner: R, names: Names) -> JsonlRows<R> {
         let mut slots = Vec::new();
-        slots.resize_with(table.fields().len(), Slot::default);
+        slots.resize_with(names.table.fields().len(), Slot::default);
         JsonlRows {
             reader: BufReader::new(Tap::new(inner)),
-            table,
+            names,
             buf: Vec::new(),
             line: 0,
             slots,
@@ -55,7 +55,7 @@ impl<R: Read> JsonlRows<R> {
             };
             self.slots.iter_mut().for_each(Slot::clear);
             let seed = ObjectSeed {
-                table: self.table,
+                names: &self.names,
                 slots: &mut self.slots,
             };
             let mut de = serde_json::Deserializer::from_str(text);
@@ -67,13 +67,11 @@ impl<R: Read> JsonlRows<R> {
                 }
                 Ok(Shape::Object {
                     duplicate: Some(field),
-                }) => bad(format!(
-                    "duplicate key `{}`",
-                    self.table.fields()[field].name
-                )),
+                }) => bad(format!("duplicate key `{}`", self.names.column_name(field))),
                 Ok(Shape::Object { duplicate: None }) => Ok(Some(Ok(Row {
                     line,
                     cells: Cells::Json(&self.slots),
+                    profile: self.names.profile.as_deref(),
                 }))),
             };
         }
@@ -148,7 +146,7 @@ enum Shape {
 
 /// The whole line: an object whose known keys fill the slots.
 struct ObjectSeed<'s> {
-    table: Table,
+    names: &'s Names,
     slots: &'s mut [Slot],
 }
 
@@ -168,7 +166,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
         let mut duplicate = None;
-        while let Some(key) = map.next_key_seed(KeySeed(self.table))? {
+        while let Some(key) = map.next_key_seed(KeySeed(self.names))? {
             match key.and_then(|field| Some((field, self.slots.get_mut(field)?))) {
                 Some((field, slot)) => {
                     if slot.seen {
@@ -212,22 +210,22 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
 }
 
 /// A key, resolved to a canonical field without being copied.
-struct KeySeed(Table);
+struct KeySeed<'n>(&'n Names);
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Option<usize>;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
         d.deserialize_str(self)
     }
 }
 
-impl Visitor<'_> for KeySeed {
+impl Visitor<'_> for KeySeed<'_> {
     type Value = Option<usize>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a key")
     }
     fn visit_str<E>(self, key: &str) -> Result<Option<usize>, E> {
-        Ok(field_of(self.0, key))
+        Ok(self.0.field_of(key))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::columns::ColumnMap;
 use super::jsonl_rows::Slot;
+use super::profile::TableProfile;
 use crate::records::Line;
 use csv::ByteRecord;
 
@@ -28,6 +29,8 @@ pub enum Field<'a> {
 pub struct Row<'a> {
     pub(crate) line: Line,
     pub(crate) cells: Cells<'a>,
+    /// How values are written, when a force profile says so.
+    pub(crate) profile: Option<&'a TableProfile>,
 }
 
 pub(crate) enum Cells<'a> {
@@ -50,6 +53,7 @@ impl<'a> Row<'a> {
         Row {
             line,
             cells: Cells::Fields(fields),
+            profile: None,
         }
     }
 
