@@ -6,6 +6,7 @@ use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
 use crate::engine::{Records, evaluate};
 use crate::ingest::{ExportPaths, Profile, read_export_with, write_rejects};
 use crate::plan::{Plan, RuleFile, Severity};
+use crate::progress::Progress;
 use crate::report::{self, Report};
 use crate::rulefiles;
 use crate::time::{Clock, Instant};
@@ -124,6 +125,9 @@ struct CheckArgs {
     /// An earlier run's --format jsonl or json output: mark findings new or persisting, count resolved ones.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Print nothing on stderr but errors (no progress, rejects summary or warnings).
+    #[arg(long, short)]
+    quiet: bool,
     /// Exit 1 when there are findings of this severity or higher.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<SeverityArg>,
@@ -412,11 +416,28 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     } else {
         ErrorFormat::Plain
     };
-    let (plan, _warnings) = match load_rules(args.rules.as_deref(), format) {
+    let (plan, warnings) = match load_rules(args.rules.as_deref(), format) {
         Ok(ok) => ok,
         Err(code) => return Ok(code),
     };
+    if !args.quiet && !warnings.is_empty() {
+        print_diagnostics(&warnings, &plan.files, format);
+    }
+    let progress = Progress::new(args.quiet);
+    let bytes: u64 = [
+        Some(&paths.incidents),
+        Some(&paths.crimes),
+        paths.updates.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|p| std::fs::metadata(p).ok())
+    .map(|m| m.len())
+    .sum();
+    let stage = progress.stage(&format!("reading {:.1} MB", bytes as f64 / 1e6));
     let export = read_export_with(&paths, &clock, &profile).map_err(|e| Failure(e.to_string()))?;
+    stage.done(Some(export.inputs.iter().map(|i| i.rows_read).sum()));
+    let stage = progress.stage(&format!("evaluating {} rules", plan.rules.len()));
     let mut outcome = evaluate(
         &plan,
         Records {
@@ -427,6 +448,13 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         as_of,
         clock,
     );
+    stage.done(None);
+    if outcome.outside_calendar > 0 && !args.quiet && args.format != Format::Text {
+        eprintln!(
+            "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
+            outcome.outside_calendar
+        );
+    }
     let changes = baseline.map(|b| crate::baseline::compare(&b, &mut outcome.findings));
     let report = Report {
         changes: changes.as_ref(),
@@ -439,7 +467,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     };
     match rejects_file {
         Some(f) => write_rejects(BufWriter::new(f), &export.rejects)?,
-        None if !export.rejects.is_empty() && args.format != Format::Text => {
+        None if !export.rejects.is_empty() && args.format != Format::Text && !args.quiet => {
             // The text summary lists rejects itself; other formats are data.
             eprintln!("{} rows rejected:", export.rejects.len());
             for r in export.rejects.iter().take(10) {

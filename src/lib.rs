@@ -15,6 +15,7 @@ pub mod findings;
 pub mod generate;
 pub mod ingest;
 pub mod plan;
+pub mod progress;
 pub mod records;
 pub mod report;
 pub mod rulefiles;

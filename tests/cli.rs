@@ -362,3 +362,42 @@ fn baseline_marks_new_and_persisting_and_counts_resolved() {
     assert_eq!(code, 2);
     assert!(err.contains("is not an earlier hocr output"), "{err}");
 }
+
+#[test]
+fn quiet_silences_everything_but_errors() {
+    let (code, out, err) = hocr(&[
+        "check",
+        "fixtures/rejected-rows",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "jsonl",
+        "--quiet",
+    ]);
+    assert_eq!(code, 3, "the exit code still says rows were rejected");
+    assert!(err.is_empty(), "{err}");
+    assert!(!out.is_empty(), "the report itself is still written");
+    let (code, _, err) = hocr(&[
+        "check",
+        "fixtures/calendar-end",
+        "--as-of",
+        "2027-03-01T00:00:00Z",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(code, 0);
+    assert!(err.contains("holiday calendar does not cover"), "{err}");
+    let (_, _, err) = hocr(&[
+        "check",
+        "fixtures/calendar-end",
+        "--as-of",
+        "2027-03-01T00:00:00Z",
+        "--format",
+        "jsonl",
+        "-q",
+    ]);
+    assert!(err.is_empty(), "{err}");
+    let (code, _, err) = hocr(&["check", "fixtures/no-such-dir", "--as-of", AS_OF, "--quiet"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-dir"), "errors still show: {err}");
+}
