@@ -467,8 +467,9 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     };
     match rejects_file {
         Some(f) => write_rejects(BufWriter::new(f), &export.rejects)?,
-        None if !export.rejects.is_empty() && args.format != Format::Text && !args.quiet => {
-            // The text summary lists rejects itself; other formats are data.
+        // SPEC §2: without --rejects, rejects are summarised on stderr (the
+        // text summary lists them too, but stdout may be going to a file).
+        None if !export.rejects.is_empty() && !args.quiet => {
             eprintln!("{} rows rejected:", export.rejects.len());
             for r in export.rejects.iter().take(10) {
                 eprintln!("  {}:{}: {}", r.file, r.line, r.reason);

@@ -401,3 +401,30 @@ fn quiet_silences_everything_but_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("no-such-dir"), "errors still show: {err}");
 }
+
+#[test]
+fn rejects_are_summarised_on_stderr_for_the_text_summary_too() {
+    let (code, out, err) = hocr(&["check", "fixtures/rejected-rows", "--as-of", AS_OF]);
+    assert_eq!(code, 3);
+    assert!(err.contains("6 rows rejected"), "{err}");
+    assert!(out.contains("Rejected rows: 6"), "{out}");
+    let rejects = temp("rejects-file").join("rejects.csv");
+    let (_, _, err) = hocr(&[
+        "check",
+        "fixtures/rejected-rows",
+        "--as-of",
+        AS_OF,
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
+    assert!(
+        !err.contains("rows rejected"),
+        "with --rejects they go to the file: {err}"
+    );
+    let written = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(
+        written.lines().count(),
+        7,
+        "header and six rejects: {written}"
+    );
+}
