@@ -1412,13 +1412,13 @@ fn counts_working_days(c: &CExpr) -> bool {
 /// Cheap proof that a filter never holds: a constant `false`, or a
 /// conjunction that asks for a value to be both present and empty.
 fn never_true(c: &CExpr) -> bool {
-    fn presences(c: &CExpr, out: &mut Vec<(String, bool)>) {
+    fn presences<'a>(c: &'a CExpr, out: &mut Vec<(&'a CExpr, bool)>) {
         match c {
             CExpr::And(a, b) => {
                 presences(a, out);
                 presences(b, out);
             }
-            CExpr::Present(x, p) => out.push((format!("{x:?}"), *p)),
+            CExpr::Present(x, p) => out.push((x, *p)),
             _ => {}
         }
     }

@@ -183,7 +183,7 @@ pub enum Const {
 /// A compiled expression. Evaluation is a walk of this tree: no loops but
 /// the bounded `Aggregate` over one incident's crimes, no recursion through
 /// definitions (the checker forbids cycles), so it always ends.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CExpr {
     /// A field of the record of that table in the evaluation context.
     Field(Table, usize),
