@@ -4,7 +4,7 @@
 use crate::check::check;
 use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
 use crate::engine::{Records, evaluate};
-use crate::ingest::{ExportPaths, Profile, read_export_with, write_rejects};
+use crate::ingest::{ExportPaths, Profile, read_export, read_export_with, write_rejects};
 use crate::plan::{Plan, RuleFile, Severity};
 use crate::progress::Progress;
 use crate::report::{self, Report};
@@ -32,7 +32,7 @@ pub mod exit {
     name = "hocr",
     version,
     about = "Check police crime-record exports against the Home Office Crime Recording Rules",
-    after_help = "Examples:\n  hocr check exports/2025-06-01 --as-of 2025-06-01T00:00:00Z\n  hocr rules check rules/\n  hocr rules test\n  hocr explain REC001\n\nExit codes: 0 ok; 1 findings at or above --fail-on (or failed rule examples); 2 nothing evaluated (bad usage, unreadable input, rule-file errors); 3 some rows rejected."
+    after_help = "Examples:\n  hocr check exports/2025-06-01 --as-of 2025-06-01T00:00:00Z\n  hocr rules check rules/\n  hocr rules test\n  hocr explain REC001\n  hocr audit sample exports/2025-06-01 --seed 20250601 --output audit.csv\n\nExit codes: 0 ok; 1 findings at or above --fail-on (or failed rule examples); 2 nothing evaluated (bad usage, unreadable input, rule-file errors); 3 some rows rejected."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -57,6 +57,76 @@ enum Command {
         after_help = "Examples:\n  hocr explain REC001\n  hocr explain E004\n  hocr explain --list\n  hocr explain CAN002 --rules my-force-rules/\n\nExit codes: 0 explained; 2 unknown code or rule-file errors."
     )]
     Explain(ExplainArgs),
+    /// The recording audit done by hand: draw a sample of incidents to read, then score the verdicts.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format html --output audit.html"
+    )]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Draw a stratified random sample of incidents into a worksheet (CSV) for auditors to fill in.
+    #[command(
+        after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit sample --incidents inc.csv --crimes crimes.csv --plan recording-audit --seed 7 --output audit.csv\n  hocr audit sample exports/2025-06-01 --rules my-force-rules/ --seed 20250601 --output audit.csv\n\nThe same export, plan and seed always give the same worksheet, byte for byte.\nAuditors write `recorded`, `unrecorded` or `not-crime` in its `verdict` column, then run `hocr audit score`.\nExit codes: 0 drawn; 2 nothing drawn (bad usage, unreadable input, rule-file errors, strata that overlap); 3 drawn, but some rows were rejected."
+    )]
+    Sample(AuditSampleArgs),
+    /// Score a finished worksheet: recording rate per stratum and overall, with 95% intervals, and the crimes not recorded.
+    #[command(
+        after_help = "Examples:\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format json --output audit.json\n  hocr audit score audit.csv --allow-incomplete --format html --output audit.html\n\nExit codes: 0 scored; 2 the worksheet has problems (each named with its line) or cannot be read."
+    )]
+    Score(AuditScoreArgs),
+}
+
+#[derive(Args, Debug)]
+struct AuditSampleArgs {
+    /// Directory holding incidents.csv|jsonl and crimes.csv|jsonl.
+    dir: Option<PathBuf>,
+    /// The incidents file (instead of DIR).
+    #[arg(long, value_name = "FILE")]
+    incidents: Option<PathBuf>,
+    /// The crimes file (instead of DIR).
+    #[arg(long, value_name = "FILE")]
+    crimes: Option<PathBuf>,
+    /// A rule file or directory of them; default: the rules shipped in the binary.
+    #[arg(long, value_name = "PATH")]
+    rules: Option<PathBuf>,
+    /// The audit plan to draw (its name in the rule files); may be left out when there is one.
+    #[arg(long, value_name = "NAME")]
+    plan: Option<String>,
+    /// The seed of the random draw: keep it with the worksheet to draw the same sample again.
+    #[arg(long, value_name = "NUMBER")]
+    seed: u64,
+    /// The worksheet to write (CSV).
+    #[arg(long, value_name = "FILE")]
+    output: PathBuf,
+    /// The zone local times (without an offset) are read in.
+    #[arg(long, value_name = "ZONE", default_value = "Europe/London")]
+    timezone: String,
+}
+
+#[derive(Args, Debug)]
+struct AuditScoreArgs {
+    /// The worksheet `hocr audit sample` wrote, with its `verdict` column filled in.
+    worksheet: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Text)]
+    format: ScoreFormat,
+    /// Write the output here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Score rows that have a verdict and leave out those that do not yet (the report says how many).
+    #[arg(long)]
+    allow_incomplete: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ScoreFormat {
+    Text,
+    Json,
+    /// A self-contained page: headline rate, a chart by stratum, the table.
+    Html,
 }
 
 #[derive(Subcommand, Debug)]
@@ -216,6 +286,8 @@ pub fn main() -> u8 {
         Command::Rules(RulesCommand::Fmt(args)) => run_rules_fmt(args),
         Command::Rules(RulesCommand::Test(args)) => run_rules_test(args),
         Command::Explain(args) => run_explain(args),
+        Command::Audit(AuditCommand::Sample(args)) => run_audit_sample(args),
+        Command::Audit(AuditCommand::Score(args)) => run_audit_score(args),
     };
     match result {
         Ok(code) => code,
@@ -400,7 +472,12 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     let rejects_file = args.rejects.as_deref().map(create).transpose()?;
-    let paths = export_paths(&args)?;
+    let paths = export_paths(
+        args.dir.as_deref(),
+        args.incidents.as_deref(),
+        args.crimes.as_deref(),
+        args.updates.as_deref(),
+    )?;
     let profile = match &args.profile {
         Some(p) => Profile::load(p).map_err(|e| Failure(e.to_string()))?,
         None => Profile::canonical(),
@@ -514,31 +591,213 @@ fn create(p: &Path) -> Result<File, Failure> {
     File::create(p).map_err(|e| Failure(format!("cannot write `{}`: {e}", p.display())))
 }
 
-fn export_paths(args: &CheckArgs) -> Result<ExportPaths, Failure> {
-    let mut paths = match &args.dir {
+fn export_paths(
+    dir: Option<&Path>,
+    incidents: Option<&Path>,
+    crimes: Option<&Path>,
+    updates: Option<&Path>,
+) -> Result<ExportPaths, Failure> {
+    let mut paths = match dir {
         Some(dir) => ExportPaths::from_dir(dir).map_err(|e| Failure(e.to_string()))?,
         None => ExportPaths {
-            incidents: args.incidents.clone().ok_or_else(|| {
+            incidents: incidents.map(Path::to_path_buf).ok_or_else(|| {
                 Failure(
-                    "name an export: `hocr check DIR`, or `--incidents FILE --crimes FILE`".into(),
+                    "name an export: a directory DIR, or `--incidents FILE --crimes FILE`".into(),
                 )
             })?,
-            crimes: args
-                .crimes
-                .clone()
+            crimes: crimes
+                .map(Path::to_path_buf)
                 .ok_or_else(|| Failure("--crimes FILE is needed with --incidents".into()))?,
             updates: None,
         },
     };
     // Flags override the directory's files.
-    if let Some(p) = &args.incidents {
-        paths.incidents = p.clone();
+    if let Some(p) = incidents {
+        paths.incidents = p.to_path_buf();
     }
-    if let Some(p) = &args.crimes {
-        paths.crimes = p.clone();
+    if let Some(p) = crimes {
+        paths.crimes = p.to_path_buf();
     }
-    if let Some(p) = &args.updates {
-        paths.updates = Some(p.clone());
+    if let Some(p) = updates {
+        paths.updates = Some(p.to_path_buf());
     }
     Ok(paths)
+}
+
+fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
+    use crate::audit::sample::{draw, write_worksheet};
+    let clock = clock(&args.timezone)?;
+    let paths = export_paths(
+        args.dir.as_deref(),
+        args.incidents.as_deref(),
+        args.crimes.as_deref(),
+        None,
+    )?;
+    let format = if io::stderr().is_terminal() {
+        ErrorFormat::Human
+    } else {
+        ErrorFormat::Plain
+    };
+    let (plan, _warnings) = match load_rules(args.rules.as_deref(), format) {
+        Ok(ok) => ok,
+        Err(code) => return Ok(code),
+    };
+    let audit = choose_audit(&plan, args.plan.as_deref())?;
+    let export = read_export(&paths, &clock).map_err(|e| Failure(e.to_string()))?;
+    let records = Records {
+        incidents: &export.incidents,
+        crimes: &export.crimes,
+        updates: &export.updates,
+    };
+    let drawn = match draw(&plan, audit, records, clock, args.seed) {
+        Ok(d) => d,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: audit plan `{}`: {e}", audit.name);
+            }
+            return Ok(exit::ERROR);
+        }
+    };
+    // Written only once drawn: a failed draw leaves no worksheet behind.
+    let mut out = BufWriter::new(create(&args.output)?);
+    write_worksheet(&drawn, records, &mut out).and_then(|()| out.flush())?;
+    let mut so = io::stdout().lock();
+    let total: u64 = drawn.strata.iter().map(|s| s.sampled()).sum();
+    writeln!(
+        so,
+        "audit plan `{}` ({}), seed {}:\n{} of {} incidents drawn into {}",
+        audit.name,
+        audit.title,
+        args.seed,
+        total,
+        drawn.incidents,
+        args.output.display()
+    )?;
+    let width = drawn
+        .strata
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let counts: Vec<String> = drawn
+        .strata
+        .iter()
+        .map(|s| format!("{} of {}", s.sampled(), s.population))
+        .collect();
+    let counts_width = counts.iter().map(String::len).max().unwrap_or(0);
+    for (s, counts) in drawn.strata.iter().zip(&counts) {
+        let size = s.size.words();
+        let note = if s.population == 0 {
+            "no incident falls in this stratum".to_string()
+        } else if s.taken_whole() {
+            format!("taken whole: no larger than `{size}`")
+        } else if s.asked() != s.size.base() {
+            format!(
+                "`{size}` asks for {}; {} after the finite-population correction",
+                s.size.base(),
+                s.asked()
+            )
+        } else {
+            format!("`{size}`")
+        };
+        writeln!(so, "  {:<width$}  {counts:<counts_width$}  {note}", s.name)?;
+    }
+    if drawn.outside > 0 {
+        writeln!(
+            so,
+            "  {} incidents fall in no stratum and cannot be drawn",
+            drawn.outside
+        )?;
+    }
+    if !export.rejects.is_empty() {
+        eprintln!(
+            "{} rows rejected (they cannot be drawn):",
+            export.rejects.len()
+        );
+        for r in export.rejects.iter().take(10) {
+            eprintln!("  {}:{}: {}", r.file, r.line, r.reason);
+        }
+        if export.rejects.len() > 10 {
+            eprintln!("  … and {} more", export.rejects.len() - 10);
+        }
+        return Ok(exit::REJECTS);
+    }
+    Ok(exit::OK)
+}
+
+/// The audit plan `--plan` names, or the only one there is.
+fn choose_audit<'p>(
+    plan: &'p Plan,
+    name: Option<&str>,
+) -> Result<&'p crate::plan::AuditPlan, Failure> {
+    let names: Vec<&str> = plan.audits.iter().map(|a| a.name.as_str()).collect();
+    let listed = || {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match name {
+        Some(name) => plan.audits.iter().find(|a| a.name == name).ok_or_else(|| {
+            let hint = match diagnostics::did_you_mean(name, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if names.is_empty() => "the rules declare no audit plan".into(),
+                None => format!("the rules declare {}", listed()),
+            };
+            Failure(format!("no audit plan `{name}`: {hint}"))
+        }),
+        None => match plan.audits.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Failure(
+                "the rules declare no audit plan: add one (`audit NAME \"title\" { stratum … }`, see docs/language.md)".into(),
+            )),
+            _ => Err(Failure(format!(
+                "the rules declare several audit plans ({}): name one with --plan",
+                listed()
+            ))),
+        },
+    }
+}
+
+fn run_audit_score(args: AuditScoreArgs) -> Result<u8, Failure> {
+    use crate::audit::{render, score};
+    let name = args.worksheet.display().to_string();
+    let file =
+        File::open(&args.worksheet).map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
+    let sheet = match score::read(io::BufReader::new(file), args.allow_incomplete) {
+        Ok(s) => s,
+        Err(problems) => {
+            for p in &problems {
+                match p.line {
+                    Some(line) => eprintln!("{name}:{line}: {}", p.message),
+                    None => eprintln!("{name}: {}", p.message),
+                }
+            }
+            eprintln!(
+                "error: the worksheet has {} problem{}; nothing scored",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            return Ok(exit::ERROR);
+        }
+    };
+    let scored = score::score(&sheet);
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(BufWriter::new(create(p)?)),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let cx = render::Context { worksheet: &name };
+    let written = match args.format {
+        ScoreFormat::Text => render::text(&scored, &cx, &mut out),
+        ScoreFormat::Json => render::json(&scored, &cx, &mut out),
+        ScoreFormat::Html => render::html(&scored, &cx, &mut out),
+    }
+    .and_then(|()| out.flush());
+    if let Err(e) = written
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        return Err(e.into());
+    }
+    Ok(exit::OK)
 }

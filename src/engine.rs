@@ -103,6 +103,36 @@ pub fn evaluate_rule(
     evaluate_rules(plan, rule..rule + 1, records, as_of, clock)
 }
 
+/// For each condition, the incidents it holds for (indices, in input
+/// order), evaluated exactly as a rule's `where` over `for each incident`:
+/// how an audit plan's strata are filled. Each condition must be one the
+/// checker compiled for incidents, in `plan`.
+pub fn incidents_where(
+    plan: &Plan,
+    records: Records,
+    conditions: &[&CExpr],
+    clock: Clock,
+) -> Vec<Vec<usize>> {
+    let index = Index::new(records);
+    let engine = Engine {
+        plan,
+        records,
+        // Conditions never look at the as-of time; only requirements do.
+        as_of: Instant(i64::MAX),
+        clock,
+        index: &index,
+        outside_calendar: Cell::new(0),
+    };
+    conditions
+        .iter()
+        .map(|c| {
+            (0..records.incidents.len())
+                .filter(|&n| engine.truth(c, &engine.incident_ctx(n)))
+                .collect()
+        })
+        .collect()
+}
+
 /// One rule's results, before they are merged.
 struct RuleResult {
     stats: RuleStats,

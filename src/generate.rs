@@ -148,12 +148,13 @@ fn open(path: &Path) -> io::Result<csv::Writer<File>> {
 
 /// SplitMix64 (Steele, Lea and Flood, 2014). Ten lines are not worth a
 /// dependency, and a fixed algorithm keeps the files identical whatever
-/// version of a random-number crate would otherwise be resolved.
+/// version of a random-number crate would otherwise be resolved. Also what
+/// `hocr audit sample` draws with, for the same reason.
 #[derive(Clone, Debug)]
-struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
+    pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
@@ -166,7 +167,7 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (multiply-high; the bias is below 2^-32 here).
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
     }
 

@@ -2,8 +2,10 @@
 //! Office Crime Recording Rules. The modules follow the pipeline:
 //! rule text → [`syntax`] → [`check`] → [`plan`] → [`engine`] over records
 //! read by [`ingest`] → [`findings`] → [`report`]. Beside it, for rule
-//! authors: [`examples`] (`hocr rules test`) and [`explain`].
+//! authors: [`examples`] (`hocr rules test`) and [`explain`]; for the
+//! recording audit done by hand, [`audit`] (`hocr audit sample`, `score`).
 
+pub mod audit;
 pub mod baseline;
 pub mod check;
 pub mod cli;

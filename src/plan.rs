@@ -11,6 +11,8 @@ use std::collections::HashSet;
 #[derive(Debug, Default)]
 pub struct Plan {
     pub rules: Vec<Rule>,
+    /// The audit plans (`audit … { stratum … }`), in file order.
+    pub audits: Vec<AuditPlan>,
     pub groups: Vec<CodeSet>,
     pub defines: Vec<CExpr>,
     pub calendar: Calendar,
@@ -37,6 +39,103 @@ impl Plan {
             .iter()
             .find(|r| r.code.eq_ignore_ascii_case(code))
     }
+}
+
+/// An audit plan: strata of incidents to sample and read by hand
+/// (`hocr audit sample`).
+#[derive(Debug)]
+pub struct AuditPlan {
+    pub name: String,
+    pub title: String,
+    pub sources: Vec<String>,
+    /// In the order written; the checker has made sure there is at least one.
+    pub strata: Vec<Stratum>,
+    /// Index into [`Plan::files`] and where the plan is written.
+    pub file: usize,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Stratum {
+    pub name: String,
+    pub label: Option<String>,
+    /// A condition `for each incident`.
+    pub filter: CExpr,
+    pub size: SampleSize,
+}
+
+/// How many incidents of a stratum to sample.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SampleSize {
+    /// `sample 60`: at least 1.
+    Count(u64),
+    /// `half-width 5% expecting 90%`, as fractions (0.05, 0.9): the size
+    /// whose 95% interval is about this wide either side of the rate.
+    HalfWidth { half_width: f64, expected: f64 },
+}
+
+/// z for a two-sided 95% interval, as the audit formulas write it.
+pub const Z95: f64 = 1.96;
+
+impl SampleSize {
+    /// The size before any finite-population correction: the count, or
+    /// the normal approximation n₀ = z²·p(1 − p) / d², rounded up.
+    pub fn base(self) -> u64 {
+        match self {
+            SampleSize::Count(n) => n,
+            SampleSize::HalfWidth {
+                half_width: d,
+                expected: p,
+            } => {
+                let n0 = Z95 * Z95 * p * (1.0 - p) / (d * d);
+                // Round up, but not past an integer that rounding error
+                // nudged above itself (96.00000000001 is 96).
+                ((n0 - 1e-9).ceil() as u64).max(1)
+            }
+        }
+    }
+
+    /// The size asked of a stratum of `population` incidents: a count as
+    /// written; a size from a half-width with the finite-population
+    /// correction n = n₀ / (1 + (n₀ − 1) / N), rounded up.
+    pub fn asked(self, population: u64) -> u64 {
+        match self {
+            SampleSize::Count(n) => n,
+            SampleSize::HalfWidth { .. } if population == 0 => self.base(),
+            SampleSize::HalfWidth { .. } => {
+                let n0 = self.base() as f64;
+                let n = n0 / (1.0 + (n0 - 1.0) / population as f64);
+                ((n - 1e-9).ceil() as u64).max(1)
+            }
+        }
+    }
+
+    /// The size to draw: what is asked, but never more than the population
+    /// (a stratum no larger than its size is taken whole).
+    pub fn for_population(self, population: u64) -> u64 {
+        self.asked(population).min(population)
+    }
+
+    /// As written in a rule file: `sample 60`, `half-width 5% expecting 90%`.
+    pub fn words(self) -> String {
+        match self {
+            SampleSize::Count(n) => format!("sample {n}"),
+            SampleSize::HalfWidth {
+                half_width,
+                expected,
+            } => format!(
+                "half-width {}% expecting {}%",
+                trim_percent(half_width),
+                trim_percent(expected)
+            ),
+        }
+    }
+}
+
+/// A fraction as a percentage without float noise: 0.05 as `5`.
+fn trim_percent(f: f64) -> String {
+    let s = format!("{:.6}", f * 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A rule file as loaded, kept for diagnostics, `explain` and `rules test`.
@@ -437,5 +536,38 @@ mod tests {
         assert_eq!(CodeRange::new("19C", "20H"), Err(RangeError::Shape));
         assert_eq!(CodeRange::new("19H", "19C"), Err(RangeError::Backwards));
         assert_eq!(CodeRange::new("4/1", "4/1/2"), Err(RangeError::Shape));
+    }
+
+    /// Sizes from a half-width, worked by hand with z = 1.96 (z² = 3.8416).
+    #[test]
+    fn sample_sizes_from_a_half_width() {
+        let hw = |d: f64, p: f64| SampleSize::HalfWidth {
+            half_width: d,
+            expected: p,
+        };
+        // 3.8416 × 0.5 × 0.5 / 0.05² = 384.16 → 385 (the textbook 385).
+        assert_eq!(hw(0.05, 0.5).base(), 385);
+        // 3.8416 × 0.9 × 0.1 / 0.0025 = 138.2976 → 139.
+        assert_eq!(hw(0.05, 0.9).base(), 139);
+        // 3.8416 × 0.95 × 0.05 / 0.0025 = 72.9904 → 73.
+        assert_eq!(hw(0.05, 0.95).base(), 73);
+        // 3.8416 × 0.5 × 0.5 / 0.098² = 100 exactly (up to rounding error): 100, not 101.
+        assert_eq!(hw(0.098, 0.5).base(), 100);
+        // Finite population: 139 / (1 + 138 / 500) = 108.93 → 109.
+        assert_eq!(hw(0.05, 0.9).asked(500), 109);
+        assert_eq!(hw(0.05, 0.9).for_population(500), 109);
+        // 73 / (1 + 72 / 150) = 49.32 → 50.
+        assert_eq!(hw(0.05, 0.95).for_population(150), 50);
+        // 139 / (1 + 138 / 28) = 23.45 → 24: less than the whole stratum.
+        assert_eq!(hw(0.05, 0.9).for_population(28), 24);
+        // A stratum of one: 139 / (1 + 138) = 1.
+        assert_eq!(hw(0.05, 0.9).for_population(1), 1);
+        assert_eq!(hw(0.05, 0.9).for_population(0), 0);
+        // A count is a count, capped at the population.
+        assert_eq!(SampleSize::Count(60).for_population(500), 60);
+        assert_eq!(SampleSize::Count(60).for_population(8), 8);
+        assert_eq!(SampleSize::Count(60).asked(8), 60);
+        assert_eq!(hw(0.05, 0.9).words(), "half-width 5% expecting 90%");
+        assert_eq!(hw(0.025, 0.875).words(), "half-width 2.5% expecting 87.5%");
     }
 }

@@ -21,6 +21,9 @@ fn every_command_has_help_with_an_example() {
         &["rules", "check"],
         &["rules", "test"],
         &["explain"],
+        &["audit"],
+        &["audit", "sample"],
+        &["audit", "score"],
     ] {
         let text = help(args);
         assert!(

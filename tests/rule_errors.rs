@@ -48,6 +48,7 @@ corpus! {
     e001_missing_keyword => "e001-missing-keyword.hocr",
     e001_unterminated_string => "e001-unterminated-string.hocr",
     e001_deep_nesting => "e001-deep-nesting.hocr",
+    e001_audit_stratum => "e001-audit-stratum.hocr",
     e002_unknown_field => "e002-unknown-field.hocr",
     e003_unknown_group => "e003-unknown-group.hocr",
     e004_time_vs_number => "e004-time-vs-number.hocr",
@@ -63,11 +64,13 @@ corpus! {
     e013_example_unknown_field => "e013-example-unknown-field.hocr",
     e014_example_bad_value => "e014-example-bad-value.hocr",
     e015_example_expectation => "e015-example-expectation.hocr",
+    e016_audit_sizes => "e016-audit-sizes.hocr",
     w001_unused_group => "w001-unused-group.hocr",
     w002_never_true => "w002-never-true.hocr",
     w003_calendar => "w003-calendar.hocr",
     w004_no_edition => "w004-no-edition.hocr",
     w005_example_name_twice => "w005-example-name-twice.hocr",
+    w006_strata_overlap => "w006-strata-overlap.hocr",
 }
 
 /// Every documented code is shown by some entry of the corpus.

@@ -27,6 +27,15 @@ fn shipped_rules_check_clean() {
     ] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
+    // The default audit plan: violence and sexual offences sampled more
+    // heavily, and a stratum of incidents not coded as crime-related.
+    let audit = plan
+        .audits
+        .iter()
+        .find(|a| a.name == "recording-audit")
+        .expect("the shipped audit plan");
+    let strata: Vec<&str> = audit.strata.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(strata, ["sexual", "violence", "other_crime", "not_crime"]);
 }
 
 /// The shipped offence groups use real Home Office codes: every code and

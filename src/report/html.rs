@@ -29,7 +29,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// `1234567` as `1,234,567`.
-fn count(n: u64) -> String {
+pub(crate) fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -49,7 +49,7 @@ fn severity_counts(findings: &[Finding]) -> Vec<(Severity, usize)> {
         .collect()
 }
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 :root{--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--soft:#f5f7fa;--bar:#5b8fb9;--track:#e4ebf2;--whisker:#102a43;
 --high:#b42318;--medium:#a15c07;--low:#1f6f8b;--info:#52606d}
 *{box-sizing:border-box}
@@ -205,7 +205,13 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             totals: t.clone(),
         })
         .collect();
-    chart(w, "themes", "Compliance by theme", &theme_bars)?;
+    chart(
+        w,
+        "themes",
+        "Compliance by theme",
+        &COMPLIANCE_WORDS,
+        &theme_bars,
+    )?;
     writeln!(w, "</section>")?;
 
     writeln!(w, "<section aria-labelledby=\"h-rules-chart\">")?;
@@ -217,7 +223,13 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             totals: Totals::of(&s.rule, [s]),
         })
         .collect();
-    chart(w, "rules", "Compliance by rule", &rule_bars)?;
+    chart(
+        w,
+        "rules",
+        "Compliance by rule",
+        &COMPLIANCE_WORDS,
+        &rule_bars,
+    )?;
     writeln!(w, "</section>")?;
 
     // Rules table.
@@ -395,10 +407,22 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "</html>")
 }
 
-struct Bar {
-    label: String,
-    totals: Totals,
+pub(crate) struct Bar {
+    pub label: String,
+    pub totals: Totals,
 }
+
+/// The words of a chart: the caption under its title, and what a bar with
+/// no rate says.
+pub(crate) struct ChartWords<'a> {
+    pub caption: &'a str,
+    pub none: &'a str,
+}
+
+const COMPLIANCE_WORDS: ChartWords = ChartWords {
+    caption: "Bars show the share of checks that complied; the black whisker is the 95% interval.",
+    none: "nothing checked",
+};
 
 /// Chart geometry, in SVG user units.
 const WIDTH: f64 = 960.0;
@@ -412,7 +436,13 @@ fn x(rate: f64) -> f64 {
 }
 
 /// A horizontal bar chart: a bar per rate, a whisker for its interval.
-fn chart(w: &mut dyn Write, id: &str, title: &str, bars: &[Bar]) -> io::Result<()> {
+pub(crate) fn chart(
+    w: &mut dyn Write,
+    id: &str,
+    title: &str,
+    words: &ChartWords,
+    bars: &[Bar],
+) -> io::Result<()> {
     let height = TOP + ROW_H * bars.len() as f64 + 8.0;
     let desc: Vec<String> = bars
         .iter()
@@ -423,14 +453,11 @@ fn chart(w: &mut dyn Write, id: &str, title: &str, bars: &[Bar]) -> io::Result<(
                 percent(b.totals.compliance),
                 range(b.totals.ci_low.zip(b.totals.ci_high))
             ),
-            None => format!("{}: nothing checked", b.label),
+            None => format!("{}: {}", b.label, words.none),
         })
         .collect();
     writeln!(w, "<figure>")?;
-    writeln!(
-        w,
-        "<figcaption>Bars show the share of checks that complied; the black whisker is the 95% interval.</figcaption>"
-    )?;
+    writeln!(w, "<figcaption>{}</figcaption>", escape(words.caption))?;
     writeln!(
         w,
         "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" width=\"{WIDTH:.0}\" height=\"{height:.0}\">"
@@ -499,9 +526,10 @@ fn chart(w: &mut dyn Write, id: &str, title: &str, bars: &[Bar]) -> io::Result<(
             }
             _ => writeln!(
                 w,
-                "<text class=\"none\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\">nothing checked</text>",
+                "<text class=\"none\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\">{}</text>",
                 LABEL_W + PLOT_W + 12.0,
                 mid + 4.5,
+                escape(words.none),
             )?,
         }
         writeln!(w, "</g>")?;

@@ -46,6 +46,7 @@ pub enum Item {
     Calendar(Calendar),
     Define(Define),
     Rule(Rule),
+    Audit(Audit),
 }
 
 /// `group violence = 1, 2, 4/1..4/10, "CRIME-*"`
@@ -77,6 +78,73 @@ pub struct Calendar {
 pub struct Holiday {
     pub date: Spanned<chrono::NaiveDate>,
     pub label: Option<Spanned<String>>,
+}
+
+/// `audit recording-audit "Crime recording audit" { stratum … }`: a plan
+/// for sampling incidents to be read by hand.
+#[derive(Clone, Debug)]
+pub struct Audit {
+    /// `recording-audit`: how `hocr audit sample --plan` names it.
+    pub name: Name,
+    pub title: Spanned<String>,
+    /// The lines of the body, in the order written.
+    pub lines: Vec<AuditLine>,
+    pub span: Span,
+}
+
+/// Equality ignores where the plan was written, as for `Spanned`.
+impl PartialEq for Audit {
+    fn eq(&self, other: &Self) -> bool {
+        let Audit {
+            name,
+            title,
+            lines,
+            span: _,
+        } = self;
+        *name == other.name && *title == other.title && *lines == other.lines
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AuditLine {
+    /// `source "…"`: where the plan comes from.
+    Source(Spanned<String>),
+    Stratum(Stratum),
+}
+
+/// `stratum violence "Reports of violence" where violence_report sample 60`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stratum {
+    pub name: Name,
+    pub label: Option<Spanned<String>>,
+    /// Which incidents belong to the stratum.
+    pub filter: Expr,
+    pub size: SampleSize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SampleSize {
+    /// `sample 60`
+    Count(Spanned<i64>),
+    /// `half-width 5% expecting 90%`: the size that gives a 95% interval
+    /// this wide either side of the expected recording rate (percentages).
+    HalfWidth {
+        half_width: Spanned<f64>,
+        expected: Spanned<f64>,
+    },
+}
+
+impl SampleSize {
+    /// Where the size is written.
+    pub fn span(&self) -> Span {
+        match self {
+            SampleSize::Count(n) => n.span,
+            SampleSize::HalfWidth {
+                half_width,
+                expected,
+            } => half_width.span.to(expected.span),
+        }
+    }
 }
 
 /// `define report_time for each crime = …`

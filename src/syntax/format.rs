@@ -8,20 +8,21 @@
 //!
 //! The layout, modelled on the shipped files in `rules/`:
 //!
-//! - Items (`edition`, `group`, `define`, `calendar`, `rule`) are separated
-//!   by exactly one blank line. A comment block directly above an item stays
-//!   attached to it; a block followed by a blank line stays a paragraph of
-//!   its own.
-//! - Rule, calendar and example bodies are indented two spaces, one clause
-//!   (or holiday, or example line) per line, in the order written, with no
-//!   blank lines.
+//! - Items (`edition`, `group`, `define`, `calendar`, `rule`, `audit`) are
+//!   separated by exactly one blank line. A comment block directly above an
+//!   item stays attached to it; a block followed by a blank line stays a
+//!   paragraph of its own.
+//! - Rule, calendar, audit and example bodies are indented two spaces, one
+//!   clause (or holiday, example line, stratum) per line, in the order
+//!   written, with no blank lines.
 //! - Keywords and operators are separated by single spaces; group members
 //!   and example fields are joined with `, `.
 //! - A line longer than 100 columns is wrapped, and every continuation line
 //!   is indented two spaces more than the line it continues:
 //!   group members and example fields fill each line and wrap after a `,`;
 //!   a `define` puts its value on the next line; a deadline breaks before
-//!   `after`, then before `within`; a choice puts each arm on its own line
+//!   `after`, then before `within`; a stratum puts its `where …` and its
+//!   sample size on lines of their own; a choice puts each arm on its own line
 //!   (`A when C,` … `else E`); a long `and`/`or` chain breaks before each
 //!   `and`/`or`. The parts of a part that still does not fit are indented
 //!   two spaces further. Quoted text is never wrapped.
@@ -476,6 +477,36 @@ fn span_after(first: Doc, anchor: &Expr) -> Doc {
     ])))
 }
 
+/// `stratum NAME "label" where CONDITION sample N` on one line if it fits,
+/// else `where …` and the size each on a line of their own.
+fn stratum(s: &Stratum) -> Doc {
+    let mut head = format!("stratum {}", s.name.node);
+    if let Some(label) = &s.label {
+        head.push(' ');
+        head.push_str(&quote(&label.node));
+    }
+    let size = match &s.size {
+        SampleSize::Count(n) => format!("sample {}", n.node),
+        SampleSize::HalfWidth {
+            half_width,
+            expected,
+        } => format!(
+            "half-width {}% expecting {}%",
+            half_width.node, expected.node
+        ),
+    };
+    group(cat(vec![
+        text(head),
+        nest(cat(vec![
+            Doc::Line,
+            text("where "),
+            nest(expr(&s.filter)),
+            Doc::Line,
+            text(size),
+        ])),
+    ]))
+}
+
 // ---------------------------------------------------------------- printer
 
 struct Printer<'t> {
@@ -653,6 +684,21 @@ impl<'t> Printer<'t> {
                     self.clause(c, INDENT);
                 }
                 self.close(0, r.span.end);
+            }
+            Item::Audit(a) => {
+                let head_end = self.brace_after(a.title.span.end);
+                let head = format!("audit {} {} {{", a.name.node, quote(&a.title.node));
+                self.top(head_end, &head);
+                for line in &a.lines {
+                    let (end, doc) = match line {
+                        AuditLine::Source(s) => {
+                            (s.span.end, text(format!("source {}", quote(&s.node))))
+                        }
+                        AuditLine::Stratum(s) => (s.size.span().end, stratum(s)),
+                    };
+                    self.unit(INDENT, end, &render(&doc, INDENT));
+                }
+                self.close(0, a.span.end);
             }
         }
     }

@@ -629,7 +629,10 @@ const CLAUSE_WORDS: &[&str] = &[
     "example",
 ];
 
-const ITEM_WORDS: &[&str] = &["rule", "group", "define", "calendar", "edition"];
+const ITEM_WORDS: &[&str] = &["rule", "group", "define", "calendar", "edition", "audit"];
+
+/// The words that start a line of an audit plan's body.
+const AUDIT_WORDS: &[&str] = &["source", "stratum"];
 
 fn clause(i: In) -> R<Clause> {
     let (i, _) = ws(i)?;
@@ -915,7 +918,7 @@ fn rule<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, It
                     run_on_string(text, clauses.last(), e.offset)
                         .unwrap_or_else(|| to_syntax_error(text, &e)),
                 );
-                let resume = resume_point(text, j.location_offset(), e.offset);
+                let resume = resume_point(text, j.location_offset(), e.offset, CLAUSE_WORDS);
                 i = advance_to(j, resume);
             }
             Err(Err::Incomplete(_)) => unreachable!("complete parsers never ask for more input"),
@@ -928,6 +931,152 @@ fn rule<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, It
             name,
             title,
             clauses,
+            span: span_of(start, i),
+        }),
+    ))
+}
+
+// ---------------------------------------------------------------- audit plans
+
+const PERCENT: &str = "a percentage such as `5%`";
+
+/// A percentage as written: `5%`, `2.5%`.
+fn percent(i: In) -> R<Spanned<f64>> {
+    let (i, _) = ws(i)?;
+    let (rest, text) = match recognize(pair(digit1::<In, PErr>, opt(pair(char('.'), digit1))))(i) {
+        Ok(ok) => ok,
+        Err(_) => return fail(i, PERCENT),
+    };
+    let Ok((rest, _)) = char::<In, PErr>('%')(rest) else {
+        return fail(i, PERCENT);
+    };
+    match text.fragment().parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok((
+            rest,
+            Spanned {
+                node: n,
+                span: span_of(i, rest),
+            },
+        )),
+        _ => fail(i, PERCENT),
+    }
+}
+
+const SAMPLE_SIZE: &str = "`sample 60` or `half-width 5% expecting 90%`";
+
+/// `sample 60` or `half-width 5% expecting 90%`.
+fn sample_size(i: In) -> R<SampleSize> {
+    if let Ok((i, _)) = kw("sample")(i) {
+        let (i, n) = cut_err(expect("how many incidents to sample, e.g. `60`", integer)(
+            i,
+        ))?;
+        return Ok((i, SampleSize::Count(n)));
+    }
+    if let Ok((i, _)) = kw("half-width")(i) {
+        let (i, half_width) = cut_err(expect(PERCENT, percent)(i))?;
+        let (i, _) = cut_err(kw("expecting")(i))?;
+        let (i, expected) = cut_err(expect(PERCENT, percent)(i))?;
+        return Ok((
+            i,
+            SampleSize::HalfWidth {
+                half_width,
+                expected,
+            },
+        ));
+    }
+    Err(Err::Failure(PErr {
+        offset: ws(i)?.0.location_offset(),
+        expected: vec![SAMPLE_SIZE],
+        custom: None,
+    }))
+}
+
+/// `stratum NAME "label" where CONDITION sample N`, after `stratum`.
+fn stratum(i: In) -> R<Stratum> {
+    let (i, name) = cut_err(ident("a name for the stratum, e.g. `violence`")(i))?;
+    let (i, label) = opt(string)(i)?;
+    let (i, _) = cut_err(kw("where")(i))?;
+    let (i, filter) = cut_err(expect("a condition about each incident", choice)(i))?;
+    let (i, size) = sample_size(i)?;
+    Ok((
+        i,
+        Stratum {
+            name,
+            label,
+            filter,
+            size,
+        },
+    ))
+}
+
+fn audit_line(i: In) -> R<AuditLine> {
+    let (i, _) = ws(i)?;
+    let start = i;
+    match word(i) {
+        Ok((rest, w)) if *w.fragment() == "source" => {
+            let (rest, s) = cut_err(expect("the source in quotes", string)(rest))?;
+            Ok((rest, AuditLine::Source(s)))
+        }
+        Ok((rest, w)) if *w.fragment() == "stratum" => {
+            let (rest, s) = stratum(rest)?;
+            Ok((rest, AuditLine::Stratum(s)))
+        }
+        _ => fail(start, "`stratum`, `source` or `}`"),
+    }
+}
+
+/// `audit name "title" { lines }`, collecting every line's error.
+fn audit<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, Item> {
+    let start = {
+        let (i, _) = ws(i)?;
+        i
+    };
+    let (i, _) = kw("audit")(i)?;
+    let (i, name) = cut_err(expect(
+        "a short name for the plan such as `recording-audit`",
+        rule_name,
+    )(i))?;
+    let (i, title) = cut_err(expect("the plan's title in quotes", string)(i))?;
+    let (mut i, open) = cut_err(symbol("{")(i))?;
+    let mut lines = Vec::new();
+    loop {
+        let (j, _) = ws(i)?;
+        let never_closed = j.fragment().is_empty()
+            || (line_start_word(text, line_start(text, j.location_offset()))
+                .is_some_and(|w| ITEM_WORDS.contains(&w))
+                && is_first_on_line(text, j.location_offset()));
+        if never_closed {
+            errors.push(SyntaxError {
+                span: open,
+                message: format!("audit plan `{}` is never closed", name.node),
+                help: "add `}` after the plan's last stratum".into(),
+            });
+            i = j;
+            break;
+        }
+        if let Ok((rest, _)) = symbol("}")(j) {
+            i = rest;
+            break;
+        }
+        match audit_line(j) {
+            Ok((rest, line)) => {
+                lines.push(line);
+                i = rest;
+            }
+            Err(Err::Error(e) | Err::Failure(e)) => {
+                errors.push(to_syntax_error(text, &e));
+                let resume = resume_point(text, j.location_offset(), e.offset, AUDIT_WORDS);
+                i = advance_to(j, resume);
+            }
+            Err(Err::Incomplete(_)) => unreachable!("complete parsers never ask for more input"),
+        }
+    }
+    Ok((
+        i,
+        Item::Audit(Audit {
+            name,
+            title,
+            lines,
             span: span_of(start, i),
         }),
     ))
@@ -960,23 +1109,19 @@ fn run_on_string(text: &str, previous: Option<&Clause>, error: usize) -> Option<
 /// Where to carry on after a clause that failed at `error`: the line of the
 /// error itself when the clause ran on into a line that starts a new clause
 /// (a forgotten value), else the next line that starts one.
-fn resume_point(text: &str, clause_start: usize, error: usize) -> usize {
+/// `words` are those that start a line of the body being read.
+fn resume_point(text: &str, clause_start: usize, error: usize, words: &[&str]) -> usize {
     let error = error.min(text.len());
     if error > clause_start && is_first_on_line(text, error) {
         let rest = text[error..].trim_start_matches([' ', '\t']);
         let starts_clause = rest.starts_with('}')
             || line_start_word(text, error)
-                .is_some_and(|w| CLAUSE_WORDS.contains(&w) || ITEM_WORDS.contains(&w));
+                .is_some_and(|w| words.contains(&w) || ITEM_WORDS.contains(&w));
         if starts_clause {
             return line_start(text, error);
         }
     }
-    next_line_starting(
-        text,
-        error.max(clause_start),
-        &[CLAUSE_WORDS, ITEM_WORDS],
-        true,
-    )
+    next_line_starting(text, error.max(clause_start), &[words, ITEM_WORDS], true)
 }
 
 fn line_start(text: &str, offset: usize) -> usize {
@@ -1049,6 +1194,14 @@ fn help_for(expected: &[&str]) -> String {
         "a deadline reads `require recorded_at within 24 hours after report_time`".into()
     } else if expected.contains(&"=") {
         "a group reads `group rape = 19C..19H`".into()
+    } else if expected.contains(&PERCENT) {
+        "write a percentage with its `%` sign: `half-width 5% expecting 90%`".into()
+    } else if expected.contains(&SAMPLE_SIZE)
+        || expected.contains(&"where")
+        || expected.contains(&"expecting")
+    {
+        "a stratum reads `stratum violence \"Reports of violence\" where violence_report sample 60`"
+            .into()
     } else {
         "see docs/language.md for the grammar".into()
     }
@@ -1066,10 +1219,13 @@ pub fn parse_file(text: &str) -> (File, Vec<SyntaxError>) {
         }
         let result = if at_kw(j, "rule") {
             rule(text, j, &mut errors)
+        } else if at_kw(j, "audit") {
+            audit(text, j, &mut errors)
         } else {
             alt((edition, group, calendar, define))(j).map_err(|e| match e {
                 Err::Error(mut p) if p.offset == j.location_offset() => {
-                    p.expected = vec!["`rule`, `group`, `define`, `calendar` or `edition`"];
+                    p.expected =
+                        vec!["`rule`, `group`, `define`, `calendar`, `audit` or `edition`"];
                     Err::Error(p)
                 }
                 other => other,
@@ -1490,5 +1646,73 @@ rule R1 late-crime-record "Crimes are recorded within 24 hours of the report" {
             panic!("{:?}", d.value)
         };
         assert!(matches!(filter.kind, ExprKind::And(..)));
+    }
+
+    #[test]
+    fn reads_an_audit_plan() {
+        let f = ok(r#"
+audit recording-audit "Crime recording audit" {
+  source "force audit plan"
+  stratum sexual "Sexual offences" where opening_code in sexual or closing_code in sexual sample 60
+  stratum other where not crime_related half-width 2.5% expecting 90%
+}
+"#);
+        let Item::Audit(a) = &f.items[0] else {
+            panic!("{f:?}")
+        };
+        assert_eq!(a.name.node, "recording-audit");
+        assert_eq!(a.lines.len(), 3);
+        let AuditLine::Stratum(s) = &a.lines[1] else {
+            panic!()
+        };
+        assert_eq!(s.name.node, "sexual");
+        assert_eq!(s.label.as_ref().unwrap().node, "Sexual offences");
+        assert!(matches!(s.filter.kind, ExprKind::Or(..)));
+        assert!(matches!(
+            s.size,
+            SampleSize::Count(Spanned { node: 60, .. })
+        ));
+        let AuditLine::Stratum(s) = &a.lines[2] else {
+            panic!()
+        };
+        assert!(s.label.is_none());
+        let SampleSize::HalfWidth {
+            half_width,
+            expected,
+        } = &s.size
+        else {
+            panic!()
+        };
+        assert_eq!((half_width.node, expected.node), (2.5, 90.0));
+    }
+
+    #[test]
+    fn every_error_in_an_audit_plan_is_reported() {
+        let text = "audit a \"t\" {\n  stratum s where x\n  stratum t where y sample many\n  stratum v where w sample 2\n  stratm u where z sample 1\n}\ngroup g = 1\naudit b \"u\" {\n  stratum x where y sample 3\n";
+        let e = errs(text);
+        assert_eq!(e.len(), 4, "{e:#?}");
+        assert!(
+            e[0].contains("expected `sample 60` or `half-width"),
+            "{}",
+            e[0]
+        );
+        assert!(
+            e[1].contains("expected how many incidents to sample"),
+            "{}",
+            e[1]
+        );
+        assert!(
+            e[2].contains("expected `stratum`, `source` or `}`"),
+            "{}",
+            e[2]
+        );
+        assert!(e[3].contains("audit plan `b` is never closed"), "{}", e[3]);
+        // What could be read was kept: `v`, the group and plan `b`'s stratum.
+        let (f, _) = parse_file(text);
+        assert_eq!(f.items.len(), 3);
+        let Item::Audit(a) = &f.items[0] else {
+            panic!()
+        };
+        assert_eq!(a.lines.len(), 1);
     }
 }

@@ -374,6 +374,40 @@ calendar none {
 }
 
 #[test]
+fn an_audit_plan_has_one_stratum_per_line() {
+    check(
+        r#"audit  recording-audit"Crime recording audit"{source "force audit plan"
+stratum sexual"Sexual offences" where sexual_report sample   60 stratum violence where violence_report and not sexual_report half-width 5.0% expecting 90%
+  stratum not_crime "Incidents not coded as crime-related" where not crime_related and not sexual_report and not violence_report sample 40
+stratum open where closing_code is empty and opening_code not in crime_related_codes and opening_code not in violence_codes and victim_count > 1 half-width 2.5% expecting 87.5%}"#,
+        r#"audit recording-audit "Crime recording audit" {
+  source "force audit plan"
+  stratum sexual "Sexual offences" where sexual_report sample 60
+  stratum violence where violence_report and not sexual_report half-width 5% expecting 90%
+  stratum not_crime "Incidents not coded as crime-related"
+    where not crime_related and not sexual_report and not violence_report
+    sample 40
+  stratum open
+    where closing_code is empty
+      and opening_code not in crime_related_codes
+      and opening_code not in violence_codes
+      and victim_count > 1
+    half-width 2.5% expecting 87.5%
+}
+"#,
+    );
+}
+
+#[test]
+fn comments_in_an_audit_plan() {
+    check(
+        "# The plan.\naudit a \"t\" { # opens\n  # before\n  stratum s where x # after\n  sample 1\n  stratum t where y sample 2 # end\n  # last\n} # closes\n",
+        "# The plan.\naudit a \"t\" { # opens\n  # before\n  # after\n  stratum s where x sample 1\n  stratum t where y sample 2 # end\n  # last\n} # closes\n",
+    );
+    check("audit a \"t\" {}", "audit a \"t\" {\n}\n");
+}
+
+#[test]
 fn empty_bodies() {
     check(
         "rule A1 x \"t\" {}  rule A2 y \"u\" { # nothing yet\n}",
@@ -693,7 +727,13 @@ fn random_expressions_keep_their_meaning() {
         random_expr(&mut rng, 1, &mut text);
         text.push_str(" after ");
         random_expr(&mut rng, 1, &mut text);
-        text.push_str("\n}\n");
+        text.push_str("\n}\naudit p \"t\" {\n  stratum s where ");
+        random_expr(&mut rng, 2, &mut text);
+        text.push_str(if n % 2 == 0 {
+            " sample 3\n}\n"
+        } else {
+            "\n half-width 5% expecting 90%\n}\n"
+        });
         if parse_file(&text).1.is_empty() {
             parsed += 1;
             assert_sound(&format!("random #{n}:\n{text}"), &text);

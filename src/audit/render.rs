@@ -1,0 +1,333 @@
+//! A scored audit as text (for a terminal), JSON (for tools) or one
+//! self-contained HTML page (for the board), in the style of
+//! `hocr check --format html`. Same worksheet, same bytes.
+
+use super::score::{Score, StratumScore};
+use crate::findings::Totals;
+use crate::report::html::{Bar, ChartWords, STYLE, chart, count, escape};
+use crate::report::{percent, range};
+use std::io::{self, Write};
+
+/// What the report says about where the numbers came from.
+pub struct Context<'a> {
+    /// The worksheet's path, as given.
+    pub worksheet: &'a str,
+}
+
+fn interval(low: Option<f64>, high: Option<f64>) -> String {
+    range(low.zip(high))
+}
+
+/// `14.3`: estimates of counts to one decimal.
+fn estimate(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+fn incomplete_note(score: &Score) -> Option<String> {
+    let blank = score.overall.blank;
+    if blank == 0 {
+        return None;
+    }
+    let mut note = format!(
+        "Incomplete: {blank} of {} sampled incidents have no verdict yet. Each stratum is scored on the incidents that have one, which is sound only if the rest are no different.",
+        score.overall.sampled
+    );
+    let empty: Vec<&str> = score
+        .strata
+        .iter()
+        .filter(|s| s.blank == s.sampled)
+        .map(|s| s.stratum.as_str())
+        .collect();
+    if !empty.is_empty() {
+        note.push_str(&format!(
+            " Left out entirely, with no verdicts yet: {}.",
+            empty.join(", ")
+        ));
+    }
+    Some(note)
+}
+
+/// Breaks text into lines of at most `width` columns, between words.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for word in text.split_whitespace() {
+        let w = word.chars().count();
+        if col > 0 && col + 1 + w > width {
+            out.push('\n');
+            col = 0;
+        } else if col > 0 {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += w;
+    }
+    out
+}
+
+pub fn text(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
+    let o = &score.overall;
+    writeln!(w, "Recording audit: {}", cx.worksheet)?;
+    writeln!(
+        w,
+        "{} incidents read of {} in {} strata\n",
+        o.sampled - o.blank,
+        o.population,
+        score.strata.len()
+    )?;
+    let name_w = score
+        .strata
+        .iter()
+        .map(|s| s.stratum.chars().count())
+        .chain(["all strata".len(), "stratum".len()])
+        .max()
+        .unwrap_or(0);
+    writeln!(
+        w,
+        "{:<name_w$}  {:>10}  {:>7}  {:>8}  {:>10}  {:>9}  {:>6}  95% interval",
+        "stratum", "population", "sampled", "recorded", "unrecorded", "not crime", "rate"
+    )?;
+    let line = |w: &mut dyn Write, s: &StratumScore| {
+        writeln!(
+            w,
+            "{:<name_w$}  {:>10}  {:>7}  {:>8}  {:>10}  {:>9}  {:>6}  {}",
+            s.stratum,
+            s.population,
+            s.sampled,
+            s.recorded,
+            s.unrecorded,
+            s.not_crime,
+            percent(s.rate),
+            interval(s.ci_low, s.ci_high)
+        )
+    };
+    for s in &score.strata {
+        line(w, s)?;
+    }
+    line(
+        w,
+        &StratumScore {
+            stratum: "all strata".into(),
+            population: o.population,
+            sampled: o.sampled,
+            recorded: o.recorded,
+            unrecorded: o.unrecorded,
+            not_crime: o.not_crime,
+            blank: o.blank,
+            rate: o.rate,
+            ci_low: o.ci_low,
+            ci_high: o.ci_high,
+        },
+    )?;
+    writeln!(w)?;
+    match o.rate {
+        Some(_) => writeln!(
+            w,
+            "Recording rate {} (95% interval {}), weighted by stratum.",
+            percent(o.rate),
+            interval(o.ci_low, o.ci_high)
+        )?,
+        None => writeln!(
+            w,
+            "No recording rate: no sampled incident had a crime to record."
+        )?,
+    }
+    writeln!(
+        w,
+        "Estimated crimes not recorded: {} (of an estimated {} incidents with a crime to record).",
+        estimate(o.estimated_unrecorded),
+        estimate(o.estimated_crime_incidents)
+    )?;
+    if let Some(note) = incomplete_note(score) {
+        writeln!(w, "\n{}", wrap(&note, 78))?;
+    }
+    writeln!(
+        w,
+        "\nPer stratum: recorded ÷ (recorded + unrecorded), with a Wilson 95% interval.\nAll strata: the combined ratio estimate, each incident weighted by its\nstratum's population ÷ sampled, with the interval R ± 1.96·√v.\nCrimes not recorded: Σ population × unrecorded ÷ sampled, counted by incident."
+    )
+}
+
+#[derive(serde::Serialize)]
+struct Json<'a> {
+    worksheet: &'a str,
+    #[serde(flatten)]
+    score: &'a Score,
+}
+
+pub fn json(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(
+        &mut *w,
+        &Json {
+            worksheet: cx.worksheet,
+            score,
+        },
+    )?;
+    writeln!(w)
+}
+
+pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
+    let o = &score.overall;
+    writeln!(w, "<!DOCTYPE html>")?;
+    writeln!(w, "<html lang=\"en\">")?;
+    writeln!(w, "<head>")?;
+    writeln!(w, "<meta charset=\"utf-8\">")?;
+    writeln!(
+        w,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(w, "<title>Crime recording audit</title>")?;
+    writeln!(w, "<style>{STYLE}</style>")?;
+    writeln!(w, "</head>")?;
+    writeln!(w, "<body>")?;
+    writeln!(w, "<main>")?;
+    writeln!(w, "<header>")?;
+    writeln!(w, "<h1>Crime recording audit</h1>")?;
+    writeln!(
+        w,
+        "<p class=\"meta\">Worksheet <code>{}</code> · {} strata</p>",
+        escape(cx.worksheet),
+        score.strata.len()
+    )?;
+    writeln!(
+        w,
+        "<section class=\"headline\" aria-label=\"Headline figures\">"
+    )?;
+    writeln!(
+        w,
+        "<div class=\"card\"><span class=\"label\">Recording rate</span><span class=\"big\">{}</span><span class=\"label\">95% interval {}</span></div>",
+        percent(o.rate),
+        interval(o.ci_low, o.ci_high),
+    )?;
+    writeln!(
+        w,
+        "<div class=\"card\"><span class=\"label\">Crimes not recorded</span><span class=\"big\">{}</span><span class=\"label\">estimated, of {} incidents with a crime to record</span></div>",
+        estimate(o.estimated_unrecorded),
+        estimate(o.estimated_crime_incidents),
+    )?;
+    writeln!(
+        w,
+        "<div class=\"card\"><span class=\"label\">Incidents read</span><span class=\"big\">{}</span><span class=\"label\">sampled from {}</span></div>",
+        count(o.sampled - o.blank),
+        count(o.population),
+    )?;
+    writeln!(w, "</section>")?;
+    writeln!(w, "</header>")?;
+    if let Some(note) = incomplete_note(score) {
+        writeln!(
+            w,
+            "<p class=\"note\" role=\"note\"><strong>Note:</strong> {}</p>",
+            escape(&note)
+        )?;
+    }
+
+    writeln!(w, "<section aria-labelledby=\"h-strata-chart\">")?;
+    writeln!(
+        w,
+        "<h2 id=\"h-strata-chart\">Recording rate by stratum</h2>"
+    )?;
+    let bar = |label: &str, rate: Option<f64>, lo: Option<f64>, hi: Option<f64>| Bar {
+        label: label.to_string(),
+        totals: Totals {
+            name: label.to_string(),
+            compliance: rate,
+            ci_low: lo,
+            ci_high: hi,
+            ..Totals::default()
+        },
+    };
+    let mut bars: Vec<Bar> = score
+        .strata
+        .iter()
+        .map(|s| bar(&s.stratum, s.rate, s.ci_low, s.ci_high))
+        .collect();
+    bars.push(bar("all strata (weighted)", o.rate, o.ci_low, o.ci_high));
+    chart(
+        w,
+        "strata",
+        "Recording rate by stratum",
+        &ChartWords {
+            caption: "Bars show the share of sampled incidents with a crime to record whose crime was recorded; the black whisker is the 95% interval.",
+            none: "no crime to record in the sample",
+        },
+        &bars,
+    )?;
+    writeln!(w, "</section>")?;
+
+    writeln!(w, "<section aria-labelledby=\"h-strata\">")?;
+    writeln!(w, "<h2 id=\"h-strata\">Strata</h2>")?;
+    writeln!(w, "<div class=\"table-wrap\">")?;
+    writeln!(w, "<table>")?;
+    writeln!(
+        w,
+        "<caption>Each stratum's incidents, how many were read, and the auditors' verdicts.</caption>"
+    )?;
+    writeln!(
+        w,
+        "<thead><tr><th scope=\"col\">Stratum</th><th scope=\"col\" class=\"num\">Population</th><th scope=\"col\" class=\"num\">Sampled</th><th scope=\"col\" class=\"num\">Recorded</th><th scope=\"col\" class=\"num\">Unrecorded</th><th scope=\"col\" class=\"num\">Not crime</th><th scope=\"col\" class=\"num\">Recording rate</th></tr></thead>"
+    )?;
+    writeln!(w, "<tbody>")?;
+    let row = |w: &mut dyn Write, s: &StratumScore| {
+        let blank = if s.blank > 0 {
+            format!("<span class=\"sub\">{} without a verdict</span>", s.blank)
+        } else {
+            String::new()
+        };
+        writeln!(
+            w,
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}<span class=\"sub\">{}</span></td></tr>",
+            escape(&s.stratum),
+            count(s.population),
+            count(s.sampled),
+            blank,
+            count(s.recorded),
+            count(s.unrecorded),
+            count(s.not_crime),
+            percent(s.rate),
+            interval(s.ci_low, s.ci_high),
+        )
+    };
+    for s in &score.strata {
+        row(w, s)?;
+    }
+    row(
+        w,
+        &StratumScore {
+            stratum: "All strata (weighted)".into(),
+            population: o.population,
+            sampled: o.sampled,
+            recorded: o.recorded,
+            unrecorded: o.unrecorded,
+            not_crime: o.not_crime,
+            blank: o.blank,
+            rate: o.rate,
+            ci_low: o.ci_low,
+            ci_high: o.ci_high,
+        },
+    )?;
+    writeln!(w, "</tbody>")?;
+    writeln!(w, "</table>")?;
+    writeln!(w, "</div>")?;
+    writeln!(w, "</section>")?;
+
+    writeln!(w, "<section aria-labelledby=\"h-method\">")?;
+    writeln!(w, "<h2 id=\"h-method\">How the figures are worked out</h2>")?;
+    writeln!(
+        w,
+        "<p>A stratum's recording rate is recorded ÷ (recorded + unrecorded) among its sampled incidents, with a 95% Wilson score interval. The overall rate is the combined ratio estimate: each incident counts with the weight population ÷ sampled of its stratum, so heavily sampled strata (violence, sexual offences) do not outweigh the rest. Its 95% interval is R ± 1.96·√v, where v is the stratified variance of the ratio estimate; a stratum read in full adds no sampling error.</p>"
+    )?;
+    writeln!(
+        w,
+        "<p>Crimes not recorded are estimated as Σ population × unrecorded ÷ sampled over the strata, counted by incident.</p>"
+    )?;
+    writeln!(w, "</section>")?;
+    writeln!(
+        w,
+        "<footer>Generated by hocr {} from the worksheet <code>{}</code>.</footer>",
+        env!("CARGO_PKG_VERSION"),
+        escape(cx.worksheet),
+    )?;
+    writeln!(w, "</main>")?;
+    writeln!(w, "</body>")?;
+    writeln!(w, "</html>")
+}
