@@ -29,7 +29,7 @@ use csv_rows::{CsvRows, HeaderError};
 use jsonl_rows::JsonlRows;
 use profile::Mapping;
 use row::RawRow;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fs::File;
 use std::io::{self, Write};
 use std::marker::PhantomData;
@@ -237,7 +237,7 @@ pub struct TableReader<T> {
     rows: Rows,
     clock: Clock,
     /// The line each id was first read on, for duplicate detection.
-    first_seen: HashMap<Box<str>, Line>,
+    first_seen: FxHashMap<Box<str>, Line>,
     rows_read: u64,
     rejected: u64,
     done: bool,
@@ -330,7 +330,7 @@ impl<T: FromRow> TableReader<T> {
             path: name,
             rows,
             clock: *clock,
-            first_seen: HashMap::new(),
+            first_seen: FxHashMap::default(),
             rows_read: 0,
             rejected: 0,
             done: false,

@@ -5,7 +5,7 @@
 use crate::records::Table;
 use crate::syntax::ast::{CmpOp, Example, Quantifier, Span, Subject};
 use crate::time::{Calendar, Span as TimeSpan};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// A loaded, checked and compiled rule set.
 #[derive(Debug, Default)]
@@ -298,7 +298,7 @@ impl CodeRange {
 #[derive(Clone, Debug, Default)]
 pub struct CodeSet {
     pub name: String,
-    exact: HashSet<Box<str>>,
+    exact: FxHashSet<Box<str>>,
     ranges: Vec<CodeRange>,
     globs: Vec<Box<str>>,
 }
