@@ -47,7 +47,7 @@ enum V<'a> {
     Time(Instant),
     Span(Span),
     Str(&'a str),
-    List(&'a [Box<str>]),
+    List(&'a [crate::records::Code]),
 }
 
 impl<'a> From<Val<'a>> for V<'a> {

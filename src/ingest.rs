@@ -11,6 +11,7 @@
 mod columns;
 mod convert;
 mod csv_rows;
+mod intern;
 mod jsonl_rows;
 mod profile;
 mod row;
@@ -26,6 +27,7 @@ use crate::records::{Crime, Incident, Line, Table, Update};
 use crate::time::Clock;
 use columns::{HeaderProblem, MissingColumn, Names};
 use csv_rows::{CsvRows, HeaderError};
+use intern::Codes;
 use jsonl_rows::JsonlRows;
 use profile::Mapping;
 use row::RawRow;
@@ -236,6 +238,7 @@ pub struct TableReader<T> {
     path: String,
     rows: Rows,
     clock: Clock,
+    codes: Codes,
     /// The line each id was first read on, for duplicate detection.
     first_seen: FxHashMap<Box<str>, Line>,
     rows_read: u64,
@@ -330,6 +333,7 @@ impl<T: FromRow> TableReader<T> {
             path: name,
             rows,
             clock: *clock,
+            codes: Codes::new(),
             first_seen: FxHashMap::default(),
             rows_read: 0,
             rejected: 0,
@@ -385,7 +389,8 @@ impl<T: FromRow> Iterator for TableReader<T> {
         };
         self.rows_read += 1;
         let read = match raw {
-            Ok(row) => T::from_row(&row, &self.clock).map_err(|reason| (row.line(), reason)),
+            Ok(row) => T::read_row(&row, &self.clock, &mut self.codes)
+                .map_err(|reason| (row.line(), reason)),
             Err(bad) => Err((bad.line, bad.reason)),
         };
         let read = read.and_then(|record| self.check_unique(record));
