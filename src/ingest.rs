@@ -426,7 +426,7 @@ impl<T: FromRow> TableReader<T> {
     }
 }
 
-/// Reads a whole export: incidents, then crimes, then updates.
+/// Reads a whole export: incidents and crimes (side by side), then updates.
 pub fn read_export(paths: &ExportPaths, clock: &Clock) -> Result<Export, InputError> {
     read_export_with(paths, clock, &Profile::canonical())
 }
@@ -445,12 +445,23 @@ pub fn read_export_with(
         Some(p) => Some(TableReader::<Update>::open_with(p, clock, profile)?),
         None => None,
     };
+    // The two big tables are read side by side; everything after is as if
+    // they had been read one after the other: an error in the incidents
+    // wins, and rejects are listed incidents first.
+    let (incidents, crimes) = std::thread::scope(|scope| {
+        let crimes = scope.spawn(|| drain(crimes));
+        let incidents = drain(incidents);
+        let crimes = crimes
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (incidents, crimes)
+    });
     let mut inputs = Vec::new();
     let mut rejects = Vec::new();
-    let incidents = drain(incidents, &mut inputs, &mut rejects)?;
-    let crimes = drain(crimes, &mut inputs, &mut rejects)?;
+    let incidents = incidents?.add_to(&mut inputs, &mut rejects);
+    let crimes = crimes?.add_to(&mut inputs, &mut rejects);
     let updates = match updates {
-        Some(u) => drain(u, &mut inputs, &mut rejects)?,
+        Some(u) => drain(u)?.add_to(&mut inputs, &mut rejects),
         None => Vec::new(),
     };
     Ok(Export {
@@ -462,20 +473,35 @@ pub fn read_export_with(
     })
 }
 
-fn drain<T: FromRow>(
-    mut reader: TableReader<T>,
-    inputs: &mut Vec<InputSummary>,
-    rejects: &mut Vec<Reject>,
-) -> Result<Vec<T>, InputError> {
+/// One table read to the end.
+struct Drained<T> {
+    records: Vec<T>,
+    rejects: Vec<Reject>,
+    input: InputSummary,
+}
+
+impl<T> Drained<T> {
+    fn add_to(self, inputs: &mut Vec<InputSummary>, rejects: &mut Vec<Reject>) -> Vec<T> {
+        inputs.push(self.input);
+        rejects.extend(self.rejects);
+        self.records
+    }
+}
+
+fn drain<T: FromRow>(mut reader: TableReader<T>) -> Result<Drained<T>, InputError> {
     let mut records = Vec::new();
+    let mut rejects = Vec::new();
     for parsed in reader.by_ref() {
         match parsed? {
             Parsed::Record(r) => records.push(r),
             Parsed::Rejected(r) => rejects.push(r),
         }
     }
-    inputs.push(reader.finish()?);
-    Ok(records)
+    Ok(Drained {
+        records,
+        rejects,
+        input: reader.finish()?,
+    })
 }
 
 /// Writes rejects as CSV with header `file,line,reason`.
