@@ -361,14 +361,23 @@ impl CodeSet {
 
 /// `*` matches any run of characters, `?` any one.
 fn glob_match(pattern: &str, text: &str) -> bool {
+    // Codes are nearly always ASCII, where a byte is a character: match the
+    // bytes in place rather than collecting characters for every lookup.
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob_match_in(pattern.as_bytes(), text.as_bytes(), b'*', b'?');
+    }
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    glob_match_in(&p, &t, '*', '?')
+}
+
+fn glob_match_in<C: Copy + PartialEq>(p: &[C], t: &[C], any_run: C, any_one: C) -> bool {
     // Classic two-pointer match with backtracking to the last `*`.
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == any_one || p[pi] == t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == any_run {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -380,7 +389,7 @@ fn glob_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == any_run)
 }
 
 #[cfg(test)]
