@@ -158,6 +158,16 @@ impl FromRow for Update {
     }
 }
 
+/// `str::trim`, without the Unicode scan when there is plainly nothing to
+/// trim (a visible ASCII character at each end), as for nearly every field.
+fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        [only] if only.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Why a value could not be read.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Problem {
@@ -263,7 +273,7 @@ impl<'r, 'a> Reader<'r, 'a> {
         let row = self.row;
         let text = match row.field(field) {
             Field::Empty => return Ok(None),
-            Field::Text(s) => s.trim(),
+            Field::Text(s) => trim(s),
             Field::Bool(_) => return self.unreadable(field, Problem::WrongType("a JSON boolean")),
             Field::List(_) => return self.unreadable(field, Problem::WrongType("a JSON array")),
             Field::Other(what) => return self.unreadable(field, Problem::WrongType(what)),
