@@ -8,8 +8,8 @@ use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
 use crate::records::{Crime, Incident, Quality, Record, Table, Update, Val};
 use crate::syntax::ast::{CmpOp, Quantifier, Subject};
 use crate::time::{Clock, Instant, Span, deadline};
+use rustc_hash::FxHashMap;
 use std::cell::Cell;
-use std::collections::HashMap;
 
 /// The records of an export, as read.
 #[derive(Clone, Copy)]
@@ -47,7 +47,7 @@ enum V<'a> {
     Time(Instant),
     Span(Span),
     Str(&'a str),
-    List(&'a [Box<str>]),
+    List(&'a [crate::records::Code]),
 }
 
 impl<'a> From<Val<'a>> for V<'a> {
@@ -215,13 +215,14 @@ fn evaluate_rules(
 
 impl Index {
     fn new(records: Records) -> Index {
-        let incident_by_id: HashMap<&str, u32> = records
+        let incident_by_id: FxHashMap<&str, u32> = records
             .incidents
             .iter()
             .enumerate()
             .map(|(n, i)| (&*i.incident_id, n as u32))
             .collect();
-        let mut crime_by_id: HashMap<&str, u32> = HashMap::with_capacity(records.crimes.len());
+        let mut crime_by_id: FxHashMap<&str, u32> =
+            FxHashMap::with_capacity_and_hasher(records.crimes.len(), Default::default());
         for (n, c) in records.crimes.iter().enumerate() {
             crime_by_id.entry(&*c.crime_id).or_insert(n as u32);
         }

@@ -5,7 +5,7 @@
 use crate::records::Table;
 use crate::syntax::ast::{CmpOp, Example, Quantifier, Span, Subject};
 use crate::time::{Calendar, Span as TimeSpan};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// A loaded, checked and compiled rule set.
 #[derive(Debug, Default)]
@@ -397,7 +397,7 @@ impl CodeRange {
 #[derive(Clone, Debug, Default)]
 pub struct CodeSet {
     pub name: String,
-    exact: HashSet<Box<str>>,
+    exact: FxHashSet<Box<str>>,
     ranges: Vec<CodeRange>,
     globs: Vec<Box<str>>,
 }
@@ -460,14 +460,23 @@ impl CodeSet {
 
 /// `*` matches any run of characters, `?` any one.
 fn glob_match(pattern: &str, text: &str) -> bool {
+    // Codes are nearly always ASCII, where a byte is a character: match the
+    // bytes in place rather than collecting characters for every lookup.
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob_match_in(pattern.as_bytes(), text.as_bytes(), b'*', b'?');
+    }
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    glob_match_in(&p, &t, '*', '?')
+}
+
+fn glob_match_in<C: Copy + PartialEq>(p: &[C], t: &[C], any_run: C, any_one: C) -> bool {
     // Classic two-pointer match with backtracking to the last `*`.
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == any_one || p[pi] == t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == any_run {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -479,7 +488,7 @@ fn glob_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == any_run)
 }
 
 #[cfg(test)]

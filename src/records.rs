@@ -6,6 +6,11 @@
 //! field up by name.
 
 use crate::time::Instant;
+use std::sync::Arc;
+
+/// A normalised code (see [`normalize_code`]). Codes have tiny
+/// vocabularies, so the reader shares one copy of each distinct code.
+pub type Code = Arc<str>;
 
 /// One of the three tables of an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -176,11 +181,11 @@ pub struct Incident {
     pub line: Line,
     pub incident_id: Box<str>,
     pub reported_at: Instant,
-    pub opening_code: Option<Box<str>>,
-    pub closing_code: Option<Box<str>>,
+    pub opening_code: Option<Code>,
+    pub closing_code: Option<Code>,
     pub closed_at: Option<Instant>,
     pub victim_count: Option<u32>,
-    pub qualifiers: Box<[Box<str>]>,
+    pub qualifiers: Box<[Code]>,
     pub non_crime_rationale: Option<Box<str>>,
     pub quality: Quality,
 }
@@ -190,16 +195,16 @@ pub struct Crime {
     pub line: Line,
     pub crime_id: Box<str>,
     pub incident_id: Option<Box<str>>,
-    pub offence_code: Box<str>,
+    pub offence_code: Code,
     pub reported_at: Option<Instant>,
     pub recorded_at: Instant,
     /// `RECORDED` or `CANCELLED`; empty reads as `RECORDED` (SPEC §2).
-    pub status: Box<str>,
-    pub cancellation_code: Option<Box<str>>,
+    pub status: Code,
+    pub cancellation_code: Option<Code>,
     pub cancelled_at: Option<Instant>,
-    pub cancellation_authority: Option<Box<str>>,
+    pub cancellation_authority: Option<Code>,
     pub victim_informed_at: Option<Instant>,
-    pub outcome_code: Option<Box<str>>,
+    pub outcome_code: Option<Code>,
     pub outcome_at: Option<Instant>,
     pub victim_views_recorded: Option<bool>,
     pub offender_history_checked: Option<bool>,
@@ -212,7 +217,7 @@ pub struct Crime {
 pub struct Update {
     pub line: Line,
     pub crime_id: Box<str>,
-    pub event: Box<str>,
+    pub event: Code,
     pub event_at: Instant,
     pub victim_informed_at: Option<Instant>,
     pub quality: Quality,
@@ -228,13 +233,13 @@ pub enum Val<'a> {
     Time(Instant),
     Int(i64),
     Bool(bool),
-    List(&'a [Box<str>]),
+    List(&'a [Code]),
 }
 
 fn text(v: &Option<Box<str>>) -> Val<'_> {
     v.as_deref().map_or(Val::Empty, Val::Text)
 }
-fn code(v: &Option<Box<str>>) -> Val<'_> {
+fn code(v: &Option<Code>) -> Val<'_> {
     v.as_deref().map_or(Val::Empty, Val::Code)
 }
 fn time(v: Option<Instant>) -> Val<'static> {

@@ -9,10 +9,11 @@
 //! tried; what is kept, flagged or rejected is decided exactly as for
 //! canonical input, in the same words.
 
+use super::intern::Codes;
 use super::row::{Field, Row};
 use crate::records::{
-    CRIME_FIELDS, Crime, EVENTS, FieldDef, INCIDENT_FIELDS, Incident, Quality, Record, STATUSES,
-    Table, UPDATE_FIELDS, Update, normalize_code, normalize_offence,
+    CRIME_FIELDS, Code, Crime, EVENTS, FieldDef, INCIDENT_FIELDS, Incident, Quality, Record,
+    STATUSES, Table, UPDATE_FIELDS, Update,
 };
 use crate::time::{Clock, Fold, Instant, TimeError};
 
@@ -24,7 +25,12 @@ pub trait FromRow: Record + Sized {
     fn unique_id(&self) -> Option<&str>;
 
     /// The record, or the reason the row is rejected.
-    fn from_row(row: &Row<'_>, clock: &Clock) -> Result<Self, String>;
+    fn from_row(row: &Row<'_>, clock: &Clock) -> Result<Self, String> {
+        Self::read_row(row, clock, &mut Codes::new())
+    }
+
+    /// [`FromRow::from_row`], sharing codes already read through `codes`.
+    fn read_row(row: &Row<'_>, clock: &Clock, codes: &mut Codes) -> Result<Self, String>;
 }
 
 /// The index of a field, checked when the crate is compiled.
@@ -66,9 +72,9 @@ impl FromRow for Incident {
         Some(&self.incident_id)
     }
 
-    fn from_row(row: &Row<'_>, clock: &Clock) -> Result<Incident, String> {
+    fn read_row(row: &Row<'_>, clock: &Clock, codes: &mut Codes) -> Result<Incident, String> {
         const F: &[FieldDef] = INCIDENT_FIELDS;
-        let mut r = Reader::new(row, Table::Incidents, clock);
+        let mut r = Reader::new(row, Table::Incidents, clock, codes);
         let incident_id = r.required(at!(F, "incident_id"), Reader::id)?;
         let reported_at = r.required(at!(F, "reported_at"), Reader::time)?;
         Ok(Incident {
@@ -94,9 +100,9 @@ impl FromRow for Crime {
         Some(&self.crime_id)
     }
 
-    fn from_row(row: &Row<'_>, clock: &Clock) -> Result<Crime, String> {
+    fn read_row(row: &Row<'_>, clock: &Clock, codes: &mut Codes) -> Result<Crime, String> {
         const F: &[FieldDef] = CRIME_FIELDS;
-        let mut r = Reader::new(row, Table::Crimes, clock);
+        let mut r = Reader::new(row, Table::Crimes, clock, codes);
         let crime_id = r.required(at!(F, "crime_id"), Reader::id)?;
         let incident_id = r.id(at!(F, "incident_id"))?;
         let offence_code = r.required(at!(F, "offence_code"), Reader::offence)?;
@@ -111,7 +117,7 @@ impl FromRow for Crime {
             recorded_at,
             status: r
                 .one_of(at!(F, "status"), STATUSES)?
-                .unwrap_or_else(|| "RECORDED".into()),
+                .unwrap_or_else(|| r.codes.code("RECORDED")),
             cancellation_code: r.code(at!(F, "cancellation_code"))?,
             cancelled_at: r.time(at!(F, "cancelled_at"))?,
             cancellation_authority: r.code(at!(F, "cancellation_authority"))?,
@@ -135,9 +141,9 @@ impl FromRow for Update {
         None
     }
 
-    fn from_row(row: &Row<'_>, clock: &Clock) -> Result<Update, String> {
+    fn read_row(row: &Row<'_>, clock: &Clock, codes: &mut Codes) -> Result<Update, String> {
         const F: &[FieldDef] = UPDATE_FIELDS;
-        let mut r = Reader::new(row, Table::Updates, clock);
+        let mut r = Reader::new(row, Table::Updates, clock, codes);
         let crime_id = r.required(at!(F, "crime_id"), Reader::id)?;
         let event = r.required(at!(F, "event"), |r, i| r.one_of(i, EVENTS))?;
         let event_at = r.required(at!(F, "event_at"), Reader::time)?;
@@ -149,6 +155,16 @@ impl FromRow for Update {
             victim_informed_at: r.time(at!(F, "victim_informed_at"))?,
             quality: r.quality,
         })
+    }
+}
+
+/// `str::trim`, without the Unicode scan when there is plainly nothing to
+/// trim (a visible ASCII character at each end), as for nearly every field.
+fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        [only] if only.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 
@@ -185,17 +201,24 @@ struct Reader<'r, 'a> {
     row: &'r Row<'a>,
     fields: &'static [FieldDef],
     clock: &'r Clock,
+    codes: &'r mut Codes,
     quality: Quality,
 }
 
 type Read<T> = Result<Option<T>, String>;
 
 impl<'r, 'a> Reader<'r, 'a> {
-    fn new(row: &'r Row<'a>, table: Table, clock: &'r Clock) -> Reader<'r, 'a> {
+    fn new(
+        row: &'r Row<'a>,
+        table: Table,
+        clock: &'r Clock,
+        codes: &'r mut Codes,
+    ) -> Reader<'r, 'a> {
         Reader {
             row,
             fields: table.fields(),
             clock,
+            codes,
             quality: Quality::default(),
         }
     }
@@ -228,7 +251,7 @@ impl<'r, 'a> Reader<'r, 'a> {
         field: usize,
         parse: impl FnOnce(&str) -> Result<T, Problem>,
     ) -> Read<T> {
-        self.scalar_as(field, false, parse)
+        self.scalar_as(field, false, |s, _| parse(s))
     }
 
     /// A code-like value: as [`Reader::scalar`], translated through the
@@ -236,7 +259,7 @@ impl<'r, 'a> Reader<'r, 'a> {
     fn coded<T>(
         &mut self,
         field: usize,
-        parse: impl FnOnce(&str) -> Result<T, Problem>,
+        parse: impl FnOnce(&str, &mut Codes) -> Result<T, Problem>,
     ) -> Read<T> {
         self.scalar_as(field, true, parse)
     }
@@ -245,12 +268,12 @@ impl<'r, 'a> Reader<'r, 'a> {
         &mut self,
         field: usize,
         translate: bool,
-        parse: impl FnOnce(&str) -> Result<T, Problem>,
+        parse: impl FnOnce(&str, &mut Codes) -> Result<T, Problem>,
     ) -> Read<T> {
         let row = self.row;
         let text = match row.field(field) {
             Field::Empty => return Ok(None),
-            Field::Text(s) => s.trim(),
+            Field::Text(s) => trim(s),
             Field::Bool(_) => return self.unreadable(field, Problem::WrongType("a JSON boolean")),
             Field::List(_) => return self.unreadable(field, Problem::WrongType("a JSON array")),
             Field::Other(what) => return self.unreadable(field, Problem::WrongType(what)),
@@ -263,7 +286,7 @@ impl<'r, 'a> Reader<'r, 'a> {
             Some(profile) if translate => profile.translate(field, text),
             _ => text,
         };
-        match parse(text) {
+        match parse(text, self.codes) {
             Ok(v) => Ok(Some(v)),
             Err(problem) => self.unreadable(field, problem),
         }
@@ -278,12 +301,12 @@ impl<'r, 'a> Reader<'r, 'a> {
         self.scalar(field, |s| Ok(s.into()))
     }
 
-    fn code(&mut self, field: usize) -> Read<Box<str>> {
-        self.coded(field, |s| Ok(normalize_code(s)))
+    fn code(&mut self, field: usize) -> Read<Code> {
+        self.coded(field, |s, codes| Ok(codes.code(s)))
     }
 
-    fn offence(&mut self, field: usize) -> Read<Box<str>> {
-        self.coded(field, |s| Ok(normalize_offence(s)))
+    fn offence(&mut self, field: usize) -> Read<Code> {
+        self.coded(field, |s, codes| Ok(codes.offence(s)))
     }
 
     fn count(&mut self, field: usize) -> Read<u32> {
@@ -293,9 +316,9 @@ impl<'r, 'a> Reader<'r, 'a> {
         })
     }
 
-    fn one_of(&mut self, field: usize, allowed: &'static [&'static str]) -> Read<Box<str>> {
-        self.coded(field, |s| {
-            let code = normalize_code(s);
+    fn one_of(&mut self, field: usize, allowed: &'static [&'static str]) -> Read<Code> {
+        self.coded(field, |s, codes| {
+            let code = codes.code(s);
             if allowed.contains(&&*code) {
                 Ok(code)
             } else {
@@ -333,7 +356,7 @@ impl<'r, 'a> Reader<'r, 'a> {
         if let Field::Bool(b) = self.row.field(field) {
             return Ok(Some(b));
         }
-        self.coded(field, |s| match s.to_ascii_lowercase().as_str() {
+        self.coded(field, |s, _| match s.to_ascii_lowercase().as_str() {
             "true" | "yes" | "y" | "1" => Ok(true),
             "false" | "no" | "n" | "0" => Ok(false),
             _ => Err(Problem::NotA("true/false, yes/no, y/n or 1/0")),
@@ -342,15 +365,16 @@ impl<'r, 'a> Reader<'r, 'a> {
 
     /// `;`-separated text (or the profile's separator), or a JSON array;
     /// empty items are dropped, the others translated by the profile.
-    fn list(&mut self, field: usize) -> Result<Box<[Box<str>]>, String> {
+    fn list(&mut self, field: usize) -> Result<Box<[Code]>, String> {
         let row = self.row;
         let profile = row.profile;
-        let codes = |items: &mut dyn Iterator<Item = &str>| -> Box<[Box<str>]> {
+        let shared = &mut *self.codes;
+        let mut codes = |items: &mut dyn Iterator<Item = &str>| -> Box<[Code]> {
             items
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(|s| profile.map_or(s, |p| p.translate(field, s)))
-                .map(normalize_code)
+                .map(|s| shared.code(s))
                 .collect()
         };
         let separator = profile.map_or(";", |p| p.separator(field));

@@ -98,10 +98,8 @@ struct Run {
 
 impl LineBreaks {
     fn observe(&mut self, at: u64, bytes: &[u8]) {
-        for (i, &b) in bytes.iter().enumerate() {
-            if b != b'\n' && b != b'\r' {
-                continue;
-            }
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let b = bytes[i];
             let offset = at + i as u64;
             let newline = u64::from(b == b'\n');
             match self.pending.back_mut() {
