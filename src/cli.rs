@@ -511,9 +511,16 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     .filter_map(|p| std::fs::metadata(p).ok())
     .map(|m| m.len())
     .sum();
-    let stage = progress.stage(&format!("reading {:.1} MB", bytes as f64 / 1e6));
-    let export = read_export_with(&paths, &clock, &profile).map_err(|e| Failure(e.to_string()))?;
-    stage.done(Some(export.inputs.iter().map(|i| i.rows_read).sum()));
+    let export = crate::progress::reading(
+        &progress,
+        bytes,
+        || read_export_with(&paths, &clock, &profile),
+        |r| {
+            r.as_ref()
+                .map_or(0, |e| e.inputs.iter().map(|i| i.rows_read).sum())
+        },
+    )
+    .map_err(|e| Failure(e.to_string()))?;
     let stage = progress.stage(&format!("evaluating {} rules", plan.rules.len()));
     let mut outcome = evaluate(
         &plan,

@@ -37,6 +37,7 @@ use std::io::{self, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use tap::Tap;
+pub use tap::bytes_read;
 
 /// Where the tables of an export are.
 #[derive(Clone, Debug, PartialEq, Eq)]

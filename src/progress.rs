@@ -2,7 +2,8 @@
 //! nightly job's log stays clean) and never with `--quiet`.
 
 use std::io::{IsTerminal, Write};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 pub struct Progress {
     enabled: bool,
@@ -31,6 +32,44 @@ impl Progress {
 pub struct Stage {
     enabled: bool,
     started: Instant,
+}
+
+/// Shows the share of `total` bytes read, updated a few times a second,
+/// while `work` runs; then ends the stage with the rate in rows per second.
+pub fn reading<T>(
+    progress: &Progress,
+    total: u64,
+    work: impl FnOnce() -> T,
+    rows: impl FnOnce(&T) -> u64,
+) -> T {
+    let what = format!("reading {:.1} MB", total as f64 / 1e6);
+    if !progress.enabled {
+        return work();
+    }
+    let stage = progress.stage(&what);
+    let start = crate::ingest::bytes_read();
+    let done = AtomicBool::new(false);
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(250));
+                let read = crate::ingest::bytes_read() - start;
+                let share = if total == 0 {
+                    100
+                } else {
+                    (read * 100 / total).min(100)
+                };
+                eprint!("\r{what} … {share}%");
+                let _ = std::io::stderr().flush();
+            }
+        });
+        let result = work();
+        done.store(true, Ordering::Relaxed);
+        result
+    });
+    eprint!("\r{what} …");
+    stage.done(Some(rows(&result)));
+    result
 }
 
 impl Stage {

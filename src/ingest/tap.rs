@@ -8,6 +8,16 @@ use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::io::{self, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Bytes read from every export file so far in this process: only for
+/// showing progress, so a relaxed counter is enough.
+static BYTES_READ: AtomicU64 = AtomicU64::new(0);
+
+/// How many bytes of export files this process has read so far.
+pub fn bytes_read() -> u64 {
+    BYTES_READ.load(Ordering::Relaxed)
+}
 
 pub(crate) struct Tap<R> {
     inner: R,
@@ -76,6 +86,7 @@ impl<R: Read> Read for Tap<R> {
             b.observe(self.bytes, got);
         }
         self.bytes += n as u64;
+        BYTES_READ.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
