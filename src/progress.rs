@@ -53,12 +53,8 @@ pub fn reading<T>(
         scope.spawn(|| {
             while !done.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(250));
-                let read = crate::ingest::bytes_read() - start;
-                let share = if total == 0 {
-                    100
-                } else {
-                    (read * 100 / total).min(100)
-                };
+                let read = crate::ingest::bytes_read().saturating_sub(start);
+                let share = (read * 100).checked_div(total).map_or(100, |s| s.min(100));
                 eprint!("\r{what} … {share}%");
                 let _ = std::io::stderr().flush();
             }
