@@ -3,7 +3,7 @@
 
 use crate::check::check;
 use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
-use crate::engine::{Records, evaluate};
+use crate::engine::{Records, evaluate, evaluate_on};
 use crate::ingest::{ExportPaths, Profile, read_export_with, write_rejects};
 use crate::plan::{Plan, RuleFile, Severity};
 use crate::report::{self, Report};
@@ -127,6 +127,9 @@ struct CheckArgs {
     /// Exit 1 when there are findings of this severity or higher.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<SeverityArg>,
+    /// Evaluate rules on at most N threads; default: one per core. The output is the same whatever N.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Args, Debug)]
@@ -417,16 +420,15 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Err(code) => return Ok(code),
     };
     let export = read_export_with(&paths, &clock, &profile).map_err(|e| Failure(e.to_string()))?;
-    let mut outcome = evaluate(
-        &plan,
-        Records {
-            incidents: &export.incidents,
-            crimes: &export.crimes,
-            updates: &export.updates,
-        },
-        as_of,
-        clock,
-    );
+    let records = Records {
+        incidents: &export.incidents,
+        crimes: &export.crimes,
+        updates: &export.updates,
+    };
+    let mut outcome = match args.threads {
+        Some(n) => evaluate_on(&plan, records, as_of, clock, usize::from(n)),
+        None => evaluate(&plan, records, as_of, clock),
+    };
     let changes = baseline.map(|b| crate::baseline::compare(&b, &mut outcome.findings));
     let report = Report {
         changes: changes.as_ref(),
