@@ -15,6 +15,24 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+// Messages to a closed stream (`hocr … 2>&1 | head`) are dropped, never a
+// panic: `eprintln!` and `println!` would panic there.
+macro_rules! put_err {
+    ($($t:tt)*) => {{
+        let _ = write!(io::stderr(), $($t)*);
+    }};
+}
+macro_rules! say_err {
+    ($($t:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($t)*);
+    }};
+}
+macro_rules! say_out {
+    ($($t:tt)*) => {{
+        let _ = writeln!(io::stdout(), $($t)*);
+    }};
+}
+
 /// Exit codes (SPEC §5): the highest that applies wins.
 pub mod exit {
     pub const OK: u8 = 0;
@@ -219,7 +237,7 @@ pub fn main() -> u8 {
     match result {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("error: {message}");
+            say_err!("error: {message}");
             exit::ERROR
         }
     }
@@ -249,7 +267,7 @@ fn load_rules(path: Option<&Path>, format: ErrorFormat) -> Result<(Plan, Vec<Dia
         Some(p) => match rulefiles::from_path(p) {
             Ok(f) => f,
             Err(diags) => {
-                eprint!("{}", diagnostics::render(&diags, &[], format));
+                put_err!("{}", diagnostics::render(&diags, &[], format));
                 return Err(exit::ERROR);
             }
         },
@@ -272,9 +290,9 @@ fn print_diagnostics(diags: &[Diagnostic], files: &[RuleFile], format: ErrorForm
             text: &f.text,
         })
         .collect();
-    eprint!("{}", diagnostics::render(diags, &sources, format));
+    put_err!("{}", diagnostics::render(diags, &sources, format));
     if format != ErrorFormat::Json {
-        eprintln!("{}", diagnostics::summary(diags));
+        say_err!("{}", diagnostics::summary(diags));
     }
 }
 
@@ -313,10 +331,10 @@ fn run_explain(args: ExplainArgs) -> Result<u8, Failure> {
         Some(code) => match explain::explain(&plan, &code) {
             Ok(text) => text,
             Err(unknown) => {
-                eprintln!("error: unknown code `{}`", unknown.code);
+                say_err!("error: unknown code `{}`", unknown.code);
                 match unknown.suggestion {
-                    Some(s) => eprintln!("  help: did you mean `{s}`?"),
-                    None => eprintln!("  help: `hocr explain --list` lists every code"),
+                    Some(s) => say_err!("  help: did you mean `{s}`?"),
+                    None => say_err!("  help: `hocr explain --list` lists every code"),
                 }
                 return Ok(exit::ERROR);
             }
@@ -351,7 +369,7 @@ fn run_rules_fmt(args: RulesFmtArgs) -> Result<u8, Failure> {
     let files = match rulefiles::from_path(&args.path) {
         Ok(f) => f,
         Err(diags) => {
-            eprint!("{}", diagnostics::render(&diags, &[], format));
+            put_err!("{}", diagnostics::render(&diags, &[], format));
             return Ok(exit::ERROR);
         }
     };
@@ -360,13 +378,13 @@ fn run_rules_fmt(args: RulesFmtArgs) -> Result<u8, Failure> {
         match crate::syntax::format_file(&file.text) {
             Ok(text) if text == file.text => {}
             Ok(_) if args.check => {
-                println!("not formatted: {}", file.name);
+                say_out!("not formatted: {}", file.name);
                 code = code.max(exit::FINDINGS);
             }
             Ok(text) => {
                 std::fs::write(&file.name, text)
                     .map_err(|e| Failure(format!("cannot write `{}`: {e}", file.name)))?;
-                println!("formatted: {}", file.name);
+                say_out!("formatted: {}", file.name);
             }
             Err(errors) => {
                 let diags: Vec<Diagnostic> = errors
@@ -443,12 +461,12 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Some(f) => write_rejects(BufWriter::new(f), &export.rejects)?,
         None if !export.rejects.is_empty() && args.format != Format::Text => {
             // The text summary lists rejects itself; other formats are data.
-            eprintln!("{} rows rejected:", export.rejects.len());
+            say_err!("{} rows rejected:", export.rejects.len());
             for r in export.rejects.iter().take(10) {
-                eprintln!("  {}:{}: {}", r.file, r.line, r.reason);
+                say_err!("  {}:{}: {}", r.file, r.line, r.reason);
             }
             if export.rejects.len() > 10 {
-                eprintln!(
+                say_err!(
                     "  … and {} more (write them all with --rejects FILE)",
                     export.rejects.len() - 10
                 );

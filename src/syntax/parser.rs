@@ -1121,6 +1121,44 @@ fn nested<'a, T>(i: In<'a>, p: impl FnOnce(In<'a>) -> R<'a, T>) -> R<'a, T> {
     result
 }
 
+/// Each further operand of an `and`, `or`, `+` or `-` chain makes the tree
+/// one level deeper, so it counts against the same bound as nesting; the
+/// levels are given back when the chain ends, however it ends.
+struct Chain {
+    added: usize,
+}
+
+impl Chain {
+    fn new() -> Chain {
+        Chain { added: 0 }
+    }
+
+    /// One more operand, or an error at `i` when the tree would be too deep.
+    fn deeper<'a>(&mut self, i: In<'a>) -> R<'a, ()> {
+        self.added += 1;
+        let depth = DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        if depth > MAX_DEPTH {
+            return fail_with(
+                i.location_offset(),
+                "this expression is nested too deeply".into(),
+                format!(
+                    "split it up (a group or a `define` helps); at most {MAX_DEPTH} levels of nesting are allowed, each further `and`, `or`, `+` or `-` counting as one"
+                ),
+            );
+        }
+        Ok((i, ()))
+    }
+}
+
+impl Drop for Chain {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get() - self.added));
+    }
+}
+
 fn expr(kind: ExprKind, span: Span) -> Expr {
     Expr { kind, span }
 }
@@ -1153,7 +1191,9 @@ pub fn choice(i: In) -> R<Expr> {
 
 fn or_expr(i: In) -> R<Expr> {
     let (mut i, mut lhs) = and_expr(i)?;
+    let mut chain = Chain::new();
     while let Ok((rest, _)) = kw("or")(i) {
+        let (rest, ()) = cut_err(chain.deeper(rest))?;
         let (rest, rhs) = cut_err(expect("a condition after `or`", and_expr)(rest))?;
         let span = lhs.span.to(rhs.span);
         lhs = expr(ExprKind::Or(Box::new(lhs), Box::new(rhs)), span);
@@ -1164,7 +1204,9 @@ fn or_expr(i: In) -> R<Expr> {
 
 fn and_expr(i: In) -> R<Expr> {
     let (mut i, mut lhs) = not_expr(i)?;
+    let mut chain = Chain::new();
     while let Ok((rest, _)) = kw("and")(i) {
+        let (rest, ()) = cut_err(chain.deeper(rest))?;
         let (rest, rhs) = cut_err(expect("a condition after `and`", not_expr)(rest))?;
         let span = lhs.span.to(rhs.span);
         lhs = expr(ExprKind::And(Box::new(lhs), Box::new(rhs)), span);
@@ -1249,6 +1291,7 @@ fn comparison(i: In) -> R<Expr> {
 
 fn sum(i: In) -> R<Expr> {
     let (mut i, mut lhs) = atom(i)?;
+    let mut chain = Chain::new();
     loop {
         let (j, _) = ws(i)?;
         let plus = j.fragment().starts_with('+');
@@ -1257,6 +1300,7 @@ fn sum(i: In) -> R<Expr> {
             return Ok((i, lhs));
         }
         let (rest, _) = take_n(j, 1)?;
+        let (rest, ()) = cut_err(chain.deeper(rest))?;
         let (rest, rhs) = cut_err(expect("a value", atom)(rest))?;
         let span = lhs.span.to(rhs.span);
         let kind = if plus {
