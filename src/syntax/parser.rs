@@ -852,11 +852,17 @@ fn next_line_starting(text: &str, from: usize, words: &[&[&str]], brace: bool) -
     text.len()
 }
 
+/// Skips to byte `offset` of the text (a line start, or the end). Counted
+/// in bytes: `take` counts characters, which overshot or, near the end of a
+/// text with non-ASCII characters, failed and made no progress at all.
 fn advance_to(i: In, offset: usize) -> In {
-    let skip = offset.saturating_sub(i.location_offset());
-    take_n(i, skip.min(i.fragment().len()))
-        .map(|(rest, _)| rest)
-        .unwrap_or(i)
+    use nom::Slice;
+    let text = i.fragment();
+    let mut skip = offset.saturating_sub(i.location_offset()).min(text.len());
+    while !text.is_char_boundary(skip) {
+        skip += 1;
+    }
+    i.slice(skip..)
 }
 
 /// `rule CODE name "title" { clauses }`, collecting every clause error.
@@ -1398,6 +1404,21 @@ fn atom(i: In) -> R<Expr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (fuzz/regressions/rules): recovering after an error
+    /// skipped by characters, not bytes; with a non-ASCII character before
+    /// the end it made no progress and the parser never returned.
+    #[test]
+    fn recovery_after_non_ascii_text_ends() {
+        let text = "edition \"HOCR April 2026\"\n\ngroup rape = 19C..20H\ngroup cancellatio\0\0\0les,\u{6ac}ect\u{19}\0\0 quote \"C1 tr offence_code in rape\n}\n";
+        let (_, errors) = parse_file(text);
+        assert!(!errors.is_empty());
+        // Recovery lands on the next item, whatever came before it.
+        let text = "group a = é é é é é é é é é é\ngroup b = 1\n";
+        let (file, errors) = parse_file(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(file.items.len(), 1);
+    }
 
     fn ok(text: &str) -> File {
         let (file, errors) = parse_file(text);
