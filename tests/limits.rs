@@ -261,3 +261,16 @@ fn diagnostics_to_a_closed_pipe_are_not_a_panic() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "warnings only; no panic (101)");
 }
+
+#[test]
+fn rule_files_cannot_include_or_reach_files() {
+    // The language has no include, file, network or process access: such
+    // words are syntax errors, never actions.
+    for line in [
+        "include \"/etc/passwd\"",
+        "import \"../outside.hocr\"",
+        "define d for each crime as file(\"/etc/passwd\")",
+    ] {
+        rejected("no-include", &format!("{line}\n"), "error[E001]");
+    }
+}
