@@ -190,7 +190,7 @@ fn a_field_of_several_megabytes() {
     // without being quoted.
     assert_eq!(
         run.rejects,
-        [format!("incidents.csv:3: `reported_at` is not a timestamp")]
+        ["incidents.csv:3: `reported_at` is not a timestamp"]
     );
     assert_eq!(run.rows[0], ("incidents".into(), 3, 2, 1));
     let _ = std::fs::remove_dir_all(&dir);
