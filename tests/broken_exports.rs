@@ -149,6 +149,7 @@ corpus! {
     missing_column => "missing-column",
     duplicated_column => "duplicated-column",
     unterminated_quote => "unterminated-quote",
+    unterminated_quote_last_column => "unterminated-quote-last-column",
     wrong_field_count => "wrong-field-count",
     invalid_utf8_and_nul => "invalid-utf8-and-nul",
     jsonl_not_objects => "jsonl-not-objects",
