@@ -94,7 +94,7 @@ impl<R: Read> CsvRows<R> {
         let last_spans_lines = self
             .record
             .iter()
-            .last()
+            .next_back()
             .is_some_and(|f| f.contains(&b'\n') || f.contains(&b'\r'));
         if !last_spans_lines {
             return false;
