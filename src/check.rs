@@ -24,6 +24,9 @@ pub fn check(files: Vec<RuleFile>) -> (Option<Plan>, Vec<Diagnostic>) {
         groups: HashMap::new(),
         group_used: HashSet::new(),
         defines: Vec::new(),
+        define_depths: Vec::new(),
+        group_work: 0,
+        group_depth: HashMap::new(),
         plan: Plan::default(),
         names: files.iter().map(|f| f.name.clone()).collect(),
     };
@@ -154,6 +157,78 @@ struct DefineInfo {
     index: usize,
 }
 
+/// How deep evaluation may go: expression levels, counting through the
+/// definitions an expression uses. Evaluation recurses, so this bounds its
+/// stack whatever the rule files say.
+const MAX_EVAL_DEPTH: usize = 128;
+/// How deep groups may include groups.
+const MAX_GROUP_DEPTH: usize = 64;
+/// How many members (codes, ranges, patterns), counted each time a group is
+/// copied into another, all groups may come to.
+const MAX_GROUP_WORK: usize = 1_000_000;
+
+/// Every declared group, each after the groups it includes (where there is
+/// no circle), found without recursion however long the chains are.
+fn included_first(decls: &BTreeMap<String, (usize, &ast::Group)>) -> Vec<String> {
+    let includes = |name: &str| -> Vec<&str> {
+        decls.get(name).map_or_else(Vec::new, |(_, g)| {
+            g.members
+                .iter()
+                .filter_map(|m| match &m.node {
+                    Member::Word(w) if decls.contains_key(w) => Some(w.as_str()),
+                    _ => None,
+                })
+                .collect()
+        })
+    };
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut order = Vec::with_capacity(decls.len());
+    for root in decls.keys() {
+        if !seen.insert(root) {
+            continue;
+        }
+        // Each entry: a group and the included groups still to visit.
+        let mut stack: Vec<(&str, Vec<&str>)> = vec![(root, includes(root))];
+        while let Some((name, pending)) = stack.last_mut() {
+            match pending.pop() {
+                Some(next) => {
+                    if seen.insert(next) {
+                        let more = includes(next);
+                        stack.push((next, more));
+                    }
+                }
+                None => {
+                    order.push(name.to_string());
+                    stack.pop();
+                }
+            }
+        }
+    }
+    order
+}
+
+/// The evaluation depth of a compiled expression; `defines` holds the
+/// depth of each definition compiled so far.
+fn eval_depth(c: &CExpr, defines: &[usize]) -> usize {
+    let d = |x: &CExpr| eval_depth(x, defines);
+    1 + match c {
+        CExpr::Define(n) => defines.get(*n).copied().unwrap_or(0),
+        CExpr::Not(x) | CExpr::Present(x, _) | CExpr::In(x, _, _) => d(x),
+        CExpr::And(a, b)
+        | CExpr::Or(a, b)
+        | CExpr::Cmp(_, a, b)
+        | CExpr::Contains(a, b)
+        | CExpr::Add(a, b)
+        | CExpr::Sub(a, b) => d(a).max(d(b)),
+        CExpr::Aggregate(_, f) => f.as_deref().map_or(0, d),
+        CExpr::Choice(arms, x) => arms
+            .iter()
+            .map(|(v, c)| d(v).max(d(c)))
+            .fold(d(x), usize::max),
+        CExpr::Field(..) | CExpr::Linked(_) | CExpr::Pseudo(_) | CExpr::Const(_) => 0,
+    }
+}
+
 struct Checker {
     diags: Vec<Diagnostic>,
     /// The file being checked.
@@ -161,6 +236,12 @@ struct Checker {
     groups: HashMap<String, (usize, usize)>,
     group_used: HashSet<String>,
     defines: Vec<DefineInfo>,
+    /// The evaluation depth of each compiled definition.
+    define_depths: Vec<usize>,
+    /// Members copied so far while compiling groups (`MAX_GROUP_WORK`).
+    group_work: usize,
+    /// How many levels of groups each compiled group is made of.
+    group_depth: HashMap<String, usize>,
     plan: Plan,
     names: Vec<String>,
 }
@@ -288,7 +369,9 @@ impl Checker {
         // Groups: compile each, following references, refusing cycles.
         let names: Vec<String> = group_decls.keys().cloned().collect();
         let mut done: HashMap<String, CodeSet> = HashMap::new();
-        for name in &names {
+        // Included groups first, so compiling one only looks up the groups
+        // it includes: recursion goes deeper only around a circle.
+        for name in &included_first(&group_decls) {
             let mut stack = Vec::new();
             self.compile_group(name, &group_decls, &mut done, &mut stack);
         }
@@ -340,8 +423,19 @@ impl Checker {
             );
             return None;
         }
+        if stack.len() >= MAX_GROUP_DEPTH {
+            self.file = file;
+            self.error(
+                "E017",
+                g.name.span,
+                format!("group `{name}` is made of more than {MAX_GROUP_DEPTH} levels of groups"),
+                "list the codes in fewer levels of groups",
+            );
+            return None;
+        }
         stack.push(name.to_string());
         let mut set = CodeSet::new(name);
+        let mut depth = 1;
         for m in &g.members {
             self.file = file;
             match &m.node {
@@ -365,6 +459,23 @@ impl Checker {
                     if decls.contains_key(w) {
                         self.group_used.insert(w.clone());
                         if let Some(inner) = self.compile_group(w, decls, done, stack) {
+                            let inner_depth = self.group_depth.get(w).copied().unwrap_or(1);
+                            depth = depth.max(inner_depth + 1);
+                            if self.group_work > MAX_GROUP_WORK {
+                                // Said once already; copy nothing more.
+                                continue;
+                            }
+                            self.group_work = self.group_work.saturating_add(inner.len());
+                            if self.group_work > MAX_GROUP_WORK {
+                                self.file = file;
+                                self.error(
+                                    "E017",
+                                    m.span,
+                                    format!("groups including groups come to more than {MAX_GROUP_WORK} members"),
+                                    "include each group once, in fewer levels of groups",
+                                );
+                                continue;
+                            }
                             set.extend(&inner);
                         }
                     } else {
@@ -379,6 +490,17 @@ impl Checker {
             }
         }
         stack.pop();
+        if depth == MAX_GROUP_DEPTH + 1 {
+            // Said at the first group past the limit, not at every one after.
+            self.file = file;
+            self.error(
+                "E017",
+                g.name.span,
+                format!("group `{name}` is made of more than {MAX_GROUP_DEPTH} levels of groups"),
+                "list the codes in fewer levels of groups",
+            );
+        }
+        self.group_depth.insert(name.to_string(), depth);
         done.insert(name.to_string(), set.clone());
         Some(set)
     }
@@ -419,7 +541,9 @@ impl Checker {
                     continue;
                 }
                 let (e, ty) = self.expr(&d.value, d.subject.node);
+                let depth = eval_depth(&e, &self.define_depths);
                 let index = self.plan.defines.len();
+                self.define_depths.push(depth);
                 self.plan.defines.push(e);
                 self.defines.push(DefineInfo {
                     name: d.name.node.clone(),
@@ -1166,8 +1290,21 @@ impl Checker {
         c
     }
 
+    /// A whole expression (a clause or a definition), its depth bounded.
     fn expr(&mut self, e: &ast::Expr, subject: Subject) -> Typed {
-        self.expr_in(e, subject, false)
+        let typed = self.expr_in(e, subject, false);
+        if eval_depth(&typed.0, &self.define_depths) > MAX_EVAL_DEPTH {
+            self.error(
+                "E017",
+                e.span,
+                format!(
+                    "this expression nests more than {MAX_EVAL_DEPTH} levels deep, counting the definitions it uses"
+                ),
+                "use fewer levels of definitions, or split the expression up",
+            );
+            return (CExpr::Const(Const::Bool(false)), Ty::Error);
+        }
+        typed
     }
 
     fn expr_in(&mut self, e: &ast::Expr, subject: Subject, in_aggregate: bool) -> Typed {

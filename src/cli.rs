@@ -3,7 +3,7 @@
 
 use crate::check::check;
 use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
-use crate::engine::{Records, evaluate};
+use crate::engine::{Records, evaluate, evaluate_on};
 use crate::ingest::{ExportPaths, Profile, read_export, read_export_with, write_rejects};
 use crate::plan::{Plan, RuleFile, Severity};
 use crate::progress::Progress;
@@ -15,6 +15,24 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+
+// Messages to a closed stream (`hocr … 2>&1 | head`) are dropped, never a
+// panic: `eprintln!` and `println!` would panic there.
+macro_rules! put_err {
+    ($($t:tt)*) => {{
+        let _ = write!(io::stderr(), $($t)*);
+    }};
+}
+macro_rules! say_err {
+    ($($t:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($t)*);
+    }};
+}
+macro_rules! say_out {
+    ($($t:tt)*) => {{
+        let _ = writeln!(io::stdout(), $($t)*);
+    }};
+}
 
 /// Exit codes (SPEC §5): the highest that applies wins.
 pub mod exit {
@@ -201,6 +219,9 @@ struct CheckArgs {
     /// Exit 1 when there are findings of this severity or higher.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<SeverityArg>,
+    /// Evaluate rules on at most N threads; default: one per core. The output is the same whatever N.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Args, Debug)]
@@ -292,7 +313,7 @@ pub fn main() -> u8 {
     match result {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("error: {message}");
+            say_err!("error: {message}");
             exit::ERROR
         }
     }
@@ -322,7 +343,7 @@ fn load_rules(path: Option<&Path>, format: ErrorFormat) -> Result<(Plan, Vec<Dia
         Some(p) => match rulefiles::from_path(p) {
             Ok(f) => f,
             Err(diags) => {
-                eprint!("{}", diagnostics::render(&diags, &[], format));
+                put_err!("{}", diagnostics::render(&diags, &[], format));
                 return Err(exit::ERROR);
             }
         },
@@ -345,9 +366,9 @@ fn print_diagnostics(diags: &[Diagnostic], files: &[RuleFile], format: ErrorForm
             text: &f.text,
         })
         .collect();
-    eprint!("{}", diagnostics::render(diags, &sources, format));
+    put_err!("{}", diagnostics::render(diags, &sources, format));
     if format != ErrorFormat::Json {
-        eprintln!("{}", diagnostics::summary(diags));
+        say_err!("{}", diagnostics::summary(diags));
     }
 }
 
@@ -386,10 +407,10 @@ fn run_explain(args: ExplainArgs) -> Result<u8, Failure> {
         Some(code) => match explain::explain(&plan, &code) {
             Ok(text) => text,
             Err(unknown) => {
-                eprintln!("error: unknown code `{}`", unknown.code);
+                say_err!("error: unknown code `{}`", unknown.code);
                 match unknown.suggestion {
-                    Some(s) => eprintln!("  help: did you mean `{s}`?"),
-                    None => eprintln!("  help: `hocr explain --list` lists every code"),
+                    Some(s) => say_err!("  help: did you mean `{s}`?"),
+                    None => say_err!("  help: `hocr explain --list` lists every code"),
                 }
                 return Ok(exit::ERROR);
             }
@@ -424,7 +445,7 @@ fn run_rules_fmt(args: RulesFmtArgs) -> Result<u8, Failure> {
     let files = match rulefiles::from_path(&args.path) {
         Ok(f) => f,
         Err(diags) => {
-            eprint!("{}", diagnostics::render(&diags, &[], format));
+            put_err!("{}", diagnostics::render(&diags, &[], format));
             return Ok(exit::ERROR);
         }
     };
@@ -433,13 +454,13 @@ fn run_rules_fmt(args: RulesFmtArgs) -> Result<u8, Failure> {
         match crate::syntax::format_file(&file.text) {
             Ok(text) if text == file.text => {}
             Ok(_) if args.check => {
-                println!("not formatted: {}", file.name);
+                say_out!("not formatted: {}", file.name);
                 code = code.max(exit::FINDINGS);
             }
             Ok(text) => {
                 std::fs::write(&file.name, text)
                     .map_err(|e| Failure(format!("cannot write `{}`: {e}", file.name)))?;
-                println!("formatted: {}", file.name);
+                say_out!("formatted: {}", file.name);
             }
             Err(errors) => {
                 let diags: Vec<Diagnostic> = errors
@@ -522,19 +543,18 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     )
     .map_err(|e| Failure(e.to_string()))?;
     let stage = progress.stage(&format!("evaluating {} rules", plan.rules.len()));
-    let mut outcome = evaluate(
-        &plan,
-        Records {
-            incidents: &export.incidents,
-            crimes: &export.crimes,
-            updates: &export.updates,
-        },
-        as_of,
-        clock,
-    );
+    let records = Records {
+        incidents: &export.incidents,
+        crimes: &export.crimes,
+        updates: &export.updates,
+    };
+    let mut outcome = match args.threads {
+        Some(n) => evaluate_on(&plan, records, as_of, clock, usize::from(n)),
+        None => evaluate(&plan, records, as_of, clock),
+    };
     stage.done(None);
     if outcome.outside_calendar > 0 && !args.quiet && args.format != Format::Text {
-        eprintln!(
+        say_err!(
             "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
             outcome.outside_calendar
         );
@@ -554,12 +574,12 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         // SPEC §2: without --rejects, rejects are summarised on stderr (the
         // text summary lists them too, but stdout may be going to a file).
         None if !export.rejects.is_empty() && !args.quiet => {
-            eprintln!("{} rows rejected:", export.rejects.len());
+            say_err!("{} rows rejected:", export.rejects.len());
             for r in export.rejects.iter().take(10) {
-                eprintln!("  {}:{}: {}", r.file, r.line, r.reason);
+                say_err!("  {}:{}: {}", r.file, r.line, r.reason);
             }
             if export.rejects.len() > 10 {
-                eprintln!(
+                say_err!(
                     "  … and {} more (write them all with --rejects FILE)",
                     export.rejects.len() - 10
                 );
@@ -660,7 +680,7 @@ fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
         Ok(d) => d,
         Err(errors) => {
             for e in &errors {
-                eprintln!("error: audit plan `{}`: {e}", audit.name);
+                say_err!("error: audit plan `{}`: {e}", audit.name);
             }
             return Ok(exit::ERROR);
         }
@@ -717,15 +737,15 @@ fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
         )?;
     }
     if !export.rejects.is_empty() {
-        eprintln!(
+        say_err!(
             "{} rows rejected (they cannot be drawn):",
             export.rejects.len()
         );
         for r in export.rejects.iter().take(10) {
-            eprintln!("  {}:{}: {}", r.file, r.line, r.reason);
+            say_err!("  {}:{}: {}", r.file, r.line, r.reason);
         }
         if export.rejects.len() > 10 {
-            eprintln!("  … and {} more", export.rejects.len() - 10);
+            say_err!("  … and {} more", export.rejects.len() - 10);
         }
         return Ok(exit::REJECTS);
     }
@@ -777,11 +797,11 @@ fn run_audit_score(args: AuditScoreArgs) -> Result<u8, Failure> {
         Err(problems) => {
             for p in &problems {
                 match p.line {
-                    Some(line) => eprintln!("{name}:{line}: {}", p.message),
-                    None => eprintln!("{name}: {}", p.message),
+                    Some(line) => say_err!("{name}:{line}: {}", p.message),
+                    None => say_err!("{name}: {}", p.message),
                 }
             }
-            eprintln!(
+            say_err!(
                 "error: the worksheet has {} problem{}; nothing scored",
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" }

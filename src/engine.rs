@@ -86,9 +86,29 @@ struct Index {
 
 const NONE: u32 = u32::MAX;
 
-/// Evaluates every rule of the plan over the records.
+/// Evaluates every rule of the plan over the records, on as many threads
+/// as the machine has cores.
 pub fn evaluate(plan: &Plan, records: Records, as_of: Instant, clock: Clock) -> Outcome {
-    evaluate_rules(plan, 0..plan.rules.len(), records, as_of, clock)
+    evaluate_rules(plan, 0..plan.rules.len(), records, as_of, clock, None)
+}
+
+/// [`evaluate`] on at most `threads` threads (`--threads`); the output is
+/// the same whatever the number.
+pub fn evaluate_on(
+    plan: &Plan,
+    records: Records,
+    as_of: Instant,
+    clock: Clock,
+    threads: usize,
+) -> Outcome {
+    evaluate_rules(
+        plan,
+        0..plan.rules.len(),
+        records,
+        as_of,
+        clock,
+        Some(threads),
+    )
 }
 
 /// Evaluates one rule of the plan (by index) and no other: how a rule's
@@ -100,7 +120,7 @@ pub fn evaluate_rule(
     as_of: Instant,
     clock: Clock,
 ) -> Outcome {
-    evaluate_rules(plan, rule..rule + 1, records, as_of, clock)
+    evaluate_rules(plan, rule..rule + 1, records, as_of, clock, None)
 }
 
 /// For each condition, the incidents it holds for (indices, in input
@@ -149,6 +169,7 @@ fn evaluate_rules(
     records: Records,
     as_of: Instant,
     clock: Clock,
+    threads: Option<usize>,
 ) -> Outcome {
     let index = Index::new(records);
     let run = |rule_index: usize| {
@@ -172,8 +193,8 @@ fn evaluate_rules(
             outside_calendar: engine.outside_calendar.get(),
         }
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(rules.len())
         .max(1);
     let mut results: Vec<(usize, RuleResult)> = if threads == 1 {

@@ -308,7 +308,7 @@ pub enum CExpr {
 // ---------------------------------------------------------------- code sets
 
 /// A code split into comparable parts: `4/10` is `[4, "/", 10]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Part {
     Num(u64),
     Text(String),
@@ -339,7 +339,7 @@ fn parts(code: &str) -> Vec<Part> {
 }
 
 /// `19C..19H`: codes equal to both ends but in one part, which lies between.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CodeRange {
     lo: Vec<Part>,
     hi: Vec<Part>,
@@ -429,10 +429,31 @@ impl CodeSet {
         self.ranges.push(range);
     }
 
+    /// Adds another set's members; a range or pattern already here is not
+    /// added again, so groups that include a group twice stay small.
     pub fn extend(&mut self, other: &CodeSet) {
         self.exact.extend(other.exact.iter().cloned());
-        self.ranges.extend(other.ranges.iter().cloned());
-        self.globs.extend(other.globs.iter().cloned());
+        let have: FxHashSet<&CodeRange> = self.ranges.iter().collect();
+        let new: Vec<CodeRange> = other
+            .ranges
+            .iter()
+            .filter(|r| !have.contains(r))
+            .cloned()
+            .collect();
+        self.ranges.extend(new);
+        let have: FxHashSet<&str> = self.globs.iter().map(|g| &**g).collect();
+        let new: Vec<Box<str>> = other
+            .globs
+            .iter()
+            .filter(|g| !have.contains(&***g))
+            .cloned()
+            .collect();
+        self.globs.extend(new);
+    }
+
+    /// How many members the set holds (codes, ranges and patterns).
+    pub fn len(&self) -> usize {
+        self.exact.len() + self.ranges.len() + self.globs.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -19,7 +19,7 @@ impl Progress {
     /// Starts a stage: `reading 127.5 MB …`.
     pub fn stage(&self, what: &str) -> Stage {
         if self.enabled {
-            eprint!("{what} …");
+            let _ = write!(std::io::stderr(), "{what} …");
             let _ = std::io::stderr().flush();
         }
         Stage {
@@ -55,7 +55,7 @@ pub fn reading<T>(
                 std::thread::sleep(Duration::from_millis(250));
                 let read = crate::ingest::bytes_read().saturating_sub(start);
                 let share = (read * 100).checked_div(total).map_or(100, |s| s.min(100));
-                eprint!("\r{what} … {share}%");
+                let _ = write!(std::io::stderr(), "\r{what} … {share}%");
                 let _ = std::io::stderr().flush();
             }
         });
@@ -63,7 +63,7 @@ pub fn reading<T>(
         done.store(true, Ordering::Relaxed);
         result
     });
-    eprint!("\r{what} …");
+    let _ = write!(std::io::stderr(), "\r{what} …");
     stage.done(Some(rows(&result)));
     result
 }
@@ -78,12 +78,15 @@ impl Stage {
         let secs = self.started.elapsed().as_secs_f64();
         match rows {
             Some(n) if secs > 0.0 => {
-                eprintln!(
+                let _ = writeln!(
+                    std::io::stderr(),
                     " done in {secs:.1} s ({} rows/s)",
                     thousands((n as f64 / secs) as u64)
-                )
+                );
             }
-            _ => eprintln!(" done in {secs:.1} s"),
+            _ => {
+                let _ = writeln!(std::io::stderr(), " done in {secs:.1} s");
+            }
         }
     }
 }

@@ -317,10 +317,16 @@ impl LocalFormat {
     }
 }
 
+/// The first instant hocr reads: 0000-01-01T00:00:00Z.
+const FIRST_MICROS: i64 = -62_167_219_200_000_000;
+/// The first instant after the last one hocr reads: 10000-01-01T00:00:00Z.
+const AFTER_LAST_MICROS: i64 = 253_402_300_800_000_000;
+
 fn instant_of(micros: i64) -> Result<Instant, TimeError> {
-    // Keep well inside chrono's range so date arithmetic never overflows.
-    const LIMIT: i64 = 200_000 * 366 * 24 * MICROS_PER_HOUR;
-    if micros.abs() > LIMIT {
+    // Years 0000 to 9999 in UTC: inside chrono's range, so date arithmetic
+    // never overflows, and every instant read formats as
+    // `YYYY-MM-DDTHH:MM:SSZ`, which reads back.
+    if !(FIRST_MICROS..AFTER_LAST_MICROS).contains(&micros) {
         return Err(TimeError::OutOfRange);
     }
     Ok(Instant(micros))
@@ -391,6 +397,46 @@ pub fn deadline(anchor: Instant, span: Span, clock: &Clock, cal: &Calendar) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (fuzz/regressions/timestamp): a six-digit year was
+    /// read, then written in a form that does not read back.
+    #[test]
+    fn years_outside_0000_to_9999_are_out_of_range() {
+        let c = Clock::default();
+        for s in [
+            "+112345-01-01T00:00:00",
+            "+10000-01-01T00:00:00Z",
+            "-0001-12-31T23:00:00Z",
+            "0000-01-01T00:30:00+01:00",
+        ] {
+            assert!(c.parse(s).is_err(), "{s}");
+        }
+        for s in ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"] {
+            let (t, _) = c.parse(s).unwrap();
+            assert_eq!(
+                c.parse(&t.format_utc()).map(|p| p.0.0 / 1_000_000),
+                Ok(t.0.div_euclid(1_000_000))
+            );
+        }
+        assert_eq!(
+            NaiveDate::from_ymd_opt(0, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_micros(),
+            FIRST_MICROS
+        );
+        assert_eq!(
+            NaiveDate::from_ymd_opt(10000, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_micros(),
+            AFTER_LAST_MICROS
+        );
+    }
 
     fn clock() -> Clock {
         Clock::default()

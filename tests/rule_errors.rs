@@ -65,6 +65,7 @@ corpus! {
     e014_example_bad_value => "e014-example-bad-value.hocr",
     e015_example_expectation => "e015-example-expectation.hocr",
     e016_audit_sizes => "e016-audit-sizes.hocr",
+    e017_too_deep => "e017-too-deep.hocr",
     w001_unused_group => "w001-unused-group.hocr",
     w002_never_true => "w002-never-true.hocr",
     w003_calendar => "w003-calendar.hocr",

@@ -60,6 +60,13 @@ impl<R: Read> CsvRows<R> {
             if is_blank(&self.record) {
                 continue;
             }
+            if self.runs_to_end_in_quotes() {
+                return Ok(Some(Err(BadRow {
+                    line,
+                    reason: "a quoted field is never closed: the rest of the file is inside it"
+                        .into(),
+                })));
+            }
             let found = self.record.len();
             let expected = self.map.width();
             if found != expected {
@@ -76,6 +83,26 @@ impl<R: Read> CsvRows<R> {
                 },
                 profile: self.names.profile.as_deref(),
             })));
+        }
+    }
+
+    /// The csv crate ends an unclosed quote at the end of the file without
+    /// a word, so the rows after the quote would vanish inside one field.
+    /// Such a record's last field runs over line breaks up to the very end
+    /// of the file, which does not end with the closing quote.
+    fn runs_to_end_in_quotes(&mut self) -> bool {
+        let last_spans_lines = self
+            .record
+            .iter()
+            .next_back()
+            .is_some_and(|f| f.contains(&b'\n') || f.contains(&b'\r'));
+        if !last_spans_lines {
+            return false;
+        }
+        let end = self.reader.position().byte();
+        match self.reader.get_ref().ended() {
+            Some((bytes, last)) => end == bytes && last != Some(b'"'),
+            None => false,
         }
     }
 

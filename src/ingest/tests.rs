@@ -976,3 +976,39 @@ fn profile_problems_are_all_reported() {
         vec!["profile p.json:1:41: duplicate field `columns`"]
     );
 }
+
+/// An unclosed quote used to swallow the rest of the file into one field
+/// without a word (the rows after it vanished); now that row is rejected.
+/// A quoted field over several lines that is closed is still read.
+#[test]
+fn an_unclosed_quote_is_a_reject_not_a_silent_loss() {
+    use std::io::Cursor;
+    let names = || Names::canonical(Table::Incidents);
+    let count = |text: &str| {
+        let mut rows = CsvRows::open(Cursor::new(text.as_bytes().to_vec()), names()).unwrap();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next_row().unwrap() {
+            out.push(row.map(|r| r.line()).map_err(|b| (b.line, b.reason)));
+        }
+        out
+    };
+    let header = "incident_id,reported_at,non_crime_rationale\n";
+    let unclosed = format!(
+        "{header}I1,2025-05-01 09:00,\"note\nI2,2025-05-01 09:00,ok\nI3,2025-05-01 09:00,ok\n"
+    );
+    assert_eq!(
+        count(&unclosed),
+        [Err((
+            2,
+            "a quoted field is never closed: the rest of the file is inside it".to_string()
+        ))]
+    );
+    for closed in [
+        format!("{header}I1,2025-05-01 09:00,\"note\nover lines\"\n"),
+        format!("{header}I1,2025-05-01 09:00,\"note\nover lines\""),
+        format!("{header}I1,2025-05-01 09:00,\"note\r\nover lines\"\r\n"),
+        format!("{header}I1,\"2025-05-01\n09:00\",x"),
+    ] {
+        assert_eq!(count(&closed), [Ok(2)], "{closed:?}");
+    }
+}

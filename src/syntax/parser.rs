@@ -855,11 +855,17 @@ fn next_line_starting(text: &str, from: usize, words: &[&[&str]], brace: bool) -
     text.len()
 }
 
+/// Skips to byte `offset` of the text (a line start, or the end). Counted
+/// in bytes: `take` counts characters, which overshot or, near the end of a
+/// text with non-ASCII characters, failed and made no progress at all.
 fn advance_to(i: In, offset: usize) -> In {
-    let skip = offset.saturating_sub(i.location_offset());
-    take_n(i, skip.min(i.fragment().len()))
-        .map(|(rest, _)| rest)
-        .unwrap_or(i)
+    use nom::Slice;
+    let text = i.fragment();
+    let mut skip = offset.saturating_sub(i.location_offset()).min(text.len());
+    while !text.is_char_boundary(skip) {
+        skip += 1;
+    }
+    i.slice(skip..)
 }
 
 /// `rule CODE name "title" { clauses }`, collecting every clause error.
@@ -1277,6 +1283,44 @@ fn nested<'a, T>(i: In<'a>, p: impl FnOnce(In<'a>) -> R<'a, T>) -> R<'a, T> {
     result
 }
 
+/// Each further operand of an `and`, `or`, `+` or `-` chain makes the tree
+/// one level deeper, so it counts against the same bound as nesting; the
+/// levels are given back when the chain ends, however it ends.
+struct Chain {
+    added: usize,
+}
+
+impl Chain {
+    fn new() -> Chain {
+        Chain { added: 0 }
+    }
+
+    /// One more operand, or an error at `i` when the tree would be too deep.
+    fn deeper<'a>(&mut self, i: In<'a>) -> R<'a, ()> {
+        self.added += 1;
+        let depth = DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        if depth > MAX_DEPTH {
+            return fail_with(
+                i.location_offset(),
+                "this expression is nested too deeply".into(),
+                format!(
+                    "split it up (a group or a `define` helps); at most {MAX_DEPTH} levels of nesting are allowed, each further `and`, `or`, `+` or `-` counting as one"
+                ),
+            );
+        }
+        Ok((i, ()))
+    }
+}
+
+impl Drop for Chain {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get() - self.added));
+    }
+}
+
 fn expr(kind: ExprKind, span: Span) -> Expr {
     Expr { kind, span }
 }
@@ -1309,7 +1353,9 @@ pub fn choice(i: In) -> R<Expr> {
 
 fn or_expr(i: In) -> R<Expr> {
     let (mut i, mut lhs) = and_expr(i)?;
+    let mut chain = Chain::new();
     while let Ok((rest, _)) = kw("or")(i) {
+        let (rest, ()) = cut_err(chain.deeper(rest))?;
         let (rest, rhs) = cut_err(expect("a condition after `or`", and_expr)(rest))?;
         let span = lhs.span.to(rhs.span);
         lhs = expr(ExprKind::Or(Box::new(lhs), Box::new(rhs)), span);
@@ -1320,7 +1366,9 @@ fn or_expr(i: In) -> R<Expr> {
 
 fn and_expr(i: In) -> R<Expr> {
     let (mut i, mut lhs) = not_expr(i)?;
+    let mut chain = Chain::new();
     while let Ok((rest, _)) = kw("and")(i) {
+        let (rest, ()) = cut_err(chain.deeper(rest))?;
         let (rest, rhs) = cut_err(expect("a condition after `and`", not_expr)(rest))?;
         let span = lhs.span.to(rhs.span);
         lhs = expr(ExprKind::And(Box::new(lhs), Box::new(rhs)), span);
@@ -1405,6 +1453,7 @@ fn comparison(i: In) -> R<Expr> {
 
 fn sum(i: In) -> R<Expr> {
     let (mut i, mut lhs) = atom(i)?;
+    let mut chain = Chain::new();
     loop {
         let (j, _) = ws(i)?;
         let plus = j.fragment().starts_with('+');
@@ -1413,6 +1462,7 @@ fn sum(i: In) -> R<Expr> {
             return Ok((i, lhs));
         }
         let (rest, _) = take_n(j, 1)?;
+        let (rest, ()) = cut_err(chain.deeper(rest))?;
         let (rest, rhs) = cut_err(expect("a value", atom)(rest))?;
         let span = lhs.span.to(rhs.span);
         let kind = if plus {
@@ -1510,6 +1560,21 @@ fn atom(i: In) -> R<Expr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (fuzz/regressions/rules): recovering after an error
+    /// skipped by characters, not bytes; with a non-ASCII character before
+    /// the end it made no progress and the parser never returned.
+    #[test]
+    fn recovery_after_non_ascii_text_ends() {
+        let text = "edition \"HOCR April 2026\"\n\ngroup rape = 19C..20H\ngroup cancellatio\0\0\0les,\u{6ac}ect\u{19}\0\0 quote \"C1 tr offence_code in rape\n}\n";
+        let (_, errors) = parse_file(text);
+        assert!(!errors.is_empty());
+        // Recovery lands on the next item, whatever came before it.
+        let text = "group a = é é é é é é é é é é\ngroup b = 1\n";
+        let (file, errors) = parse_file(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(file.items.len(), 1);
+    }
 
     fn ok(text: &str) -> File {
         let (file, errors) = parse_file(text);
