@@ -868,6 +868,49 @@ fn advance_to(i: In, offset: usize) -> In {
     i.slice(skip..)
 }
 
+/// The lines of a `{ … }` body up to its `}`, each read by `line`. Every
+/// error is collected (worded by `error`, which sees the lines read so far)
+/// and reading resumes at the next line that starts with one of `words`. A
+/// body left open, at the end of the file or where an item starts a line,
+/// is reported as `unclosed`.
+fn body<'a, T>(
+    text: &'a str,
+    mut i: In<'a>,
+    unclosed: SyntaxError,
+    words: &[&str],
+    mut line: impl FnMut(In<'a>) -> R<'a, T>,
+    errors: &mut Vec<SyntaxError>,
+    error: impl Fn(&[T], &PErr) -> SyntaxError,
+) -> R<'a, Vec<T>> {
+    let mut lines = Vec::new();
+    loop {
+        let (j, _) = ws(i)?;
+        let never_closed = j.fragment().is_empty()
+            || (line_start_word(text, line_start(text, j.location_offset()))
+                .is_some_and(|w| ITEM_WORDS.contains(&w))
+                && is_first_on_line(text, j.location_offset()));
+        if never_closed {
+            errors.push(unclosed);
+            return Ok((j, lines));
+        }
+        if let Ok((rest, _)) = symbol("}")(j) {
+            return Ok((rest, lines));
+        }
+        match line(j) {
+            Ok((rest, l)) => {
+                lines.push(l);
+                i = rest;
+            }
+            Err(Err::Error(e) | Err::Failure(e)) => {
+                errors.push(error(&lines, &e));
+                let resume = resume_point(text, j.location_offset(), e.offset, words);
+                i = advance_to(j, resume);
+            }
+            Err(Err::Incomplete(_)) => unreachable!("complete parsers never ask for more input"),
+        }
+    }
+}
+
 /// `rule CODE name "title" { clauses }`, collecting every clause error.
 fn rule<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, Item> {
     let start = {
@@ -884,52 +927,24 @@ fn rule<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, It
         rule_name,
     )(i))?;
     let (i, title) = cut_err(expect("the rule's title in quotes", string)(i))?;
-    let (mut i, open) = cut_err(symbol("{")(i))?;
-    let mut clauses = Vec::new();
-    loop {
-        let (j, _) = ws(i)?;
-        if j.fragment().is_empty() {
-            errors.push(SyntaxError {
-                span: open,
-                message: format!("rule `{}` is never closed", code.node),
-                help: "add `}` after the rule's last clause".into(),
-            });
-            i = j;
-            break;
-        }
-        if let Ok((rest, _)) = symbol("}")(j) {
-            i = rest;
-            break;
-        }
-        // A new item at the start of a line means the `}` was forgotten.
-        if let Some(w) = line_start_word(text, line_start(text, j.location_offset()))
-            && ITEM_WORDS.contains(&w)
-            && is_first_on_line(text, j.location_offset())
-        {
-            errors.push(SyntaxError {
-                span: open,
-                message: format!("rule `{}` is never closed", code.node),
-                help: "add `}` after the rule's last clause".into(),
-            });
-            i = j;
-            break;
-        }
-        match clause(j) {
-            Ok((rest, c)) => {
-                clauses.push(c);
-                i = rest;
-            }
-            Err(Err::Error(e) | Err::Failure(e)) => {
-                errors.push(
-                    run_on_string(text, clauses.last(), e.offset)
-                        .unwrap_or_else(|| to_syntax_error(text, &e)),
-                );
-                let resume = resume_point(text, j.location_offset(), e.offset, CLAUSE_WORDS);
-                i = advance_to(j, resume);
-            }
-            Err(Err::Incomplete(_)) => unreachable!("complete parsers never ask for more input"),
-        }
-    }
+    let (i, open) = cut_err(symbol("{")(i))?;
+    let unclosed = SyntaxError {
+        span: open,
+        message: format!("rule `{}` is never closed", code.node),
+        help: "add `}` after the rule's last clause".into(),
+    };
+    let (i, clauses) = body(
+        text,
+        i,
+        unclosed,
+        CLAUSE_WORDS,
+        clause,
+        errors,
+        |clauses, e| {
+            run_on_string(text, clauses.last(), e.offset)
+                .unwrap_or_else(|| to_syntax_error(text, e))
+        },
+    )?;
     Ok((
         i,
         Item::Rule(Rule {
@@ -1043,40 +1058,21 @@ fn audit<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, I
         rule_name,
     )(i))?;
     let (i, title) = cut_err(expect("the plan's title in quotes", string)(i))?;
-    let (mut i, open) = cut_err(symbol("{")(i))?;
-    let mut lines = Vec::new();
-    loop {
-        let (j, _) = ws(i)?;
-        let never_closed = j.fragment().is_empty()
-            || (line_start_word(text, line_start(text, j.location_offset()))
-                .is_some_and(|w| ITEM_WORDS.contains(&w))
-                && is_first_on_line(text, j.location_offset()));
-        if never_closed {
-            errors.push(SyntaxError {
-                span: open,
-                message: format!("audit plan `{}` is never closed", name.node),
-                help: "add `}` after the plan's last stratum".into(),
-            });
-            i = j;
-            break;
-        }
-        if let Ok((rest, _)) = symbol("}")(j) {
-            i = rest;
-            break;
-        }
-        match audit_line(j) {
-            Ok((rest, line)) => {
-                lines.push(line);
-                i = rest;
-            }
-            Err(Err::Error(e) | Err::Failure(e)) => {
-                errors.push(to_syntax_error(text, &e));
-                let resume = resume_point(text, j.location_offset(), e.offset, AUDIT_WORDS);
-                i = advance_to(j, resume);
-            }
-            Err(Err::Incomplete(_)) => unreachable!("complete parsers never ask for more input"),
-        }
-    }
+    let (i, open) = cut_err(symbol("{")(i))?;
+    let unclosed = SyntaxError {
+        span: open,
+        message: format!("audit plan `{}` is never closed", name.node),
+        help: "add `}` after the plan's last stratum".into(),
+    };
+    let (i, lines) = body(
+        text,
+        i,
+        unclosed,
+        AUDIT_WORDS,
+        audit_line,
+        errors,
+        |_, e| to_syntax_error(text, e),
+    )?;
     Ok((
         i,
         Item::Audit(Audit {
