@@ -3,22 +3,12 @@
 //! (`fixtures/sample/audit-seed-42.csv`, its verdicts filled in for
 //! illustration: see `fixtures/sample/README.md`).
 
+mod common;
+use common::hocr;
+
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn hocr(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hocr"))
-        .args(args)
-        .output()
-        .expect("hocr runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// A fresh, empty scratch directory for one test.
 fn scratch(name: &str) -> PathBuf {

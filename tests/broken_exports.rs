@@ -14,6 +14,9 @@
 //! rejected. The huge cases (a field of several MB, thousands of columns)
 //! are written at run time instead of being committed.
 
+mod common;
+use common::temp;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -159,13 +162,6 @@ corpus! {
 }
 
 // ------------------------------------------------ generated at run time
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hocr-broken-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 const CRIMES: &str = "crime_id,incident_id,offence_code,reported_at,recorded_at\n\
     C1,I1,49,,2025-05-01 10:00\n";

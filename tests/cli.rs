@@ -1,24 +1,9 @@
 //! The command line's contract: exit codes (SPEC §5) and failure modes.
 
+mod common;
+use common::{hocr, temp};
+
 use std::process::{Command, Stdio};
-
-fn hocr(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hocr"))
-        .args(args)
-        .output()
-        .expect("hocr runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("hocr-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 const AS_OF: &str = "2025-06-01T00:00:00Z";
 

@@ -4,20 +4,10 @@
 //! reviewer needs to see: the exit code, the JSONL findings, the rejects and
 //! the text summary. Review changes with `cargo insta review`.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+use common::hocr;
 
-fn hocr(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hocr"))
-        .args(args)
-        .output()
-        .expect("hocr runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use std::path::Path;
 
 fn golden(name: &str) {
     let dir = format!("fixtures/{name}");

@@ -2,16 +2,11 @@
 //! (issue: hardening, item 4). Each case was a crash or a hang before its
 //! fix; the rule text is generated here rather than committed.
 
-use std::path::PathBuf;
+mod common;
+use common::temp;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hocr-limits-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// `hocr ARGS` with a time limit: (exit code, stderr).
 fn hocr_within(limit: Duration, args: &[&str]) -> (i32, String) {

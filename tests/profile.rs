@@ -3,35 +3,17 @@
 //! profile that does not fit the export, stops the run (exit 2) saying
 //! which file and what.
 
+mod common;
+use common::{hocr, temp};
+
 use hocr::ingest::{ExportPaths, Profile, read_export, read_export_with};
 use hocr::time::Clock;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const FORCE: &str = "fixtures/example-force";
 const TWIN: &str = "fixtures/example-force-canonical";
 const PROFILE: &str = "profiles/example-force.json";
 const AS_OF: &str = "2025-12-01T00:00:00Z";
-
-fn hocr(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hocr"))
-        .args(args)
-        .output()
-        .expect("hocr runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// A fresh directory under the system temp dir, unique to the test.
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hocr-profile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn path(p: &Path) -> &str {
     p.to_str().expect("UTF-8 temp path")

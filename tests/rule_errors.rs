@@ -5,19 +5,8 @@
 //! Review changes with `cargo insta review`: messages are lowercase, plain
 //! words, and say how to fix the problem.
 
-use std::process::Command;
-
-fn hocr(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hocr"))
-        .args(args)
-        .output()
-        .expect("hocr runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::hocr;
 
 fn rules_check(entry: &str) {
     let path = format!("tests/rule-errors/{entry}");
