@@ -105,21 +105,7 @@ pub fn text(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     for s in &score.strata {
         line(w, s)?;
     }
-    line(
-        w,
-        &StratumScore {
-            stratum: "all strata".into(),
-            population: o.population,
-            sampled: o.sampled,
-            recorded: o.recorded,
-            unrecorded: o.unrecorded,
-            not_crime: o.not_crime,
-            blank: o.blank,
-            rate: o.rate,
-            ci_low: o.ci_low,
-            ci_high: o.ci_high,
-        },
-    )?;
+    line(w, &o.as_row("all strata"))?;
     writeln!(w)?;
     match o.rate {
         Some(_) => writeln!(
@@ -290,21 +276,7 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     for s in &score.strata {
         row(w, s)?;
     }
-    row(
-        w,
-        &StratumScore {
-            stratum: "All strata (weighted)".into(),
-            population: o.population,
-            sampled: o.sampled,
-            recorded: o.recorded,
-            unrecorded: o.unrecorded,
-            not_crime: o.not_crime,
-            blank: o.blank,
-            rate: o.rate,
-            ci_low: o.ci_low,
-            ci_high: o.ci_high,
-        },
-    )?;
+    row(w, &o.as_row("All strata (weighted)"))?;
     writeln!(w, "</tbody>")?;
     writeln!(w, "</table>")?;
     writeln!(w, "</div>")?;

@@ -392,6 +392,25 @@ pub struct Overall {
     pub blank: u64,
 }
 
+impl Overall {
+    /// The totals as a row beside the strata (with the weighted rate), for
+    /// the tables in the reports.
+    pub fn as_row(&self, name: &str) -> StratumScore {
+        StratumScore {
+            stratum: name.into(),
+            population: self.population,
+            sampled: self.sampled,
+            recorded: self.recorded,
+            unrecorded: self.unrecorded,
+            not_crime: self.not_crime,
+            blank: self.blank,
+            rate: self.rate,
+            ci_low: self.ci_low,
+            ci_high: self.ci_high,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Score {
     pub overall: Overall,
