@@ -11,7 +11,7 @@ use crate::time::{Clock, Instant, Span, deadline};
 use rustc_hash::FxHashMap;
 use std::cell::Cell;
 
-/// The records of an export, as read.
+/// The records of an export held in memory, each table in input order.
 #[derive(Clone, Copy)]
 pub struct Records<'a> {
     pub incidents: &'a [Incident],
@@ -63,37 +63,217 @@ impl<'a> From<Val<'a>> for V<'a> {
     }
 }
 
-struct Engine<'a> {
+const NONE: u32 = u32::MAX;
+
+/// The crimes and updates of an export, held for the joins, with the joins
+/// resolved once to indices so evaluation never hashes an id.
+///
+/// Incidents are not held: they stream past, and each finds its crimes
+/// here by its id ([`Joins::group_of`]). Crimes with the same
+/// `incident_id` form a group; the incident that claims the group is the
+/// crimes' incident.
+pub struct Joins<'a> {
+    crimes: &'a [Crime],
+    updates: &'a [Update],
+    group_by_incident_id: FxHashMap<&'a str, u32>,
+    /// Group `g`'s crimes are `group_crimes[group_starts[g]..group_starts[g + 1]]`,
+    /// in input order.
+    group_starts: Vec<u32>,
+    group_crimes: Vec<u32>,
+    /// Each crime's group; `NONE` when it names no incident.
+    group_of_crime: Vec<u32>,
+    /// Each update's crime (the first crime with its id); `NONE` when the
+    /// export has no such crime.
+    crime_of_update: Vec<u32>,
+    /// Crime `c`'s updates are `crime_updates[update_starts[c]..update_starts[c + 1]]`.
+    update_starts: Vec<u32>,
+    crime_updates: Vec<u32>,
+}
+
+/// A group of crimes by incident id, see [`Joins`].
+pub type Group = u32;
+
+impl<'a> Joins<'a> {
+    pub fn new(crimes: &'a [Crime], updates: &'a [Update]) -> Joins<'a> {
+        let mut group_by_incident_id: FxHashMap<&str, u32> =
+            FxHashMap::with_capacity_and_hasher(crimes.len(), Default::default());
+        let group_of_crime: Vec<u32> = crimes
+            .iter()
+            .map(|c| match c.incident_id.as_deref() {
+                Some(id) => {
+                    let next = group_by_incident_id.len() as u32;
+                    *group_by_incident_id.entry(id).or_insert(next)
+                }
+                None => NONE,
+            })
+            .collect();
+        let (group_starts, group_crimes) = buckets(&group_of_crime, group_by_incident_id.len());
+        let mut crime_by_id: FxHashMap<&str, u32> =
+            FxHashMap::with_capacity_and_hasher(crimes.len(), Default::default());
+        for (n, c) in crimes.iter().enumerate() {
+            crime_by_id.entry(&*c.crime_id).or_insert(n as u32);
+        }
+        let crime_of_update: Vec<u32> = updates
+            .iter()
+            .map(|u| crime_by_id.get(&*u.crime_id).copied().unwrap_or(NONE))
+            .collect();
+        let (update_starts, crime_updates) = buckets(&crime_of_update, crimes.len());
+        Joins {
+            crimes,
+            updates,
+            group_by_incident_id,
+            group_starts,
+            group_crimes,
+            group_of_crime,
+            crime_of_update,
+            update_starts,
+            crime_updates,
+        }
+    }
+
+    /// The group of crimes naming this incident id, if any.
+    pub fn group_of(&self, incident_id: &str) -> Option<Group> {
+        self.group_by_incident_id.get(incident_id).copied()
+    }
+
+    pub fn groups(&self) -> usize {
+        self.group_starts.len() - 1
+    }
+
+    fn group(&self, g: Option<Group>) -> &[u32] {
+        match g {
+            Some(g) => {
+                let g = g as usize;
+                &self.group_crimes[self.group_starts[g] as usize..self.group_starts[g + 1] as usize]
+            }
+            None => &[],
+        }
+    }
+
+    fn updates_of(&self, crime: usize) -> &[u32] {
+        &self.crime_updates
+            [self.update_starts[crime] as usize..self.update_starts[crime + 1] as usize]
+    }
+}
+
+/// A counting sort of items by their owner (`NONE`: no owner), keeping
+/// input order within each: owner `o`'s items are
+/// `items[starts[o]..starts[o + 1]]`.
+fn buckets(owner_of: &[u32], owners: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; owners + 1];
+    for &o in owner_of.iter().filter(|&&o| o != NONE) {
+        starts[o as usize + 1] += 1;
+    }
+    for n in 1..starts.len() {
+        starts[n] += starts[n - 1];
+    }
+    let mut next = starts.clone();
+    let mut items = vec![0u32; starts[owners] as usize];
+    for (item, &o) in owner_of.iter().enumerate() {
+        if o != NONE {
+            items[next[o as usize] as usize] = item as u32;
+            next[o as usize] += 1;
+        }
+    }
+    (starts, items)
+}
+
+/// Which groups an incident has claimed: after the incidents, the crimes
+/// of unclaimed groups are judged without an incident.
+pub struct Claimed(Vec<bool>);
+
+impl Claimed {
+    pub fn new(joins: &Joins) -> Claimed {
+        Claimed(vec![false; joins.groups()])
+    }
+
+    /// The group an incident with this id links to, claiming it. Only the
+    /// first incident with an id claims its group (the reader rejects
+    /// later ones as duplicates).
+    pub fn claim(&mut self, joins: &Joins, incident_id: &str) -> Option<Group> {
+        let g = joins.group_of(incident_id)?;
+        let seen = std::mem::replace(&mut self.0[g as usize], true);
+        (!seen).then_some(g)
+    }
+}
+
+/// Evaluates the rules of a plan subject by subject, accumulating findings
+/// and statistics. Each thread has its own; [`merge`] puts them together.
+pub struct Evaluator<'a> {
     plan: &'a Plan,
-    records: Records<'a>,
+    joins: &'a Joins<'a>,
     as_of: Instant,
     clock: Clock,
-    index: &'a Index,
+    /// The checks of the rules evaluated, by subject kind (see [`slot`]),
+    /// each with its position in `stats`, in plan order.
+    checks: [Vec<(usize, &'a Check)>; 5],
+    stats: Vec<RuleStats>,
+    /// The plan's index of each rule in `stats`.
+    rules: Vec<usize>,
+    findings: Vec<Finding>,
     /// Working-day deadlines counted through years the calendar lacks.
     outside_calendar: Cell<u64>,
 }
 
-/// The joins, resolved once to indices so evaluation never hashes an id:
-/// each crime's incident, each update's crime, each incident's crimes.
-struct Index {
-    /// `NONE` when the record points at nothing in the export.
-    incident_of_crime: Vec<u32>,
-    crime_of_update: Vec<u32>,
-    /// Incident `n`'s crimes are `linked[starts[n]..starts[n + 1]]`.
-    starts: Vec<u32>,
-    linked: Vec<u32>,
+fn slot(subject: Subject) -> usize {
+    match subject {
+        Subject::Incident => 0,
+        Subject::Crime => 1,
+        Subject::Update => 2,
+        Subject::Timestamp => 3,
+        Subject::OptionalValue => 4,
+    }
 }
 
-const NONE: u32 = u32::MAX;
+/// What one evaluator produced, before merging.
+pub struct Partial {
+    stats: Vec<RuleStats>,
+    findings: Vec<Finding>,
+    outside_calendar: u64,
+}
 
-/// Evaluates every rule of the plan over the records, on as many threads
-/// as the machine has cores.
+/// Puts the partial results of several evaluators (over the same rules)
+/// together. Findings are sorted (SPEC §4), so the result is the same
+/// however the subjects were shared out.
+pub fn merge(parts: Vec<Partial>) -> Outcome {
+    let mut parts = parts.into_iter();
+    let Some(first) = parts.next() else {
+        return Outcome {
+            findings: Vec::new(),
+            stats: Vec::new(),
+            outside_calendar: 0,
+        };
+    };
+    let mut outcome = Outcome {
+        findings: first.findings,
+        stats: first.stats,
+        outside_calendar: first.outside_calendar,
+    };
+    for part in parts {
+        outcome.findings.extend(part.findings);
+        for (total, s) in outcome.stats.iter_mut().zip(&part.stats) {
+            total.absorb(s);
+        }
+        outcome.outside_calendar += part.outside_calendar;
+    }
+    outcome
+        .findings
+        .sort_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()));
+    outcome
+        .stats
+        .sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
+    outcome
+}
+
+/// Evaluates every rule of the plan over records held in memory, on as many
+/// threads as the machine has cores.
 pub fn evaluate(plan: &Plan, records: Records, as_of: Instant, clock: Clock) -> Outcome {
-    evaluate_rules(plan, 0..plan.rules.len(), records, as_of, clock, None)
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    evaluate_rules(plan, 0..plan.rules.len(), records, as_of, clock, threads)
 }
 
-/// [`evaluate`] on at most `threads` threads (`--threads`); the output is
-/// the same whatever the number.
+/// [`evaluate`] on at most `threads` threads; the output is the same
+/// whatever the number.
 pub fn evaluate_on(
     plan: &Plan,
     records: Records,
@@ -101,14 +281,7 @@ pub fn evaluate_on(
     clock: Clock,
     threads: usize,
 ) -> Outcome {
-    evaluate_rules(
-        plan,
-        0..plan.rules.len(),
-        records,
-        as_of,
-        clock,
-        Some(threads),
-    )
+    evaluate_rules(plan, 0..plan.rules.len(), records, as_of, clock, threads)
 }
 
 /// Evaluates one rule of the plan (by index) and no other: how a rule's
@@ -120,7 +293,7 @@ pub fn evaluate_rule(
     as_of: Instant,
     clock: Clock,
 ) -> Outcome {
-    evaluate_rules(plan, rule..rule + 1, records, as_of, clock, None)
+    evaluate_rules(plan, rule..rule + 1, records, as_of, clock, 1)
 }
 
 /// For each condition, the incidents it holds for (indices, in input
@@ -133,278 +306,262 @@ pub fn incidents_where(
     conditions: &[&CExpr],
     clock: Clock,
 ) -> Vec<Vec<usize>> {
-    let index = Index::new(records);
-    let engine = Engine {
-        plan,
-        records,
-        // Conditions never look at the as-of time; only requirements do.
-        as_of: Instant(i64::MAX),
-        clock,
-        index: &index,
-        outside_calendar: Cell::new(0),
-    };
-    conditions
-        .iter()
-        .map(|c| {
-            (0..records.incidents.len())
-                .filter(|&n| engine.truth(c, &engine.incident_ctx(n)))
-                .collect()
-        })
-        .collect()
+    let joins = Joins::new(records.crimes, records.updates);
+    // Conditions never look at the as-of time; only requirements do.
+    let evaluator = Evaluator::new(plan, [], &joins, Instant(i64::MAX), clock);
+    evaluator.strata(records.incidents, conditions)
 }
 
-/// One rule's results, before they are merged.
-struct RuleResult {
-    stats: RuleStats,
-    findings: Vec<Finding>,
-    outside_calendar: u64,
-}
-
-/// Rules are independent, so they are shared out among the machine's
-/// cores; the results are merged and sorted, so the output is the same
-/// whatever the number of threads.
+/// The incidents are shared out among threads in contiguous runs; the
+/// results are merged and sorted, so the output is the same whatever the
+/// number of threads.
 fn evaluate_rules(
     plan: &Plan,
     rules: std::ops::Range<usize>,
     records: Records,
     as_of: Instant,
     clock: Clock,
-    threads: Option<usize>,
+    threads: usize,
 ) -> Outcome {
-    let index = Index::new(records);
-    let run = |rule_index: usize| {
-        let engine = Engine {
-            plan,
-            records,
-            as_of,
-            clock,
-            index: &index,
-            outside_calendar: Cell::new(0),
-        };
-        let rule = &plan.rules[rule_index];
-        let mut stats = RuleStats::new(rule);
-        let mut findings = Vec::new();
-        for check in &rule.checks {
-            engine.run_check(rule_index, check, &mut stats, &mut findings);
+    let joins = Joins::new(records.crimes, records.updates);
+    let mut claimed = Claimed::new(&joins);
+    let groups: Vec<Option<Group>> = records
+        .incidents
+        .iter()
+        .map(|i| claimed.claim(&joins, &i.incident_id))
+        .collect();
+    let threads = threads.max(1);
+    let per_thread = records.incidents.len().div_ceil(threads).max(1);
+    let run = |start: usize| {
+        let mut ev = Evaluator::new(plan, rules.clone(), &joins, as_of, clock);
+        let end = (start + per_thread).min(records.incidents.len());
+        for n in start..end {
+            ev.incident(n, &records.incidents[n], groups[n]);
         }
-        RuleResult {
-            stats,
-            findings,
-            outside_calendar: engine.outside_calendar.get(),
-        }
+        ev
     };
-    let threads = threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .min(rules.len())
-        .max(1);
-    let mut results: Vec<(usize, RuleResult)> = if threads == 1 {
-        rules.map(|r| (r, run(r))).collect()
+    let starts: Vec<usize> = (0..records.incidents.len()).step_by(per_thread).collect();
+    let mut evaluators: Vec<Evaluator> = if threads == 1 || starts.len() < 2 {
+        starts.into_iter().map(run).collect()
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let mine: Vec<usize> = rules.clone().skip(t).step_by(threads).collect();
+            let handles: Vec<_> = starts
+                .into_iter()
+                .map(|s| {
                     let run = &run;
-                    scope.spawn(move || mine.into_iter().map(|r| (r, run(r))).collect::<Vec<_>>())
+                    scope.spawn(move || run(s))
                 })
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().expect("evaluation threads do not panic"))
+                .map(|h| h.join().expect("evaluation threads do not panic"))
                 .collect()
         })
     };
-    results.sort_by_key(|(r, _)| *r);
-    let mut outcome = Outcome {
-        findings: Vec::new(),
-        stats: Vec::new(),
-        outside_calendar: 0,
-    };
-    for (_, r) in results {
-        outcome.findings.extend(r.findings);
-        outcome.stats.push(r.stats);
-        outcome.outside_calendar += r.outside_calendar;
+    if evaluators.is_empty() {
+        evaluators.push(Evaluator::new(plan, rules.clone(), &joins, as_of, clock));
     }
-    outcome
-        .findings
-        .sort_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()));
-    outcome
-        .stats
-        .sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
-    outcome
-}
-
-impl Index {
-    fn new(records: Records) -> Index {
-        let incident_by_id: FxHashMap<&str, u32> = records
-            .incidents
-            .iter()
-            .enumerate()
-            .map(|(n, i)| (&*i.incident_id, n as u32))
-            .collect();
-        let mut crime_by_id: FxHashMap<&str, u32> =
-            FxHashMap::with_capacity_and_hasher(records.crimes.len(), Default::default());
-        for (n, c) in records.crimes.iter().enumerate() {
-            crime_by_id.entry(&*c.crime_id).or_insert(n as u32);
-        }
-        let incident_of_crime: Vec<u32> = records
-            .crimes
-            .iter()
-            .map(|c| {
-                c.incident_id
-                    .as_deref()
-                    .and_then(|id| incident_by_id.get(id).copied())
-                    .unwrap_or(NONE)
-            })
-            .collect();
-        let crime_of_update = records
-            .updates
-            .iter()
-            .map(|u| crime_by_id.get(&*u.crime_id).copied().unwrap_or(NONE))
-            .collect();
-        // Counting sort of crimes by incident, keeping input order within each.
-        let mut starts = vec![0u32; records.incidents.len() + 1];
-        for &i in incident_of_crime.iter().filter(|&&i| i != NONE) {
-            starts[i as usize + 1] += 1;
-        }
-        for n in 1..starts.len() {
-            starts[n] += starts[n - 1];
-        }
-        let mut next = starts.clone();
-        let mut linked = vec![0u32; starts[starts.len() - 1] as usize];
-        for (c, &i) in incident_of_crime.iter().enumerate() {
-            if i != NONE {
-                linked[next[i as usize] as usize] = c as u32;
-                next[i as usize] += 1;
-            }
-        }
-        Index {
-            incident_of_crime,
-            crime_of_update,
-            starts,
-            linked,
-        }
-    }
+    evaluators[0].unlinked(&claimed);
+    merge(evaluators.into_iter().map(Evaluator::finish).collect())
 }
 
 /// How one subject fared against one check.
-enum Verdict {
+enum Verdict<'a> {
     Met,
     Pending,
     NotApplicable,
     Finding {
-        kind: String,
+        kind: &'a str,
         due: Option<Instant>,
         at: Option<Instant>,
     },
 }
 
-impl<'a> Engine<'a> {
-    fn incident_ctx(&self, n: usize) -> Ctx<'a> {
-        let ix = self.index;
-        Ctx {
-            incident: Some(&self.records.incidents[n]),
-            crimes: &ix.linked[ix.starts[n] as usize..ix.starts[n + 1] as usize],
+impl<'a> Evaluator<'a> {
+    /// An evaluator of the plan's rules at `rules` (indices into
+    /// `plan.rules`).
+    pub fn new(
+        plan: &'a Plan,
+        rules: impl IntoIterator<Item = usize>,
+        joins: &'a Joins<'a>,
+        as_of: Instant,
+        clock: Clock,
+    ) -> Evaluator<'a> {
+        let mut checks: [Vec<(usize, &'a Check)>; 5] = Default::default();
+        let mut stats = Vec::new();
+        let mut indices = Vec::new();
+        for r in rules {
+            let rule = &plan.rules[r];
+            for check in &rule.checks {
+                checks[slot(check.subject)].push((stats.len(), check));
+            }
+            stats.push(RuleStats::new(rule));
+            indices.push(r);
+        }
+        Evaluator {
+            plan,
+            joins,
+            as_of,
+            clock,
+            checks,
+            stats,
+            rules: indices,
+            findings: Vec::new(),
+            outside_calendar: Cell::new(0),
+        }
+    }
+
+    /// Judges one incident (`n`: its place among the incidents read), its
+    /// group's crimes and their updates.
+    pub fn incident(&mut self, n: usize, incident: &Incident, group: Option<Group>) {
+        let joins = self.joins;
+        let crimes = joins.group(group);
+        let cx = Ctx {
+            incident: Some(incident),
+            crimes,
             ..Ctx::default()
+        };
+        self.subject(0, &cx, (Table::Incidents, n, 0));
+        self.values(incident, &cx, n);
+        for &c in crimes {
+            self.crime(c as usize, Some(incident));
         }
     }
 
-    fn crime_ctx(&self, n: usize) -> Ctx<'a> {
-        let i = self.index.incident_of_crime[n];
-        Ctx {
-            incident: (i != NONE).then(|| &self.records.incidents[i as usize]),
-            crime: Some(&self.records.crimes[n]),
+    /// After the incidents: the crimes whose incident is not in the export
+    /// (or who name none) and their updates, then the updates whose crime
+    /// is not in the export.
+    pub fn unlinked(&mut self, claimed: &Claimed) {
+        let joins = self.joins;
+        for (c, &g) in joins.group_of_crime.iter().enumerate() {
+            if g == NONE || !claimed.0[g as usize] {
+                self.crime(c, None);
+            }
+        }
+        for (u, &c) in joins.crime_of_update.iter().enumerate() {
+            if c == NONE {
+                let cx = Ctx::default();
+                self.update(u, cx);
+            }
+        }
+    }
+
+    pub fn finish(self) -> Partial {
+        Partial {
+            stats: self.stats,
+            findings: self.findings,
+            outside_calendar: self.outside_calendar.get(),
+        }
+    }
+
+    fn crime(&mut self, c: usize, incident: Option<&Incident>) {
+        let joins = self.joins;
+        let crime = &joins.crimes[c];
+        let cx = Ctx {
+            incident,
+            crime: Some(crime),
             ..Ctx::default()
+        };
+        self.subject(1, &cx, (Table::Crimes, c, 0));
+        self.values(crime, &cx, c);
+        for &u in joins.updates_of(c) {
+            self.update(u as usize, cx);
         }
     }
 
-    fn update_ctx(&self, n: usize) -> Ctx<'a> {
-        let c = self.index.crime_of_update[n];
-        let mut cx = if c == NONE {
-            Ctx::default()
-        } else {
-            self.crime_ctx(c as usize)
+    fn update(&mut self, u: usize, crime: Ctx) {
+        let update = &self.joins.updates[u];
+        let cx = Ctx {
+            update: Some(update),
+            ..crime
         };
-        cx.update = Some(&self.records.updates[n]);
-        cx
+        self.subject(2, &cx, (Table::Updates, u, 0));
+        self.values(update, &cx, u);
     }
 
-    fn run_check(
-        &self,
-        rule_index: usize,
-        check: &'a Check,
-        st: &mut RuleStats,
-        out: &mut Vec<Finding>,
-    ) {
-        let mut one = |cx: Ctx<'a>, order: (Table, usize, usize)| {
-            if !check.filters.iter().all(|f| self.truth(f, &cx)) {
-                return;
+    /// The value checks over a record's timestamps and optional values.
+    fn values<R: Record>(&mut self, r: &R, cx: &Ctx, n: usize) {
+        for (slot, subject) in [(3, Subject::Timestamp), (4, Subject::OptionalValue)] {
+            if self.checks[slot].is_empty() {
+                continue;
             }
-            if check.exemptions.iter().any(|f| self.truth(f, &cx)) {
-                st.exempt += 1;
-                return;
-            }
-            match self.verdict(check, &cx) {
-                Verdict::NotApplicable => st.not_applicable += 1,
-                Verdict::Met => st.checked += 1,
-                Verdict::Pending => {
-                    st.checked += 1;
-                    st.pending += 1;
-                }
-                Verdict::Finding { kind, due, at } => {
-                    st.checked += 1;
-                    st.add_finding(&kind);
-                    let severity = check
-                        .severity
-                        .arms
-                        .iter()
-                        .find(|(_, c)| self.truth(c, &cx))
-                        .map_or(check.severity.otherwise, |(s, _)| *s);
-                    out.push(self.finding(rule_index, kind, severity, &cx, due, at, order));
-                }
-            }
-        };
-        let r = self.records;
-        match check.subject {
-            Subject::Incident => {
-                for n in 0..r.incidents.len() {
-                    one(self.incident_ctx(n), (Table::Incidents, n, 0));
-                }
-            }
-            Subject::Crime => {
-                for n in 0..r.crimes.len() {
-                    one(self.crime_ctx(n), (Table::Crimes, n, 0));
-                }
-            }
-            Subject::Update => {
-                for n in 0..r.updates.len() {
-                    one(self.update_ctx(n), (Table::Updates, n, 0));
-                }
-            }
-            Subject::Timestamp | Subject::OptionalValue => {
-                for (n, i) in r.incidents.iter().enumerate() {
-                    let cx = self.incident_ctx(n);
-                    for f in fields_of(i, check.subject) {
-                        one(with_fact(cx, i, f), (Table::Incidents, n, f));
-                    }
-                }
-                for (n, c) in r.crimes.iter().enumerate() {
-                    let cx = self.crime_ctx(n);
-                    for f in fields_of(c, check.subject) {
-                        one(with_fact(cx, c, f), (Table::Crimes, n, f));
-                    }
-                }
-                for (n, u) in r.updates.iter().enumerate() {
-                    let cx = self.update_ctx(n);
-                    for f in fields_of(u, check.subject) {
-                        one(with_fact(cx, u, f), (Table::Updates, n, f));
-                    }
-                }
+            for f in fields_of(r, subject) {
+                self.subject(slot, &with_fact(*cx, r, f), (R::TABLE, n, f));
             }
         }
     }
 
-    fn verdict(&self, check: &'a Check, cx: &Ctx<'a>) -> Verdict {
+    /// Runs every check of one subject kind over one subject.
+    fn subject(&mut self, slot: usize, cx: &Ctx, order: (Table, usize, usize)) {
+        let checks = std::mem::take(&mut self.checks[slot]);
+        for &(rule, check) in &checks {
+            self.one(rule, check, cx, order);
+        }
+        self.checks[slot] = checks;
+    }
+
+    fn one(&mut self, rule: usize, check: &Check, cx: &Ctx, order: (Table, usize, usize)) {
+        if !check.filters.iter().all(|f| self.truth(f, cx)) {
+            return;
+        }
+        if check.exemptions.iter().any(|f| self.truth(f, cx)) {
+            self.stats[rule].exempt += 1;
+            return;
+        }
+        let verdict = self.verdict(check, cx);
+        let st = &mut self.stats[rule];
+        match verdict {
+            Verdict::NotApplicable => st.not_applicable += 1,
+            Verdict::Met => st.checked += 1,
+            Verdict::Pending => {
+                st.checked += 1;
+                st.pending += 1;
+            }
+            Verdict::Finding { kind, due, at } => {
+                st.checked += 1;
+                st.add_finding(kind);
+                let severity = check
+                    .severity
+                    .arms
+                    .iter()
+                    .find(|(_, c)| self.truth(c, cx))
+                    .map_or(check.severity.otherwise, |(s, _)| *s);
+                let finding = self.finding(rule, kind, severity, cx, due, at, order);
+                self.findings.push(finding);
+            }
+        }
+    }
+
+    /// For each condition, the incidents it holds for (indices, in input
+    /// order), evaluated exactly as a rule's `where` over `for each
+    /// incident`: how an audit plan's strata are filled.
+    fn strata(&self, incidents: &[Incident], conditions: &[&CExpr]) -> Vec<Vec<usize>> {
+        let mut claimed = Claimed::new(self.joins);
+        let contexts: Vec<Option<Group>> = incidents
+            .iter()
+            .map(|i| claimed.claim(self.joins, &i.incident_id))
+            .collect();
+        conditions
+            .iter()
+            .map(|c| {
+                incidents
+                    .iter()
+                    .zip(&contexts)
+                    .enumerate()
+                    .filter(|(_, (i, g))| {
+                        let cx = Ctx {
+                            incident: Some(i),
+                            crimes: self.joins.group(**g),
+                            ..Ctx::default()
+                        };
+                        self.truth(c, &cx)
+                    })
+                    .map(|(n, _)| n)
+                    .collect()
+            })
+            .collect()
+    }
+    fn verdict<'c>(&self, check: &'c Check, cx: &Ctx) -> Verdict<'c> {
         match &check.requirement {
             Requirement::Holds { cond, grace } => {
                 if self.truth(cond, cx) {
@@ -412,7 +569,7 @@ impl<'a> Engine<'a> {
                 }
                 let Some((span, anchor)) = grace else {
                     return Verdict::Finding {
-                        kind: check.kind.clone(),
+                        kind: &check.kind,
                         due: None,
                         at: None,
                     };
@@ -422,7 +579,7 @@ impl<'a> Engine<'a> {
                 };
                 if self.as_of > due {
                     Verdict::Finding {
-                        kind: check.kind.clone(),
+                        kind: &check.kind,
                         due: Some(due),
                         at: None,
                     }
@@ -441,12 +598,12 @@ impl<'a> Engine<'a> {
                 match self.eval(done, cx) {
                     V::Time(t) if t <= due => Verdict::Met,
                     V::Time(t) => Verdict::Finding {
-                        kind: "late".into(),
+                        kind: "late",
                         due: Some(due),
                         at: Some(t),
                     },
                     _ if self.as_of > due => Verdict::Finding {
-                        kind: "missing".into(),
+                        kind: "missing",
                         due: Some(due),
                         at: None,
                     },
@@ -456,7 +613,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn deadline(&self, span: &'a CExpr, anchor: &'a CExpr, cx: &Ctx<'a>) -> Option<Instant> {
+    fn deadline<'b>(&'b self, span: &'b CExpr, anchor: &'b CExpr, cx: &Ctx<'b>) -> Option<Instant> {
         let (V::Time(t), V::Span(s)) = (self.eval(anchor, cx), self.eval(span, cx)) else {
             return None;
         };
@@ -476,15 +633,15 @@ impl<'a> Engine<'a> {
     #[allow(clippy::too_many_arguments)]
     fn finding(
         &self,
-        rule_index: usize,
-        kind: String,
+        rule: usize,
+        kind: &str,
         severity: Severity,
-        cx: &Ctx<'a>,
+        cx: &Ctx,
         due: Option<Instant>,
         at: Option<Instant>,
         order: (Table, usize, usize),
     ) -> Finding {
-        let rule = &self.plan.rules[rule_index];
+        let rule = &self.plan.rules[self.rules[rule]];
         let (incident_id, crime_id) = match (cx.update, cx.crime, cx.incident) {
             (Some(u), crime, _) => (
                 crime.and_then(|c| c.incident_id.clone()),
@@ -496,7 +653,7 @@ impl<'a> Engine<'a> {
         };
         Finding {
             rule: rule.code.clone(),
-            kind,
+            kind: kind.to_string(),
             severity,
             incident_id,
             crime_id,
@@ -511,11 +668,11 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn truth(&self, e: &'a CExpr, cx: &Ctx<'a>) -> bool {
+    fn truth<'b>(&'b self, e: &'b CExpr, cx: &Ctx<'b>) -> bool {
         self.eval(e, cx) == V::Bool(true)
     }
 
-    fn eval(&self, e: &'a CExpr, cx: &Ctx<'a>) -> V<'a> {
+    fn eval<'b>(&'b self, e: &'b CExpr, cx: &Ctx<'b>) -> V<'b> {
         match e {
             CExpr::Field(t, f) => match t {
                 Table::Incidents => cx.incident.map_or(V::Empty, |r| r.get(*f).into()),
@@ -577,7 +734,7 @@ impl<'a> Engine<'a> {
                 }
             }
             CExpr::Aggregate(q, filter) => {
-                let crimes = self.records.crimes;
+                let crimes = self.joins.crimes;
                 let mut matching = cx.crimes.iter().filter(|&&n| {
                     let sub = Ctx {
                         crime: Some(&crimes[n as usize]),

@@ -87,6 +87,19 @@ impl RuleStats {
         }
     }
 
+    /// Adds the counts of the same rule over other subjects.
+    pub fn absorb(&mut self, other: &RuleStats) {
+        debug_assert_eq!(self.rule, other.rule);
+        self.checked += other.checked;
+        self.findings += other.findings;
+        self.pending += other.pending;
+        self.exempt += other.exempt;
+        self.not_applicable += other.not_applicable;
+        for (kind, n) in &other.by_kind {
+            *self.by_kind.entry(kind.clone()).or_default() += n;
+        }
+    }
+
     pub fn add_finding(&mut self, kind: &str) {
         self.findings += 1;
         *self.by_kind.entry(kind.to_string()).or_default() += 1;
