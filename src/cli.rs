@@ -3,8 +3,8 @@
 
 use crate::check::check;
 use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
-use crate::engine::{Records, evaluate, evaluate_on};
-use crate::ingest::{ExportPaths, Profile, read_export, read_export_with, write_rejects};
+use crate::engine::Records;
+use crate::ingest::{ExportPaths, Profile, read_export, write_rejects};
 use crate::plan::{Plan, RuleFile, Severity};
 use crate::progress::Progress;
 use crate::report::{self, Report};
@@ -532,27 +532,23 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     .filter_map(|p| std::fs::metadata(p).ok())
     .map(|m| m.len())
     .sum();
-    let export = crate::progress::reading(
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let checked = crate::progress::reading(
         &progress,
         bytes,
-        || read_export_with(&paths, &clock, &profile),
-        |r| {
-            r.as_ref()
-                .map_or(0, |e| e.inputs.iter().map(|i| i.rows_read).sum())
-        },
+        &format!("and evaluating {} rules", plan.rules.len()),
+        || crate::stream::check_export(&plan, &paths, &clock, &profile, as_of, threads),
+        |r| r.as_ref().map_or(0, crate::stream::Checked::rows_read),
     )
     .map_err(|e| Failure(e.to_string()))?;
-    let stage = progress.stage(&format!("evaluating {} rules", plan.rules.len()));
-    let records = Records {
-        incidents: &export.incidents,
-        crimes: &export.crimes,
-        updates: &export.updates,
-    };
-    let mut outcome = match args.threads {
-        Some(n) => evaluate_on(&plan, records, as_of, clock, usize::from(n)),
-        None => evaluate(&plan, records, as_of, clock),
-    };
-    stage.done(None);
+    let crate::stream::Checked {
+        mut outcome,
+        inputs,
+        rejects,
+    } = checked;
     if outcome.outside_calendar > 0 && !args.quiet && args.format != Format::Text {
         say_err!(
             "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
@@ -565,23 +561,23 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         elapsed: started.elapsed(),
         as_of,
         plan: &plan,
-        inputs: &export.inputs,
-        rejects: &export.rejects,
+        inputs: &inputs,
+        rejects: &rejects,
         outcome: &outcome,
     };
     match rejects_file {
-        Some(f) => write_rejects(BufWriter::new(f), &export.rejects)?,
+        Some(f) => write_rejects(BufWriter::new(f), &rejects)?,
         // SPEC §2: without --rejects, rejects are summarised on stderr (the
         // text summary lists them too, but stdout may be going to a file).
-        None if !export.rejects.is_empty() && !args.quiet => {
-            say_err!("{} rows rejected:", export.rejects.len());
-            for r in export.rejects.iter().take(10) {
+        None if !rejects.is_empty() && !args.quiet => {
+            say_err!("{} rows rejected:", rejects.len());
+            for r in rejects.iter().take(10) {
                 say_err!("  {}:{}: {}", r.file, r.line, r.reason);
             }
-            if export.rejects.len() > 10 {
+            if rejects.len() > 10 {
                 say_err!(
                     "  … and {} more (write them all with --rejects FILE)",
-                    export.rejects.len() - 10
+                    rejects.len() - 10
                 );
             }
         }
@@ -608,7 +604,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
             code = exit::FINDINGS;
         }
     }
-    if !export.rejects.is_empty() {
+    if !rejects.is_empty() {
         code = exit::REJECTS;
     }
     Ok(code)

@@ -13,6 +13,7 @@ mod convert;
 mod csv_rows;
 mod intern;
 mod jsonl_rows;
+mod parallel;
 mod profile;
 mod row;
 mod tap;
@@ -20,6 +21,7 @@ mod tap;
 mod tests;
 
 pub use convert::FromRow;
+pub use parallel::read_on_threads;
 pub use profile::{Profile, ProfileError};
 pub use row::{Field, Row};
 
@@ -240,8 +242,7 @@ pub struct TableReader<T> {
     rows: Rows,
     clock: Clock,
     codes: Codes,
-    /// The line each id was first read on, for duplicate detection.
-    first_seen: FxHashMap<IdKey, Line>,
+    unique: Unique,
     rows_read: u64,
     rejected: u64,
     done: bool,
@@ -335,7 +336,7 @@ impl<T: FromRow> TableReader<T> {
             rows,
             clock: *clock,
             codes: Codes::new(),
-            first_seen: FxHashMap::default(),
+            unique: Unique::default(),
             rows_read: 0,
             rejected: 0,
             done: false,
@@ -371,6 +372,27 @@ impl<T: FromRow> Iterator for TableReader<T> {
     type Item = Result<Parsed<T>, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let read = match self.next_unchecked()? {
+            Ok(read) => read,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(Ok(match read.and_then(|record| self.unique.check(record)) {
+            Ok(record) => Parsed::Record(record),
+            Err((line, reason)) => {
+                self.rejected += 1;
+                Parsed::Rejected(Reject {
+                    file: self.path.clone(),
+                    line,
+                    reason,
+                })
+            }
+        }))
+    }
+}
+
+impl<T: FromRow> TableReader<T> {
+    /// The next row, converted but not yet checked for a duplicate id.
+    fn next_unchecked(&mut self) -> Option<Result<Result<T, (Line, String)>, InputError>> {
         if self.done {
             return None;
         }
@@ -389,30 +411,24 @@ impl<T: FromRow> Iterator for TableReader<T> {
             }
         };
         self.rows_read += 1;
-        let read = match raw {
+        Some(Ok(match raw {
             Ok(row) => T::read_row(&row, &self.clock, &mut self.codes)
                 .map_err(|reason| (row.line(), reason)),
             Err(bad) => Err((bad.line, bad.reason)),
-        };
-        let read = read.and_then(|record| self.check_unique(record));
-        Some(Ok(match read {
-            Ok(record) => Parsed::Record(record),
-            Err((line, reason)) => {
-                self.rejected += 1;
-                Parsed::Rejected(Reject {
-                    file: self.path.clone(),
-                    line,
-                    reason,
-                })
-            }
         }))
     }
 }
 
-impl<T: FromRow> TableReader<T> {
+/// The ids read so far in a table, with the line each was first read on.
+#[derive(Default)]
+struct Unique {
+    first_seen: FxHashMap<IdKey, Line>,
+}
+
+impl Unique {
     /// Duplicates are judged among readable rows only, so this runs after
     /// the conversion; the first row with an id is kept.
-    fn check_unique(&mut self, record: T) -> Result<T, (Line, String)> {
+    fn check<T: FromRow>(&mut self, record: T) -> Result<T, (Line, String)> {
         let (Some(field), Some(id)) = (T::UNIQUE, record.unique_id()) else {
             return Ok(record);
         };
@@ -463,14 +479,11 @@ pub fn read_export_with(
     clock: &Clock,
     profile: &Profile,
 ) -> Result<Export, InputError> {
-    // Open every file first: a missing file or column must stop the run
-    // before a large table is read for nothing.
-    let incidents = TableReader::<Incident>::open_with(&paths.incidents, clock, profile)?;
-    let crimes = TableReader::<Crime>::open_with(&paths.crimes, clock, profile)?;
-    let updates = match &paths.updates {
-        Some(p) => Some(TableReader::<Update>::open_with(p, clock, profile)?),
-        None => None,
-    };
+    let Readers {
+        incidents,
+        crimes,
+        updates,
+    } = Readers::open(paths, clock, profile)?;
     // The two big tables are read side by side; everything after is as if
     // they had been read one after the other: an error in the incidents
     // wins, and rejects are listed incidents first.
@@ -499,22 +512,48 @@ pub fn read_export_with(
     })
 }
 
+/// The tables of an export, opened (headers read and checked) but not yet
+/// read.
+pub struct Readers {
+    pub incidents: TableReader<Incident>,
+    pub crimes: TableReader<Crime>,
+    pub updates: Option<TableReader<Update>>,
+}
+
+impl Readers {
+    /// Opens every file first: a missing file or column must stop the run
+    /// before a large table is read for nothing.
+    pub fn open(paths: &ExportPaths, clock: &Clock, profile: &Profile) -> Result<Readers, InputError> {
+        Ok(Readers {
+            incidents: TableReader::open_with(&paths.incidents, clock, profile)?,
+            crimes: TableReader::open_with(&paths.crimes, clock, profile)?,
+            updates: match &paths.updates {
+                Some(p) => Some(TableReader::open_with(p, clock, profile)?),
+                None => None,
+            },
+        })
+    }
+}
+
 /// One table read to the end.
-struct Drained<T> {
-    records: Vec<T>,
-    rejects: Vec<Reject>,
-    input: InputSummary,
+pub struct Drained<T> {
+    pub records: Vec<T>,
+    pub rejects: Vec<Reject>,
+    pub input: InputSummary,
 }
 
 impl<T> Drained<T> {
-    fn add_to(self, inputs: &mut Vec<InputSummary>, rejects: &mut Vec<Reject>) -> Vec<T> {
+    /// Moves the summary and rejects out (in reading order), keeping the
+    /// records.
+    pub fn add_to(self, inputs: &mut Vec<InputSummary>, rejects: &mut Vec<Reject>) -> Vec<T> {
         inputs.push(self.input);
         rejects.extend(self.rejects);
         self.records
     }
 }
 
-fn drain<T: FromRow>(mut reader: TableReader<T>) -> Result<Drained<T>, InputError> {
+/// Reads a table to the end, holding every record.
+pub fn drain<T: FromRow>(mut reader: TableReader<T>) -> Result<Drained<T>, InputError> {
     let mut records = Vec::new();
     let mut rejects = Vec::new();
     for parsed in reader.by_ref() {

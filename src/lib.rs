@@ -21,5 +21,6 @@ pub mod progress;
 pub mod records;
 pub mod report;
 pub mod rulefiles;
+pub mod stream;
 pub mod syntax;
 pub mod time;

@@ -36,13 +36,15 @@ pub struct Stage {
 
 /// Shows the share of `total` bytes read, updated a few times a second,
 /// while `work` runs; then ends the stage with the rate in rows per second.
+/// `and` names what else happens meanwhile (`and evaluating 17 rules`).
 pub fn reading<T>(
     progress: &Progress,
     total: u64,
+    and: &str,
     work: impl FnOnce() -> T,
     rows: impl FnOnce(&T) -> u64,
 ) -> T {
-    let what = format!("reading {:.1} MB", total as f64 / 1e6);
+    let what = format!("reading {:.1} MB {and}", total as f64 / 1e6).trim_end().to_string();
     if !progress.enabled {
         return work();
     }

@@ -46,7 +46,7 @@ impl Names {
 }
 
 /// Which CSV column holds each canonical field of a table.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct ColumnMap {
     by_field: Vec<Option<usize>>,
     width: usize,

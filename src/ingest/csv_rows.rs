@@ -4,6 +4,7 @@ use super::columns::{ColumnMap, HeaderProblem, Names};
 use super::row::{BadRow, Cells, RawRow, Row};
 use super::tap::Tap;
 use csv::ByteRecord;
+use crate::records::Line;
 use std::io::{self, Read};
 
 pub(crate) struct CsvRows<R> {
@@ -104,6 +105,31 @@ impl<R: Read> CsvRows<R> {
             Some((bytes, last)) => end == bytes && last != Some(b'"'),
             None => false,
         }
+    }
+
+    /// The next non-blank row, copied into `into` (reusing its buffers):
+    /// its line, or why it cannot be read. `Ok(None)` at the end.
+    pub(crate) fn next_owned(
+        &mut self,
+        into: &mut ByteRecord,
+    ) -> io::Result<Option<(Line, Result<(), String>)>> {
+        Ok(self.next_row()?.map(|raw| match raw {
+            Ok(row) => {
+                if let Cells::Csv { record, .. } = row.cells {
+                    // Field by field: `clone_from` would allocate anew.
+                    into.clear();
+                    record.iter().for_each(|field| into.push_field(field));
+                }
+                (row.line, Ok(()))
+            }
+            Err(bad) => (bad.line, Err(bad.reason)),
+        }))
+    }
+
+    /// What a row copied by [`CsvRows::next_owned`] needs to be read
+    /// elsewhere.
+    pub(crate) fn layout(&self) -> (ColumnMap, Names) {
+        (self.map.clone(), self.names.clone())
     }
 
     pub(crate) fn into_tap(self) -> Tap<R> {

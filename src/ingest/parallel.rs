@@ -1,0 +1,268 @@
+//! One table read on several threads. The reader thread only splits the
+//! file into rows (CSV parsing, line numbers, the file hash); batches of
+//! raw rows are converted to records on worker threads, then committed in
+//! file order — the duplicate check and whatever the caller keeps — so
+//! that the result is exactly that of reading row by row. After its
+//! commit, a worker goes on to the caller's work on the batch (evaluating
+//! it) outside the lock.
+//!
+//! JSON Lines tables are converted on the reader thread (each line is
+//! decoded into reused slots there); only the work after the commit is
+//! shared out.
+
+use super::columns::{ColumnMap, Names};
+use super::intern::Codes;
+use super::row::{Cells, Row};
+use super::{FromRow, InputError, InputSummary, Reject, Rows, TableReader, Unique};
+use crate::records::Line;
+use crate::time::Clock;
+use csv::ByteRecord;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Condvar, Mutex};
+
+/// Rows handed to a worker at a time.
+const BATCH: usize = 2048;
+
+/// A row as split from the file: its line, and its fields or why it
+/// cannot be read.
+type RawRow = (Line, ByteRecord, Result<(), String>);
+
+enum Job<T> {
+    /// Raw rows, numbered in file order, to convert and commit.
+    Raw(u64, Vec<RawRow>),
+    /// Rows already converted (JSON Lines), numbered in file order.
+    Converted(u64, Vec<Result<T, (Line, String)>>),
+}
+
+/// The state of the in-order commit.
+struct Commit<'s, S> {
+    /// The number of the batch whose turn it is.
+    next: u64,
+    /// A worker panicked: the turn will never come, so stop waiting.
+    abandoned: bool,
+    unique: &'s mut Unique,
+    rejects: Vec<Reject>,
+    state: &'s mut S,
+}
+
+/// Reads `reader`'s table to the end on `threads` workers beside this
+/// thread. Each record is passed to `commit` with the state, in file
+/// order; what it returns is passed to `work`, on the worker's own state
+/// (made by `worker`), a batch at a time and in no particular order.
+/// Returns the workers' states, the summary and the rejects in file order.
+pub fn read_on_threads<T, S, X, W>(
+    mut reader: TableReader<T>,
+    threads: usize,
+    state: &mut S,
+    commit: impl Fn(&mut S, T) -> X + Sync,
+    worker: impl Fn() -> W + Sync,
+    work: impl Fn(&mut W, &mut Vec<X>) + Sync,
+) -> Result<(Vec<W>, InputSummary, Vec<Reject>), InputError>
+where
+    T: FromRow + Send,
+    S: Send,
+    X: Send,
+    W: Send,
+{
+    let threads = threads.max(1);
+    let mut unique = std::mem::take(&mut reader.unique);
+    let layout = match &reader.rows {
+        Rows::Csv(rows) => Some(rows.layout()),
+        Rows::Jsonl(_) => None,
+    };
+    let clock = reader.clock;
+    let path = reader.path.clone();
+    let turn = Condvar::new();
+    let lock = Mutex::new(Commit {
+        next: 0,
+        abandoned: false,
+        unique: &mut unique,
+        rejects: Vec::new(),
+        state,
+    });
+    let (jobs, queue) = sync_channel::<Job<T>>(threads * 2);
+    let queue = Mutex::new(queue);
+    let (recycle, spare) = sync_channel::<Vec<RawRow>>(threads * 4);
+    let (workers, failed) = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (queue, lock, turn, layout) = (&queue, &lock, &turn, &layout);
+                let (commit, worker, work, path) = (&commit, &worker, &work, &path);
+                let recycle = recycle.clone();
+                scope.spawn(move || {
+                    let _guard = Abandon { lock, turn };
+                    let mut mine = worker();
+                    let mut codes = Codes::new();
+                    let mut converted = Vec::with_capacity(BATCH);
+                    let mut kept = Vec::with_capacity(BATCH);
+                    while let Some(job) = next_job(queue) {
+                        let seq = match job {
+                            Job::Raw(seq, rows) => {
+                                let (map, names) =
+                                    layout.as_ref().expect("raw rows only come from CSV");
+                                converted.extend(rows.iter().map(|(line, record, raw)| {
+                                    convert::<T>(*line, record, raw, map, names, &clock, &mut codes)
+                                }));
+                                // Back to the reader with its buffers, to be
+                                // filled again without allocating.
+                                let _ = recycle.try_send(rows);
+                                seq
+                            }
+                            Job::Converted(seq, rows) => {
+                                converted.extend(rows);
+                                seq
+                            }
+                        };
+                        {
+                            let mut c = lock.lock().unwrap_or_else(|p| p.into_inner());
+                            while c.next != seq && !c.abandoned {
+                                c = turn.wait(c).unwrap_or_else(|p| p.into_inner());
+                            }
+                            if c.abandoned {
+                                break;
+                            }
+                            let c = &mut *c;
+                            for row in converted.drain(..) {
+                                match row.and_then(|t| c.unique.check(t)) {
+                                    Ok(t) => kept.push(commit(c.state, t)),
+                                    Err((line, reason)) => c.rejects.push(Reject {
+                                        file: path.clone(),
+                                        line,
+                                        reason,
+                                    }),
+                                }
+                            }
+                            c.next += 1;
+                            turn.notify_all();
+                        }
+                        work(&mut mine, &mut kept);
+                        kept.clear();
+                    }
+                    mine
+                })
+            })
+            .collect();
+        drop(recycle);
+        let failed = split(&mut reader, jobs, &spare).err();
+        let workers: Vec<W> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect();
+        (workers, failed)
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let commit = lock.into_inner().unwrap_or_else(|p| p.into_inner());
+    let rejects = commit.rejects;
+    reader.rejected += rejects.len() as u64;
+    reader.unique = unique;
+    Ok((workers, reader.finish()?, rejects))
+}
+
+/// Wakes the other workers if this one panics, so that none waits for a
+/// turn that will not come; the panic itself is passed on by `join`.
+struct Abandon<'a, 's, S> {
+    lock: &'a Mutex<Commit<'s, S>>,
+    turn: &'a Condvar,
+}
+
+impl<S> Drop for Abandon<'_, '_, S> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.lock.lock().unwrap_or_else(|p| p.into_inner()).abandoned = true;
+            self.turn.notify_all();
+        }
+    }
+}
+
+fn next_job<T>(queue: &Mutex<Receiver<Job<T>>>) -> Option<Job<T>> {
+    // The lock is held only while waiting for the next job.
+    queue.lock().ok()?.recv().ok()
+}
+
+/// The reader thread: splits the file into batches of rows (or, for JSON
+/// Lines, of converted records) and queues them.
+fn split<T: FromRow>(
+    reader: &mut TableReader<T>,
+    jobs: SyncSender<Job<T>>,
+    spare: &Receiver<Vec<RawRow>>,
+) -> Result<(), InputError> {
+    let mut seq = 0;
+    if let Rows::Csv(rows) = &mut reader.rows {
+        loop {
+            let mut batch = spare.try_recv().unwrap_or_default();
+            let mut filled = 0;
+            while filled < BATCH {
+                if batch.len() == filled {
+                    batch.push((0, ByteRecord::new(), Ok(())));
+                }
+                let slot = &mut batch[filled];
+                match rows.next_owned(&mut slot.1) {
+                    Ok(Some((line, raw))) => {
+                        slot.0 = line;
+                        slot.2 = raw;
+                        filled += 1;
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        reader.done = true;
+                        return Err(InputError::Unreadable {
+                            path: reader.path.clone(),
+                            cause: super::io_cause(&e),
+                        });
+                    }
+                }
+            }
+            batch.truncate(filled);
+            reader.rows_read += filled as u64;
+            let last = filled < BATCH;
+            if filled > 0 && jobs.send(Job::Raw(seq, batch)).is_err() {
+                break;
+            }
+            seq += 1;
+            if last {
+                break;
+            }
+        }
+        reader.done = true;
+        return Ok(());
+    }
+    // JSON Lines: converted here, in order; duplicates are still judged at
+    // the commit.
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(row) = reader.next_unchecked() {
+        batch.push(row?);
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if jobs.send(Job::Converted(seq, full)).is_err() {
+                return Ok(());
+            }
+            seq += 1;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = jobs.send(Job::Converted(seq, batch));
+    }
+    Ok(())
+}
+
+fn convert<T: FromRow>(
+    line: Line,
+    record: &ByteRecord,
+    raw: &Result<(), String>,
+    map: &ColumnMap,
+    names: &Names,
+    clock: &Clock,
+    codes: &mut Codes,
+) -> Result<T, (Line, String)> {
+    if let Err(reason) = raw {
+        return Err((line, reason.clone()));
+    }
+    let row = Row {
+        line,
+        cells: Cells::Csv { record, map },
+        profile: names.profile.as_deref(),
+    };
+    T::read_row(&row, clock, codes).map_err(|reason| (line, reason))
+}

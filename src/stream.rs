@@ -1,0 +1,114 @@
+//! The nightly run: reading and evaluation together, so that memory grows
+//! with the crimes held for the join, not with the size of the export.
+//!
+//! 1. The crimes and the updates are read whole, side by side, and grouped
+//!    ([`Joins`]).
+//! 2. The incidents stream past: the reader thread converts each row,
+//!    rejects duplicates, looks up the incident's group of crimes, and
+//!    hands batches to evaluation threads. Each incident is judged with its
+//!    crimes and their updates, then dropped.
+//! 3. What no incident claimed (crimes whose incident is not in the
+//!    export, updates whose crime is not) is judged last.
+//!
+//! Evaluators' results are merged and sorted ([`merge`]), so the output is
+//! the same whatever the number of threads and however batches fall.
+
+use crate::engine::{Claimed, Evaluator, Group, Joins, Partial, merge};
+use crate::findings::Outcome;
+use crate::ingest::{
+    ExportPaths, InputError, InputSummary, Profile, Readers, Reject, drain, read_on_threads,
+};
+use crate::plan::Plan;
+use crate::records::{Crime, Incident};
+use crate::time::{Clock, Instant};
+
+/// What a run read and found.
+pub struct Checked {
+    pub outcome: Outcome,
+    /// incidents, crimes, then updates if given.
+    pub inputs: Vec<InputSummary>,
+    /// In the order read: incidents, crimes, updates.
+    pub rejects: Vec<Reject>,
+}
+
+impl Checked {
+    pub fn rows_read(&self) -> u64 {
+        self.inputs.iter().map(|i| i.rows_read).sum()
+    }
+}
+
+/// Reads an export and evaluates every rule of the plan over it, on
+/// `threads` threads (at least one) beside the one that reads the files.
+pub fn check_export(
+    plan: &Plan,
+    paths: &ExportPaths,
+    clock: &Clock,
+    profile: &Profile,
+    as_of: Instant,
+    threads: usize,
+) -> Result<Checked, InputError> {
+    let readers = Readers::open(paths, clock, profile)?;
+    // The crimes are converted on the evaluation threads while the updates
+    // are read beside them.
+    let mut crimes = Vec::new();
+    let (crimes_read, updates) = std::thread::scope(|scope| {
+        let updates = readers.updates.map(|u| scope.spawn(|| drain(u)));
+        let crimes_read = read_on_threads(
+            readers.crimes,
+            threads,
+            &mut crimes,
+            |kept: &mut Vec<Crime>, crime| kept.push(crime),
+            || (),
+            |(), _| {},
+        );
+        let updates = updates.map(|u| {
+            u.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (crimes_read, updates)
+    });
+    let (_, crimes_input, crimes_rejects) = crimes_read?;
+    let updates = updates.transpose()?;
+    let update_records = updates.as_ref().map_or(&[][..], |u| &u.records[..]);
+    let joins = Joins::new(&crimes, update_records);
+    let rules = 0..plan.rules.len();
+    let evaluator = || Evaluator::new(plan, rules.clone(), &joins, as_of, *clock);
+
+    // Each incident is numbered and finds its crimes in file order, at the
+    // commit; it is judged on whichever thread converted it.
+    let mut claimed = (Claimed::new(&joins), 0usize);
+    let (evaluators, incidents_input, mut rejects) = read_on_threads(
+        readers.incidents,
+        threads,
+        &mut claimed,
+        |(claimed, n): &mut (Claimed, usize), incident: Incident| {
+            let group = claimed.claim(&joins, &incident.incident_id);
+            *n += 1;
+            (*n - 1, incident, group)
+        },
+        evaluator,
+        |ev: &mut Evaluator, batch: &mut Vec<(usize, Incident, Option<Group>)>| {
+            for (n, incident, group) in batch.iter() {
+                ev.incident(*n, incident, *group);
+            }
+        },
+    )?;
+    let mut partials: Vec<Partial> = evaluators.into_iter().map(Evaluator::finish).collect();
+    let claimed = claimed.0;
+    let mut last = evaluator();
+    last.unlinked(&claimed);
+    partials.push(last.finish());
+    let outcome = merge(partials);
+
+    let mut inputs = vec![incidents_input, crimes_input];
+    rejects.extend(crimes_rejects);
+    drop(joins);
+    if let Some(u) = updates {
+        u.add_to(&mut inputs, &mut rejects);
+    }
+    Ok(Checked {
+        outcome,
+        inputs,
+        rejects,
+    })
+}
