@@ -26,8 +26,8 @@ pub struct Identity {
 impl Identity {
     pub fn of(f: &Finding) -> Identity {
         Identity {
-            rule: f.rule.clone(),
-            kind: f.kind.clone(),
+            rule: f.rule.to_string(),
+            kind: f.kind.to_string(),
             // A crime's identity is the crime, whatever incident it moves to.
             incident_id: if f.crime_id.is_some() {
                 None
@@ -35,7 +35,7 @@ impl Identity {
                 f.incident_id.as_deref().map(str::to_string)
             },
             crime_id: f.crime_id.as_deref().map(str::to_string),
-            event: f.event.clone(),
+            event: f.event.map(str::to_string),
             event_at: f.event_at.map(|t| t.format_utc()),
             field: f.field.map(str::to_string),
         }
@@ -119,7 +119,7 @@ pub fn compare(baseline: &[Identity], findings: &mut [Finding]) -> Changes {
     let mut changes = Changes::default();
     for f in findings.iter_mut() {
         let id = Identity::of(f);
-        let entry = changes.per_rule.entry(f.rule.clone()).or_default();
+        let entry = changes.per_rule.entry(f.rule.to_string()).or_default();
         if before.contains(&id) {
             f.status = Some(Status::Persisting);
             changes.persisting += 1;

@@ -5,11 +5,12 @@
 
 use crate::findings::{Finding, Outcome, RuleStats};
 use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
-use crate::records::{Crime, Incident, Quality, Record, Table, Update, Val};
+use crate::records::{Crime, Incident, Quality, Record, Table, Update, Val, event_name};
 use crate::syntax::ast::{CmpOp, Quantifier, Subject};
 use crate::time::{Clock, Instant, Span, deadline};
 use rustc_hash::FxHashMap;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 /// The records of an export held in memory, each table in input order.
 #[derive(Clone, Copy)]
@@ -208,8 +209,10 @@ pub struct Evaluator<'a> {
     /// each with its position in `stats`, in plan order.
     checks: [Vec<(usize, &'a Check)>; 5],
     stats: Vec<RuleStats>,
-    /// The plan's index of each rule in `stats`.
-    rules: Vec<usize>,
+    /// Each rule's code and message, shared by its findings.
+    names: Vec<(Arc<str>, Arc<str>)>,
+    /// The kinds of finding made so far, shared by their findings.
+    kinds: RefCell<Vec<Arc<str>>>,
     findings: Vec<Finding>,
     /// Working-day deadlines counted through years the calendar lacks.
     outside_calendar: Cell<u64>,
@@ -389,14 +392,14 @@ impl<'a> Evaluator<'a> {
     ) -> Evaluator<'a> {
         let mut checks: [Vec<(usize, &'a Check)>; 5] = Default::default();
         let mut stats = Vec::new();
-        let mut indices = Vec::new();
+        let mut names = Vec::new();
         for r in rules {
             let rule = &plan.rules[r];
             for check in &rule.checks {
                 checks[slot(check.subject)].push((stats.len(), check));
             }
             stats.push(RuleStats::new(rule));
-            indices.push(r);
+            names.push((Arc::from(rule.code.as_str()), Arc::from(rule.message())));
         }
         Evaluator {
             plan,
@@ -405,7 +408,8 @@ impl<'a> Evaluator<'a> {
             clock,
             checks,
             stats,
-            rules: indices,
+            names,
+            kinds: RefCell::new(Vec::new()),
             findings: Vec::new(),
             outside_calendar: Cell::new(0),
         }
@@ -641,7 +645,6 @@ impl<'a> Evaluator<'a> {
         at: Option<Instant>,
         order: (Table, usize, usize),
     ) -> Finding {
-        let rule = &self.plan.rules[self.rules[rule]];
         let (incident_id, crime_id) = match (cx.update, cx.crime, cx.incident) {
             (Some(u), crime, _) => (
                 crime.and_then(|c| c.incident_id.clone()),
@@ -652,20 +655,30 @@ impl<'a> Evaluator<'a> {
             (None, None, None) => (None, None),
         };
         Finding {
-            rule: rule.code.clone(),
-            kind: kind.to_string(),
+            rule: self.names[rule].0.clone(),
+            kind: self.kind(kind),
             severity,
             incident_id,
             crime_id,
-            event: cx.update.map(|u| u.event.to_ascii_lowercase()),
+            event: cx.update.and_then(|u| event_name(&u.event)),
             event_at: cx.update.map(|u| u.event_at),
             field: cx.fact.map(|f| f.table.fields()[f.field].name),
             due,
             at,
-            message: rule.message().to_string(),
+            message: self.names[rule].1.clone(),
             status: None,
             order,
         }
+    }
+
+    fn kind(&self, kind: &str) -> Arc<str> {
+        let mut kinds = self.kinds.borrow_mut();
+        if let Some(k) = kinds.iter().find(|k| ***k == *kind) {
+            return k.clone();
+        }
+        let k: Arc<str> = Arc::from(kind);
+        kinds.push(k.clone());
+        k
     }
 
     fn truth<'b>(&'b self, e: &'b CExpr, cx: &Ctx<'b>) -> bool {

@@ -433,7 +433,7 @@ fn meets(expect: &Expectation, outcome: &Outcome) -> bool {
         Expectation::Nothing => found.is_empty() && pending(outcome) == 0,
         Expectation::Pending => found.is_empty() && pending(outcome) > 0,
         Expectation::Finding { kind, count } => {
-            found.len() == *count as usize && found.iter().all(|f| f.kind == *kind)
+            found.len() == *count as usize && found.iter().all(|f| *f.kind == **kind)
         }
     }
 }
@@ -454,7 +454,7 @@ fn expected(expect: &Expectation) -> String {
 
 fn actual(outcome: &Outcome) -> String {
     let found = &outcome.findings;
-    let mut kinds: Vec<&str> = found.iter().map(|f| f.kind.as_str()).collect();
+    let mut kinds: Vec<&str> = found.iter().map(|f| &*f.kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
     let findings = if found.is_empty() {
@@ -603,10 +603,10 @@ mod tests {
             "    incident with reported_at \"2025-03-03 09:00\"\n    incident with reported_at \"2025-03-03 09:00\"\n    crime with offence_code \"8N\", recorded_at \"2025-03-03 10:00\"\n    crime with incident_id \"\", offence_code \"8N\", recorded_at \"2025-03-03 10:00\"",
         ))
         .unwrap();
-        assert_eq!(r.incidents[1].incident_id.as_ref(), "I2");
+        assert_eq!(r.incidents[1].incident_id.as_str(), "I2");
         assert_eq!(r.crimes[0].incident_id, None);
         assert_eq!(r.crimes[1].incident_id, None);
-        assert_eq!(r.crimes[1].crime_id.as_ref(), "C2");
+        assert_eq!(r.crimes[1].crime_id.as_str(), "C2");
     }
 
     #[test]

@@ -6,23 +6,26 @@ use crate::records::Table;
 use crate::time::Instant;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
-    pub rule: String,
-    pub kind: String,
+    /// Shared with every finding of the rule (and kind): a run may have
+    /// hundreds of thousands of findings, and these never differ.
+    pub rule: Arc<str>,
+    pub kind: Arc<str>,
     pub severity: Severity,
-    pub incident_id: Option<Box<str>>,
-    pub crime_id: Option<Box<str>>,
+    pub incident_id: Option<crate::records::Id>,
+    pub crime_id: Option<crate::records::Id>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event: Option<String>,
+    pub event: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_at: Option<Instant>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
     pub due: Option<Instant>,
     pub at: Option<Instant>,
-    pub message: String,
+    pub message: Arc<str>,
     /// With `--baseline`: new since the earlier run, or persisting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::baseline::Status>,

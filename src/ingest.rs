@@ -33,7 +33,6 @@ use intern::Codes;
 use jsonl_rows::JsonlRows;
 use profile::Mapping;
 use row::RawRow;
-use rustc_hash::FxHashMap;
 use std::fs::File;
 use std::io::{self, Write};
 use std::marker::PhantomData;
@@ -376,17 +375,19 @@ impl<T: FromRow> Iterator for TableReader<T> {
             Ok(read) => read,
             Err(e) => return Some(Err(e)),
         };
-        Some(Ok(match read.and_then(|record| self.unique.check(record)) {
-            Ok(record) => Parsed::Record(record),
-            Err((line, reason)) => {
-                self.rejected += 1;
-                Parsed::Rejected(Reject {
-                    file: self.path.clone(),
-                    line,
-                    reason,
-                })
-            }
-        }))
+        Some(Ok(
+            match read.and_then(|record| self.unique.check(record)) {
+                Ok(record) => Parsed::Record(record),
+                Err((line, reason)) => {
+                    self.rejected += 1;
+                    Parsed::Rejected(Reject {
+                        file: self.path.clone(),
+                        line,
+                        reason,
+                    })
+                }
+            },
+        ))
     }
 }
 
@@ -420,9 +421,19 @@ impl<T: FromRow> TableReader<T> {
 }
 
 /// The ids read so far in a table, with the line each was first read on.
+///
+/// A million incident ids are the largest thing a run keeps that does not
+/// grow with the crimes, so they are kept compactly: the ids end to end in
+/// one buffer, and a hash table of their numbers (4 bytes each) rather than
+/// of owned strings.
 #[derive(Default)]
 struct Unique {
-    first_seen: FxHashMap<IdKey, Line>,
+    /// Every id, end to end.
+    text: Vec<u8>,
+    /// Id `k` is `text[ends[k - 1]..ends[k]]` (from 0 for the first).
+    ends: Vec<usize>,
+    lines: Vec<Line>,
+    table: hashbrown::HashTable<u32>,
 }
 
 impl Unique {
@@ -432,40 +443,44 @@ impl Unique {
         let (Some(field), Some(id)) = (T::UNIQUE, record.unique_id()) else {
             return Ok(record);
         };
-        let key = IdKey::of(id);
-        if let Some(first) = self.first_seen.get(&key) {
+        let Unique {
+            text,
+            ends,
+            lines,
+            table,
+        } = self;
+        let hash = hash(id.as_bytes());
+        if let Some(&k) = table.find(hash, |&k| nth(text, ends, k) == id.as_bytes()) {
             return Err((
                 record.line(),
-                format!("duplicate `{field}` (first on line {first})"),
+                format!("duplicate `{field}` (first on line {})", lines[k as usize]),
             ));
         }
-        self.first_seen.insert(key, record.line());
+        let Ok(k) = u32::try_from(ends.len()) else {
+            // Past four billion ids: an export this tool was not sized
+            // for. Said, not silently misjudged.
+            return Err((
+                record.line(),
+                format!("too many `{field}` values to check for duplicates"),
+            ));
+        };
+        table.insert_unique(hash, k, |&k| self::hash(nth(text, ends, k)));
+        text.extend_from_slice(id.as_bytes());
+        ends.push(text.len());
+        lines.push(record.line());
         Ok(record)
     }
 }
 
-/// An id as a key of the duplicate set. Ids are short, so most are kept
-/// inline (bytes, then the length in the last byte) instead of in an
-/// allocation of their own: a million ids are a million fewer allocations.
-#[derive(PartialEq, Eq, Hash)]
-enum IdKey {
-    Short([u8; 16]),
-    Long(Box<str>),
+fn nth<'t>(text: &'t [u8], ends: &[usize], k: u32) -> &'t [u8] {
+    let k = k as usize;
+    let start = if k == 0 { 0 } else { ends[k - 1] };
+    &text[start..ends[k]]
 }
 
-impl IdKey {
-    fn of(id: &str) -> IdKey {
-        let bytes = id.as_bytes();
-        let mut short = [0u8; 16];
-        match (short.get_mut(..bytes.len()), u8::try_from(bytes.len())) {
-            (Some(head), Ok(len)) if bytes.len() < 16 => {
-                head.copy_from_slice(bytes);
-                short[15] = len;
-                IdKey::Short(short)
-            }
-            _ => IdKey::Long(id.into()),
-        }
-    }
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(bytes)
 }
 
 /// Reads a whole export: incidents and crimes (side by side), then updates.
@@ -523,7 +538,11 @@ pub struct Readers {
 impl Readers {
     /// Opens every file first: a missing file or column must stop the run
     /// before a large table is read for nothing.
-    pub fn open(paths: &ExportPaths, clock: &Clock, profile: &Profile) -> Result<Readers, InputError> {
+    pub fn open(
+        paths: &ExportPaths,
+        clock: &Clock,
+        profile: &Profile,
+    ) -> Result<Readers, InputError> {
         Ok(Readers {
             incidents: TableReader::open_with(&paths.incidents, clock, profile)?,
             crimes: TableReader::open_with(&paths.crimes, clock, profile)?,

@@ -44,7 +44,9 @@ pub fn reading<T>(
     work: impl FnOnce() -> T,
     rows: impl FnOnce(&T) -> u64,
 ) -> T {
-    let what = format!("reading {:.1} MB {and}", total as f64 / 1e6).trim_end().to_string();
+    let what = format!("reading {:.1} MB {and}", total as f64 / 1e6)
+        .trim_end()
+        .to_string();
     if !progress.enabled {
         return work();
     }

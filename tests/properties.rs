@@ -216,8 +216,8 @@ fn run(plan: &Plan, export: &Export, as_of: Instant, threads: usize) -> Outcome 
 
 /// What became of the one crime under one rule.
 fn verdict(outcome: &Outcome, rule: &str) -> &'static str {
-    if let Some(f) = outcome.findings.iter().find(|f| f.rule == rule) {
-        return match f.kind.as_str() {
+    if let Some(f) = outcome.findings.iter().find(|f| &*f.rule == rule) {
+        return match &*f.kind {
             "late" => "late",
             "missing" => "missing",
             other => panic!("unexpected kind {other}"),

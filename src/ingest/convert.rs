@@ -12,7 +12,7 @@
 use super::intern::Codes;
 use super::row::{Field, Row};
 use crate::records::{
-    CRIME_FIELDS, Code, Crime, EVENTS, FieldDef, INCIDENT_FIELDS, Incident, Quality, Record,
+    CRIME_FIELDS, Code, Crime, EVENTS, FieldDef, INCIDENT_FIELDS, Id, Incident, Quality, Record,
     STATUSES, Table, UPDATE_FIELDS, Update,
 };
 use crate::time::{Clock, Fold, Instant, TimeError};
@@ -293,8 +293,8 @@ impl<'r, 'a> Reader<'r, 'a> {
     }
 
     /// Ids are compared exactly, so only the surrounding space goes.
-    fn id(&mut self, field: usize) -> Read<Box<str>> {
-        self.scalar(field, |s| Ok(s.into()))
+    fn id(&mut self, field: usize) -> Read<Id> {
+        self.scalar(field, |s| Ok(Id::from(s)))
     }
 
     fn text(&mut self, field: usize) -> Read<Box<str>> {

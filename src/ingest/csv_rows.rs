@@ -3,8 +3,8 @@
 use super::columns::{ColumnMap, HeaderProblem, Names};
 use super::row::{BadRow, Cells, RawRow, Row};
 use super::tap::Tap;
-use csv::ByteRecord;
 use crate::records::Line;
+use csv::ByteRecord;
 use std::io::{self, Read};
 
 pub(crate) struct CsvRows<R> {

@@ -170,7 +170,10 @@ struct Abandon<'a, 's, S> {
 impl<S> Drop for Abandon<'_, '_, S> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            self.lock.lock().unwrap_or_else(|p| p.into_inner()).abandoned = true;
+            self.lock
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .abandoned = true;
             self.turn.notify_all();
         }
     }

@@ -28,7 +28,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     let text = |t: Option<crate::time::Instant>| t.map(|t| t.format_utc()).unwrap_or_default();
     for f in &report.outcome.findings {
         out.write_record([
-            f.rule.as_str(),
+            &f.rule,
             &f.kind,
             f.severity.name(),
             f.incident_id.as_deref().unwrap_or(""),
