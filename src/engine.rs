@@ -338,8 +338,12 @@ fn evaluate_rules(
     let run = |start: usize| {
         let mut ev = Evaluator::new(plan, rules.clone(), &joins, as_of, clock);
         let end = (start + per_thread).min(records.incidents.len());
-        for n in start..end {
-            ev.incident(n, &records.incidents[n], groups[n]);
+        for (n, (incident, group)) in records.incidents[start..end]
+            .iter()
+            .zip(&groups[start..end])
+            .enumerate()
+        {
+            ev.incident(start + n, incident, *group);
         }
         ev
     };

@@ -391,9 +391,12 @@ impl<T: FromRow> Iterator for TableReader<T> {
     }
 }
 
+/// A row converted to a record, or the line and reason it is rejected.
+type Converted<T> = Result<T, (Line, String)>;
+
 impl<T: FromRow> TableReader<T> {
     /// The next row, converted but not yet checked for a duplicate id.
-    fn next_unchecked(&mut self) -> Option<Result<Result<T, (Line, String)>, InputError>> {
+    fn next_unchecked(&mut self) -> Option<Result<Converted<T>, InputError>> {
         if self.done {
             return None;
         }

@@ -33,7 +33,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             f.severity.name(),
             f.incident_id.as_deref().unwrap_or(""),
             f.crime_id.as_deref().unwrap_or(""),
-            f.event.as_deref().unwrap_or(""),
+            f.event.unwrap_or(""),
             &text(f.event_at),
             f.field.unwrap_or(""),
             &text(f.due),
