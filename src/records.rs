@@ -9,8 +9,62 @@ use crate::time::Instant;
 use std::sync::Arc;
 
 /// A normalised code (see [`normalize_code`]). Codes have tiny
-/// vocabularies, so the reader shares one copy of each distinct code.
-pub type Code = Arc<str>;
+/// vocabularies, so the reader shares one copy of each distinct code; a
+/// record holds a thin pointer to it (8 bytes, also when optional), not
+/// a 16-byte `Arc<str>`: a crime has five codes.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(Arc<Box<str>>);
+
+impl Code {
+    pub fn new(text: &str) -> Code {
+        Code(Arc::new(text.into()))
+    }
+}
+
+impl std::ops::Deref for Code {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// So that the reader's set of codes can be searched by text.
+impl std::borrow::Borrow<str> for Code {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// A time that may be absent, in 8 bytes (an `Option<Instant>` takes 16):
+/// a crime has five. No time an export can hold is the sentinel.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct MaybeTime(i64);
+
+impl MaybeTime {
+    pub const NONE: MaybeTime = MaybeTime(i64::MIN);
+
+    pub fn get(self) -> Option<Instant> {
+        (self != MaybeTime::NONE).then_some(Instant(self.0))
+    }
+}
+
+impl From<Option<Instant>> for MaybeTime {
+    fn from(t: Option<Instant>) -> MaybeTime {
+        t.map_or(MaybeTime::NONE, |t| MaybeTime(t.0))
+    }
+}
+
+impl std::fmt::Debug for MaybeTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.get(), f)
+    }
+}
 
 /// A record id. Ids are short: up to 24 bytes are kept inline, without an
 /// allocation of their own (a million incidents are a million fewer).
@@ -205,7 +259,7 @@ pub struct Incident {
     pub reported_at: Instant,
     pub opening_code: Option<Code>,
     pub closing_code: Option<Code>,
-    pub closed_at: Option<Instant>,
+    pub closed_at: MaybeTime,
     pub victim_count: Option<u32>,
     pub qualifiers: Box<[Code]>,
     pub non_crime_rationale: Option<Box<str>>,
@@ -218,16 +272,16 @@ pub struct Crime {
     pub crime_id: Id,
     pub incident_id: Option<Id>,
     pub offence_code: Code,
-    pub reported_at: Option<Instant>,
+    pub reported_at: MaybeTime,
     pub recorded_at: Instant,
     /// `RECORDED` or `CANCELLED`; empty reads as `RECORDED` (SPEC §2).
     pub status: Code,
     pub cancellation_code: Option<Code>,
-    pub cancelled_at: Option<Instant>,
+    pub cancelled_at: MaybeTime,
     pub cancellation_authority: Option<Code>,
-    pub victim_informed_at: Option<Instant>,
+    pub victim_informed_at: MaybeTime,
     pub outcome_code: Option<Code>,
-    pub outcome_at: Option<Instant>,
+    pub outcome_at: MaybeTime,
     pub victim_views_recorded: Option<bool>,
     pub offender_history_checked: Option<bool>,
     pub dpp_consent: Option<bool>,
@@ -241,7 +295,7 @@ pub struct Update {
     pub crime_id: Id,
     pub event: Code,
     pub event_at: Instant,
-    pub victim_informed_at: Option<Instant>,
+    pub victim_informed_at: MaybeTime,
     pub quality: Quality,
 }
 
@@ -264,8 +318,8 @@ fn text(v: &Option<Box<str>>) -> Val<'_> {
 fn code(v: &Option<Code>) -> Val<'_> {
     v.as_deref().map_or(Val::Empty, Val::Code)
 }
-fn time(v: Option<Instant>) -> Val<'static> {
-    v.map_or(Val::Empty, Val::Time)
+fn time(v: MaybeTime) -> Val<'static> {
+    v.get().map_or(Val::Empty, Val::Time)
 }
 fn boolean(v: Option<bool>) -> Val<'static> {
     v.map_or(Val::Empty, Val::Bool)

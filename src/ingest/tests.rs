@@ -330,7 +330,7 @@ fn invalid_optional_values_read_as_empty_and_are_flagged() {
 
     let i1 = &e.incidents[0];
     assert_eq!(i1.victim_count, None);
-    assert_eq!(i1.closed_at, None);
+    assert_eq!(i1.closed_at.get(), None);
     assert_eq!(i1.opening_code.as_deref(), Some("AB"));
     let mut bits = 0;
     Quality::mark(&mut bits, idx(INCIDENT_FIELDS, "victim_count"));
@@ -343,7 +343,7 @@ fn invalid_optional_values_read_as_empty_and_are_flagged() {
     assert_eq!(&*c1.status, "RECORDED");
     assert_eq!(c1.victim_enhanced, None);
     assert_eq!(c1.dpp_consent, Some(true));
-    assert_eq!(c1.cancelled_at, None);
+    assert_eq!(c1.cancelled_at.get(), None);
     let mut bits = 0;
     for f in ["status", "victim_enhanced", "cancelled_at"] {
         Quality::mark(&mut bits, idx(CRIME_FIELDS, f));
@@ -375,7 +375,7 @@ fn repeated_and_skipped_hours_are_flagged() {
     let i1 = &e.incidents[0];
     assert_eq!(utc(i1.reported_at), "2025-10-26T00:30:00Z");
     assert_eq!(
-        i1.closed_at.map(utc).as_deref(),
+        i1.closed_at.get().map(utc).as_deref(),
         Some("2025-03-30T01:30:00Z")
     );
     assert!(Quality::has(i1.quality.repeated, 1));
@@ -812,7 +812,7 @@ fn profile_maps_names_values_lists_and_formats() {
     assert_eq!(c1.dpp_consent, Some(true), "profile-wide booleans");
     assert_eq!(c1.victim_enhanced, Some(true), "the field's own values win");
     assert_eq!(
-        c1.outcome_at.map(utc).as_deref(),
+        c1.outcome_at.get().map(utc).as_deref(),
         Some("2025-07-31T23:00:00Z")
     );
     assert_eq!(c1.quality, Quality::default());
