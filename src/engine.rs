@@ -3,9 +3,9 @@
 //! and produces findings and per-rule statistics. Knows no rule: all it
 //! does is walk the compiled plan.
 
-use crate::findings::{Finding, Outcome, RuleStats};
+use crate::findings::{Finding, Order, Outcome, RuleStats};
 use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
-use crate::records::{Crime, Incident, Quality, Record, Table, Update, Val, event_name};
+use crate::records::{Crime, Incident, Quality, Record, Table, Update, Val, event_name, hash_id};
 use crate::syntax::ast::{CmpOp, Quantifier, Subject};
 use crate::time::{Clock, Instant, Span, deadline};
 use rustc_hash::FxHashMap;
@@ -76,7 +76,10 @@ const NONE: u32 = u32::MAX;
 pub struct Joins<'a> {
     crimes: &'a [Crime],
     updates: &'a [Update],
-    group_by_incident_id: FxHashMap<&'a str, u32>,
+    /// Group numbers, found by the incident id of the group's first crime
+    /// (a table of numbers, not of strings: a fifth of the memory).
+    groups: hashbrown::HashTable<u32>,
+    first_crime: Vec<u32>,
     /// Group `g`'s crimes are `group_crimes[group_starts[g]..group_starts[g + 1]]`,
     /// in input order.
     group_starts: Vec<u32>,
@@ -96,19 +99,32 @@ pub type Group = u32;
 
 impl<'a> Joins<'a> {
     pub fn new(crimes: &'a [Crime], updates: &'a [Update]) -> Joins<'a> {
-        let mut group_by_incident_id: FxHashMap<&str, u32> =
-            FxHashMap::with_capacity_and_hasher(crimes.len(), Default::default());
+        let mut groups = hashbrown::HashTable::with_capacity(crimes.len());
+        let mut first_crime: Vec<u32> = Vec::new();
+        let id_of = |first_crime: &[u32], g: u32| {
+            crimes[first_crime[g as usize] as usize]
+                .incident_id
+                .as_deref()
+                .unwrap_or_default()
+        };
         let group_of_crime: Vec<u32> = crimes
             .iter()
-            .map(|c| match c.incident_id.as_deref() {
-                Some(id) => {
-                    let next = group_by_incident_id.len() as u32;
-                    *group_by_incident_id.entry(id).or_insert(next)
+            .enumerate()
+            .map(|(c, crime)| {
+                let Some(id) = crime.incident_id.as_deref() else {
+                    return NONE;
+                };
+                let hash = hash_id(id);
+                if let Some(&g) = groups.find(hash, |&g| id_of(&first_crime, g) == id) {
+                    return g;
                 }
-                None => NONE,
+                let g = first_crime.len() as u32;
+                groups.insert_unique(hash, g, |&g| hash_id(id_of(&first_crime, g)));
+                first_crime.push(c as u32);
+                g
             })
             .collect();
-        let (group_starts, group_crimes) = buckets(&group_of_crime, group_by_incident_id.len());
+        let (group_starts, group_crimes) = buckets(&group_of_crime, first_crime.len());
         let mut crime_by_id: FxHashMap<&str, u32> =
             FxHashMap::with_capacity_and_hasher(crimes.len(), Default::default());
         for (n, c) in crimes.iter().enumerate() {
@@ -122,7 +138,8 @@ impl<'a> Joins<'a> {
         Joins {
             crimes,
             updates,
-            group_by_incident_id,
+            groups,
+            first_crime,
             group_starts,
             group_crimes,
             group_of_crime,
@@ -134,7 +151,15 @@ impl<'a> Joins<'a> {
 
     /// The group of crimes naming this incident id, if any.
     pub fn group_of(&self, incident_id: &str) -> Option<Group> {
-        self.group_by_incident_id.get(incident_id).copied()
+        let first_crime = &self.first_crime;
+        self.groups
+            .find(hash_id(incident_id), |&g| {
+                self.crimes[first_crime[g as usize] as usize]
+                    .incident_id
+                    .as_deref()
+                    == Some(incident_id)
+            })
+            .copied()
     }
 
     pub fn groups(&self) -> usize {
@@ -207,7 +232,7 @@ pub struct Evaluator<'a> {
     clock: Clock,
     /// The checks of the rules evaluated, by subject kind (see [`slot`]),
     /// each with its position in `stats`, in plan order.
-    checks: [Vec<(usize, &'a Check)>; 5],
+    checks: [Vec<(usize, usize, &'a Check)>; 5],
     stats: Vec<RuleStats>,
     /// Each rule's code and message, shared by its findings.
     names: Vec<(Arc<str>, Arc<str>)>,
@@ -239,6 +264,10 @@ pub struct Partial {
 /// together. Findings are sorted (SPEC §4), so the result is the same
 /// however the subjects were shared out.
 pub fn merge(parts: Vec<Partial>) -> Outcome {
+    // The largest part takes in the others, each freed as soon as it is
+    // moved: findings are the bulk of what a run keeps at the end.
+    let mut parts = parts;
+    parts.sort_by_key(|p| std::cmp::Reverse(p.findings.len()));
     let mut parts = parts.into_iter();
     let Some(first) = parts.next() else {
         return Outcome {
@@ -252,6 +281,9 @@ pub fn merge(parts: Vec<Partial>) -> Outcome {
         stats: first.stats,
         outside_calendar: first.outside_calendar,
     };
+    outcome
+        .findings
+        .reserve_exact(parts.as_slice().iter().map(|p| p.findings.len()).sum());
     for part in parts {
         outcome.findings.extend(part.findings);
         for (total, s) in outcome.stats.iter_mut().zip(&part.stats) {
@@ -259,9 +291,12 @@ pub fn merge(parts: Vec<Partial>) -> Outcome {
         }
         outcome.outside_calendar += part.outside_calendar;
     }
+    // In place: the sort key is unique (a check judges a subject once), so
+    // an unstable sort gives the one order, without a buffer the size of
+    // the findings.
     outcome
         .findings
-        .sort_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()));
+        .sort_unstable_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()));
     outcome
         .stats
         .sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
@@ -394,13 +429,13 @@ impl<'a> Evaluator<'a> {
         as_of: Instant,
         clock: Clock,
     ) -> Evaluator<'a> {
-        let mut checks: [Vec<(usize, &'a Check)>; 5] = Default::default();
+        let mut checks: [Vec<(usize, usize, &'a Check)>; 5] = Default::default();
         let mut stats = Vec::new();
         let mut names = Vec::new();
         for r in rules {
             let rule = &plan.rules[r];
-            for check in &rule.checks {
-                checks[slot(check.subject)].push((stats.len(), check));
+            for (n, check) in rule.checks.iter().enumerate() {
+                checks[slot(check.subject)].push((stats.len(), n, check));
             }
             stats.push(RuleStats::new(rule));
             names.push((Arc::from(rule.code.as_str()), Arc::from(rule.message())));
@@ -502,13 +537,13 @@ impl<'a> Evaluator<'a> {
     /// Runs every check of one subject kind over one subject.
     fn subject(&mut self, slot: usize, cx: &Ctx, order: (Table, usize, usize)) {
         let checks = std::mem::take(&mut self.checks[slot]);
-        for &(rule, check) in &checks {
-            self.one(rule, check, cx, order);
+        for &(rule, n, check) in &checks {
+            self.one(rule, check, cx, (order.0, order.1, order.2, n));
         }
         self.checks[slot] = checks;
     }
 
-    fn one(&mut self, rule: usize, check: &Check, cx: &Ctx, order: (Table, usize, usize)) {
+    fn one(&mut self, rule: usize, check: &Check, cx: &Ctx, order: Order) {
         if !check.filters.iter().all(|f| self.truth(f, cx)) {
             return;
         }
@@ -647,7 +682,7 @@ impl<'a> Evaluator<'a> {
         cx: &Ctx,
         due: Option<Instant>,
         at: Option<Instant>,
-        order: (Table, usize, usize),
+        order: Order,
     ) -> Finding {
         let (incident_id, crime_id) = match (cx.update, cx.crime, cx.incident) {
             (Some(u), crime, _) => (

@@ -8,6 +8,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Input order: table, record index, field index, and the check's index
+/// within its rule (a rule may check one subject more than once).
+pub type Order = (Table, usize, usize, usize);
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
     /// Shared with every finding of the rule (and kind): a run may have
@@ -29,24 +33,15 @@ pub struct Finding {
     /// With `--baseline`: new since the earlier run, or persisting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::baseline::Status>,
-    /// Input order: table, record index, field index.
     #[serde(skip)]
-    pub order: (Table, usize, usize),
+    pub order: Order,
 }
 
 impl Finding {
     /// SPEC §4: rule, incident_id, crime_id, event time (nulls first), then
     /// input order.
     #[allow(clippy::type_complexity)]
-    pub fn sort_key(
-        &self,
-    ) -> (
-        &str,
-        Option<&str>,
-        Option<&str>,
-        Option<Instant>,
-        (Table, usize, usize),
-    ) {
+    pub fn sort_key(&self) -> (&str, Option<&str>, Option<&str>, Option<Instant>, Order) {
         (
             &self.rule,
             self.incident_id.as_deref(),

@@ -25,7 +25,7 @@ pub use parallel::read_on_threads;
 pub use profile::{Profile, ProfileError};
 pub use row::{Field, Row};
 
-use crate::records::{Crime, Incident, Line, Table, Update};
+use crate::records::{Crime, Incident, Line, Table, Update, hash_id};
 use crate::time::Clock;
 use columns::{HeaderProblem, MissingColumn, Names};
 use csv_rows::{CsvRows, HeaderError};
@@ -452,7 +452,7 @@ impl Unique {
             lines,
             table,
         } = self;
-        let hash = hash(id.as_bytes());
+        let hash = hash_id(id);
         if let Some(&k) = table.find(hash, |&k| nth(text, ends, k) == id.as_bytes()) {
             return Err((
                 record.line(),
@@ -467,7 +467,7 @@ impl Unique {
                 format!("too many `{field}` values to check for duplicates"),
             ));
         };
-        table.insert_unique(hash, k, |&k| self::hash(nth(text, ends, k)));
+        table.insert_unique(hash, k, |&k| hash_id(nth(text, ends, k)));
         text.extend_from_slice(id.as_bytes());
         ends.push(text.len());
         lines.push(record.line());
@@ -479,11 +479,6 @@ fn nth<'t>(text: &'t [u8], ends: &[usize], k: u32) -> &'t [u8] {
     let k = k as usize;
     let start = if k == 0 { 0 } else { ends[k - 1] };
     &text[start..ends[k]]
-}
-
-fn hash(bytes: &[u8]) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(bytes)
 }
 
 /// Reads a whole export: incidents and crimes (side by side), then updates.

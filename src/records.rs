@@ -41,6 +41,12 @@ impl std::fmt::Debug for Code {
     }
 }
 
+/// The hash by which ids are found (duplicate checks, joins).
+pub fn hash_id(id: impl AsRef<[u8]>) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id.as_ref())
+}
+
 /// A time that may be absent, in 8 bytes (an `Option<Instant>` takes 16):
 /// a crime has five. No time an export can hold is the sentinel.
 #[derive(Clone, Copy, PartialEq, Eq)]
