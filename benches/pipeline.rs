@@ -117,6 +117,8 @@ fn rules(c: &mut Criterion) {
 
 fn timestamps(c: &mut Criterion) {
     let clock = Clock::default();
+    // The three offset-less forms fall on clock-change days (30 March and
+    // 26 October 2025), which chrono-tz reads every time.
     let forms = [
         "2025-03-30T10:30:00+01:00",
         "2025-03-30 10:30:00",
@@ -127,6 +129,34 @@ fn timestamps(c: &mut Criterion) {
         b.iter(|| {
             for f in forms {
                 black_box(clock.parse(black_box(f)).ok());
+            }
+        })
+    });
+    // What an export mostly holds: offset-less local times spread over a
+    // year (one every 8h 45m, so every date, both clock-change days too).
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let year: Vec<String> = (0..1000)
+        .map(|n| {
+            (start + chrono::TimeDelta::minutes(525 * n))
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .collect();
+    c.bench_function("parse 1,000 local timestamps over a year", |b| {
+        b.iter(|| {
+            for s in &year {
+                black_box(clock.parse(black_box(s)).ok());
+            }
+        })
+    });
+    let instants: Vec<Instant> = year.iter().map(|s| clock.parse(s).unwrap().0).collect();
+    c.bench_function("format 1,000 instants", |b| {
+        b.iter(|| {
+            for t in &instants {
+                black_box(black_box(*t).format_utc());
             }
         })
     });

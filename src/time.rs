@@ -8,6 +8,7 @@ use chrono::{
     Timelike, Utc, Weekday,
 };
 use chrono_tz::Tz;
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -29,12 +30,43 @@ impl Instant {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, the only way hocr writes an instant.
     pub fn format_utc(self) -> String {
-        match self.to_utc() {
-            Some(t) => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            None => String::from("out-of-range"),
+        let mut text = String::with_capacity(UTC_TEXT.len());
+        self.write_utc(&mut text)
+            .expect("writing to a String does not fail");
+        text
+    }
+
+    /// Writes [`Instant::format_utc`]'s text. Years 0000 to 9999 (every
+    /// instant hocr reads) are written digit by digit into a fixed
+    /// template; other years go through chrono's `%Y`, which then adds a
+    /// sign and more digits. The bytes are chrono's either way (tested):
+    /// this only skips parsing the strftime string on every call.
+    fn write_utc(self, w: &mut impl fmt::Write) -> fmt::Result {
+        let Some(t) = self.to_utc() else {
+            return w.write_str("out-of-range");
+        };
+        let Ok(year @ 0..=9999) = u32::try_from(t.year()) else {
+            return write!(w, "{}", t.format("%Y-%m-%dT%H:%M:%SZ"));
+        };
+        fn digits(out: &mut [u8], mut n: u32) {
+            for b in out.iter_mut().rev() {
+                *b = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
         }
+        let mut text = *UTC_TEXT;
+        digits(&mut text[0..4], year);
+        digits(&mut text[5..7], t.month());
+        digits(&mut text[8..10], t.day());
+        digits(&mut text[11..13], t.hour());
+        digits(&mut text[14..16], t.minute());
+        digits(&mut text[17..19], t.second());
+        w.write_str(std::str::from_utf8(&text).expect("ASCII digits"))
     }
 }
+
+/// The template [`Instant::write_utc`] fills in.
+const UTC_TEXT: &[u8; 20] = b"0000-00-00T00:00:00Z";
 
 impl serde::Serialize for Instant {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -44,7 +76,7 @@ impl serde::Serialize for Instant {
 
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.format_utc())
+        self.write_utc(f)
     }
 }
 
@@ -153,7 +185,25 @@ impl Clock {
     }
 
     /// Reads a parsed custom format (force profiles) the same way.
+    ///
+    /// Most local times fall on a day with no clock change: those are read
+    /// with the day's one offset, remembered per thread (see
+    /// `plain_day_offset`). Everything else (clock-change days, years
+    /// outside 0000 to 9999) goes to chrono-tz as before, so the result,
+    /// instant and [`Fold`], is the same either way (the tests compare
+    /// it with `Clock::read_local_by_tz`, which always asks chrono-tz).
     pub fn from_local(&self, naive: NaiveDateTime) -> Result<(Instant, Fold), TimeError> {
+        if let Some(offset) = plain_day_offset(self.tz, naive.date()) {
+            let local = naive.and_utc().timestamp_micros();
+            let utc = local - i64::from(offset) * 1_000_000;
+            return Ok((instant_of(utc)?, Fold::Unique));
+        }
+        self.read_local_by_tz(naive)
+    }
+
+    /// [`Clock::from_local`] without the remembered days: asks chrono-tz
+    /// every time.
+    fn read_local_by_tz(&self, naive: NaiveDateTime) -> Result<(Instant, Fold), TimeError> {
         match self.tz.from_local_datetime(&naive) {
             LocalResult::Single(t) => Ok((instant_of(t.timestamp_micros())?, Fold::Unique)),
             LocalResult::Ambiguous(a, b) => {
@@ -190,6 +240,103 @@ impl Clock {
     fn start_of(&self, d: NaiveDate) -> Option<Instant> {
         let naive = d.and_time(NaiveTime::MIN);
         self.from_local(naive).ok().map(|(t, _)| t)
+    }
+}
+
+/// A local date remembered by [`plain_day_offset`].
+#[derive(Clone, Copy)]
+struct PlainDay {
+    tz: Tz,
+    /// The local date, as `NaiveDate::num_days_from_ce`.
+    day: i32,
+    /// The UTC offset (seconds east) every time of that day has, or `None`
+    /// if the day is not plain: chrono-tz must judge each time of it.
+    offset: Option<i32>,
+}
+
+/// How many local dates each thread remembers: a year of dates fits
+/// without two sharing a slot. 512 slots of 16 bytes, 8 KiB per thread.
+const PLAIN_DAY_SLOTS: usize = 512;
+
+thread_local! {
+    /// Direct-mapped: local date `day` lives in slot `day mod 512`. Nothing
+    /// is ever wrong in here, only missing: a slot holds what chrono-tz
+    /// said about one (zone, date), and is overwritten by the next date
+    /// that maps to it. Day `i32::MIN` is never looked up, so it marks an
+    /// empty slot.
+    static PLAIN_DAYS: [Cell<PlainDay>; PLAIN_DAY_SLOTS] = const {
+        [const {
+            Cell::new(PlainDay {
+                tz: Tz::UTC,
+                day: i32::MIN,
+                offset: None,
+            })
+        }; PLAIN_DAY_SLOTS]
+    };
+}
+
+/// The offset every time of local date `date` has in `tz`, if that date
+/// is plain (see [`day_offset`]). Asks chrono-tz once per (zone, date) per
+/// thread, then answers from [`PLAIN_DAYS`]: exports hold millions of local
+/// times on a few hundred dates.
+///
+/// Keyed by the date itself, not by the time's microsecond count: a leap
+/// second (`23:59:60`, which chrono's `%S` reads) counts as the next day's
+/// first second in microseconds, but chrono-tz resolves it as 23:59:59 of
+/// its own date, whose offset can differ from the next day's (Beirut's
+/// clocks go back at midnight).
+fn plain_day_offset(tz: Tz, date: NaiveDate) -> Option<i32> {
+    // Years 0000 to 9999 only: the instant is then less than a day from
+    // the local time, well inside chrono's range, so chrono-tz's
+    // subtraction of the offset cannot fail, and `instant_of` judges both
+    // paths' instants the same.
+    if !(0..=9999).contains(&date.year()) {
+        return None;
+    }
+    let day = date.num_days_from_ce();
+    let slot = day.rem_euclid(PLAIN_DAY_SLOTS as i32) as usize;
+    PLAIN_DAYS.with(|slots| {
+        let known = slots[slot].get();
+        if known.day == day && known.tz == tz {
+            return known.offset;
+        }
+        let offset = day_offset(tz, date);
+        slots[slot].set(PlainDay { tz, day, offset });
+        offset
+    })
+}
+
+/// `Some(offset)` if chrono-tz reads every time of local date `d` in `tz`
+/// as a single time at that one offset: no gap, no repeated hour, no
+/// change of offset during the day. Otherwise `None`.
+///
+/// Two questions to chrono-tz settle it: the day's first second (00:00:00)
+/// and its last (23:59:59; chrono-tz resolves whole seconds, so that also
+/// covers 23:59:59.999999 and a leap second 23:59:60) must each be a single
+/// time, at the same offset.
+///
+/// Why that suffices: chrono-tz resolves a local time by finding the span
+/// of local time during which one offset is in force; a change forward
+/// leaves a gap between two spans, a change back makes them overlap. A gap
+/// or overlap that reaches into the day and also past one of its ends
+/// contains that end, which is then not single. One wholly inside the day
+/// puts different offsets at the two ends, unless a second change on the
+/// same day undoes the first. No zone does that: in the tz database
+/// chrono-tz 0.10.4 carries, the closest two offset changes of one zone are
+/// 7 days apart (Brazil in 2000; Gaza and Hebron), and the spans are in
+/// order (each overlaps only its neighbours), checked over all 597 zones
+/// in its generated tables. A change of abbreviation alone (same offset)
+/// leaves no gap or overlap, so it does not matter. As a further one-off
+/// check, this path and chrono-tz agreed at every half hour (and a leap
+/// second a day) of 1900 to 2040 in all 597 zones.
+fn day_offset(tz: Tz, d: NaiveDate) -> Option<i32> {
+    let first = tz.offset_from_local_datetime(&d.and_time(NaiveTime::MIN));
+    let last = tz.offset_from_local_datetime(&d.and_hms_opt(23, 59, 59)?);
+    match (first, last) {
+        (LocalResult::Single(a), LocalResult::Single(b)) if a.fix() == b.fix() => {
+            Some(a.fix().local_minus_utc())
+        }
+        _ => None,
     }
 }
 
@@ -533,6 +680,252 @@ mod tests {
             "2025-03-30 10:30:00Z",
         ] {
             assert_eq!(clock.parse(s).is_ok(), slow(s).is_ok(), "{s}");
+        }
+    }
+
+    /// The remembered-day path of `from_local` against chrono-tz asked
+    /// directly. Each time is read twice: once when its date may be new to
+    /// this thread's memo, once when it is remembered.
+    fn assert_cached_matches_chrono_tz(clock: Clock, naive: NaiveDateTime) {
+        let by_tz = clock.read_local_by_tz(naive);
+        assert_eq!(clock.from_local(naive), by_tz, "{} {naive}", clock.tz);
+        assert_eq!(clock.from_local(naive), by_tz, "{} {naive}", clock.tz);
+    }
+
+    /// Every date of 2024 to 2026 in three zones, taken zone after zone
+    /// within each date so the memo's slots keep changing hands (and dates
+    /// 512 days apart share a slot). Clock-change days are read every 20
+    /// seconds; other days every 17 minutes and at both ends. Also checks
+    /// that exactly the clock-change days are left to chrono-tz.
+    #[test]
+    fn remembered_days_read_local_times_as_chrono_tz_does() {
+        use chrono_tz::{America, Australia, Europe};
+        let zones = [
+            Europe::London,
+            America::New_York,
+            // Clocks change by 30 minutes.
+            Australia::Lord_Howe,
+        ];
+        let mut not_plain: Vec<(Tz, String)> = Vec::new();
+        let mut day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        while day.year() < 2027 {
+            for tz in zones {
+                let clock = Clock::new(tz);
+                let start = day.and_time(NaiveTime::MIN);
+                let plain = day_offset(tz, day).is_some();
+                if !plain {
+                    not_plain.push((tz, day.to_string()));
+                }
+                let step = if plain { 17 * 60 } else { 20 };
+                for s in (0..86_400).step_by(step) {
+                    assert_cached_matches_chrono_tz(clock, start + chrono::TimeDelta::seconds(s));
+                }
+                let last = day.and_hms_micro_opt(23, 59, 59, 999_999).unwrap();
+                assert_cached_matches_chrono_tz(clock, last);
+            }
+            day = day.succ_opt().unwrap();
+        }
+        let expected = |tz: Tz, days: [&str; 6]| days.map(|d| (tz, d.to_string()));
+        let mut want: Vec<(Tz, String)> = [
+            expected(
+                Europe::London,
+                [
+                    "2024-03-31",
+                    "2024-10-27",
+                    "2025-03-30",
+                    "2025-10-26",
+                    "2026-03-29",
+                    "2026-10-25",
+                ],
+            ),
+            expected(
+                America::New_York,
+                [
+                    "2024-03-10",
+                    "2024-11-03",
+                    "2025-03-09",
+                    "2025-11-02",
+                    "2026-03-08",
+                    "2026-11-01",
+                ],
+            ),
+            expected(
+                Australia::Lord_Howe,
+                [
+                    "2024-04-07",
+                    "2024-10-06",
+                    "2025-04-06",
+                    "2025-10-05",
+                    "2026-04-05",
+                    "2026-10-04",
+                ],
+            ),
+        ]
+        .concat();
+        want.sort_by(|a, b| (a.1.as_str(), a.0.name()).cmp(&(b.1.as_str(), b.0.name())));
+        not_plain.sort_by(|a, b| (a.1.as_str(), a.0.name()).cmp(&(b.1.as_str(), b.0.name())));
+        assert_eq!(not_plain, want);
+    }
+
+    #[test]
+    fn remembered_days_keep_repeated_and_skipped_hours() {
+        // The fold is chrono-tz's on clock-change days, whether or not the
+        // date (or a date sharing its slot) was read before.
+        for _ in 0..2 {
+            assert_eq!(
+                parse("2025-10-26 01:30"),
+                ("2025-10-26T00:30:00Z".into(), Fold::Repeated)
+            );
+            assert_eq!(
+                parse("2025-03-30 01:30"),
+                ("2025-03-30T01:30:00Z".into(), Fold::Skipped)
+            );
+            assert_eq!(
+                parse("2025-10-26 00:59:59.999999"),
+                ("2025-10-25T23:59:59Z".into(), Fold::Unique)
+            );
+            assert_eq!(
+                parse("2025-10-25 23:59:59.999999"),
+                ("2025-10-25T22:59:59Z".into(), Fold::Unique)
+            );
+            // 512 days after 2025-10-26: the same slot.
+            assert_eq!(
+                parse("2027-03-22 01:30"),
+                ("2027-03-22T01:30:00Z".into(), Fold::Unique)
+            );
+        }
+    }
+
+    /// chrono's `%S` reads `60`, a leap second, which chrono-tz resolves as
+    /// 23:59:59 of its own date. Where the clocks go back at midnight
+    /// (Beirut; Santiago's 24:00) that second is in the repeated hour,
+    /// though the next day is plain.
+    #[test]
+    fn leap_seconds_are_read_on_their_own_date() {
+        use chrono_tz::{America, Asia, Europe};
+        for tz in [Asia::Beirut, America::Santiago, Europe::London] {
+            let clock = Clock::new(tz);
+            let mut day = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+            while day.year() < 2027 {
+                let next = day.succ_opt().unwrap();
+                // The next date remembered first, then the leap second.
+                assert_cached_matches_chrono_tz(clock, next.and_hms_opt(12, 0, 0).unwrap());
+                for time in ["23:59:60", "23:59:60.999999", "00:59:60", "12:59:60"] {
+                    let text = format!("{day} {time}");
+                    let leap = NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S%.f");
+                    assert_cached_matches_chrono_tz(clock, leap.unwrap());
+                    let by_tz = LOCAL_FORMATS
+                        .iter()
+                        .find_map(|f| NaiveDateTime::parse_from_str(&text, f).ok())
+                        .map(|n| clock.read_local_by_tz(n));
+                    assert_eq!(Some(clock.parse(&text)), by_tz, "{tz} {text}");
+                }
+                day = next;
+            }
+        }
+        let beirut = Clock::new(Asia::Beirut);
+        assert_eq!(
+            beirut.parse("2025-10-25 23:59:60").map(|(_, f)| f),
+            Ok(Fold::Repeated)
+        );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn config() -> ProptestConfig {
+            ProptestConfig {
+                cases: std::env::var("PROPTEST_CASES")
+                    .ok()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(2_000),
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            }
+        }
+
+        /// A local time to the microsecond: mostly where the tz database
+        /// has clock changes, some anywhere from year -2 to 10002 (so also
+        /// past the ends of what hocr reads).
+        fn naive() -> impl Strategy<Value = NaiveDateTime> {
+            let micros = |lo: i32, hi: i32| {
+                let at = |y| {
+                    NaiveDate::from_ymd_opt(y, 1, 1)
+                        .unwrap()
+                        .and_time(NaiveTime::MIN)
+                        .and_utc()
+                        .timestamp_micros()
+                };
+                at(lo)..at(hi)
+            };
+            (
+                prop_oneof![
+                    3 => micros(1850, 2045),
+                    1 => micros(-2, 10_003),
+                ],
+                // Now and then a leap second, as chrono's `%S` reads `60`.
+                prop::bool::weighted(0.05),
+            )
+                .prop_map(|(us, leap)| {
+                    let t = DateTime::from_timestamp_micros(us).unwrap().naive_utc();
+                    if !leap {
+                        return t;
+                    }
+                    // The leap second ending t's minute, same fraction.
+                    let micro = 1_000_000 + t.nanosecond() / 1000;
+                    t.date()
+                        .and_hms_micro_opt(t.hour(), t.minute(), 59, micro)
+                        .expect("a leap second")
+                })
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            #[test]
+            fn any_zone_any_local_time(
+                zone in 0..chrono_tz::TZ_VARIANTS.len(),
+                naive in naive(),
+                // Another time of the same date, read from what the
+                // first remembered.
+                later in 0i64..86_400_000_000,
+            ) {
+                let clock = Clock::new(chrono_tz::TZ_VARIANTS[zone]);
+                assert_cached_matches_chrono_tz(clock, naive);
+                let day = naive.date().and_time(NaiveTime::MIN);
+                let other = day + chrono::TimeDelta::microseconds(later);
+                assert_cached_matches_chrono_tz(clock, other);
+            }
+
+            #[test]
+            fn utc_text_is_chronos(micros in prop_oneof![
+                any::<i64>(),
+                FIRST_MICROS - 1_000_000_000_000..AFTER_LAST_MICROS + 1_000_000_000_000,
+            ]) {
+                let t = Instant(micros);
+                let chrono = match DateTime::from_timestamp_micros(micros) {
+                    Some(t) => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                    None => "out-of-range".to_string(),
+                };
+                prop_assert_eq!(t.format_utc(), chrono.clone());
+                prop_assert_eq!(t.to_string(), chrono);
+            }
+        }
+    }
+
+    #[test]
+    fn utc_text_at_the_edges() {
+        for (micros, text) in [
+            (FIRST_MICROS, "0000-01-01T00:00:00Z"),
+            (FIRST_MICROS - 1, "-0001-12-31T23:59:59Z"),
+            (AFTER_LAST_MICROS - 1, "9999-12-31T23:59:59Z"),
+            (AFTER_LAST_MICROS, "+10000-01-01T00:00:00Z"),
+            (-1, "1969-12-31T23:59:59Z"),
+            (i64::MAX, "out-of-range"),
+        ] {
+            assert_eq!(Instant(micros).format_utc(), text);
+            assert_eq!(Instant(micros).to_string(), text);
         }
     }
 
