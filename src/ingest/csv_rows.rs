@@ -51,79 +51,27 @@ impl<R: Read> CsvRows<R> {
 
     /// The next non-blank row, `Ok(None)` at the end of the file.
     pub(crate) fn next_row(&mut self) -> io::Result<Option<RawRow<'_>>> {
-        loop {
-            if !read(&mut self.reader, &mut self.record)? {
-                return Ok(None);
-            }
-            let start = self.record.position().map_or(0, |p| p.byte());
-            // Also for blank records, to let go of the line breaks before them.
-            let line = self.reader.get_mut().record_start_line(start);
-            if is_blank(&self.record) {
-                continue;
-            }
-            if self.runs_to_end_in_quotes() {
-                return Ok(Some(Err(BadRow {
-                    line,
-                    reason: "a quoted field is never closed: the rest of the file is inside it"
-                        .into(),
-                })));
-            }
-            let found = self.record.len();
-            let expected = self.map.width();
-            if found != expected {
-                return Ok(Some(Err(BadRow {
-                    line,
-                    reason: format!("wrong number of fields: expected {expected}, found {found}"),
-                })));
-            }
-            return Ok(Some(Ok(Row {
+        let next = advance(&mut self.reader, self.map.width(), &mut self.record)?;
+        Ok(next.map(|(line, read)| match read {
+            Ok(()) => Ok(Row {
                 line,
                 cells: Cells::Csv {
                     record: &self.record,
                     map: &self.map,
                 },
                 profile: self.names.profile.as_deref(),
-            })));
-        }
+            }),
+            Err(reason) => Err(BadRow { line, reason }),
+        }))
     }
 
-    /// The csv crate ends an unclosed quote at the end of the file without
-    /// a word, so the rows after the quote would vanish inside one field.
-    /// Such a record's last field runs over line breaks up to the very end
-    /// of the file, which does not end with the closing quote.
-    fn runs_to_end_in_quotes(&mut self) -> bool {
-        let last_spans_lines = self
-            .record
-            .iter()
-            .next_back()
-            .is_some_and(|f| f.contains(&b'\n') || f.contains(&b'\r'));
-        if !last_spans_lines {
-            return false;
-        }
-        let end = self.reader.position().byte();
-        match self.reader.get_ref().ended() {
-            Some((bytes, last)) => end == bytes && last != Some(b'"'),
-            None => false,
-        }
-    }
-
-    /// The next non-blank row, copied into `into` (reusing its buffers):
-    /// its line, or why it cannot be read. `Ok(None)` at the end.
+    /// The next non-blank row, read into `into` (reusing its buffers): its
+    /// line, and why it cannot be read if it cannot. `Ok(None)` at the end.
     pub(crate) fn next_owned(
         &mut self,
         into: &mut ByteRecord,
     ) -> io::Result<Option<(Line, Result<(), String>)>> {
-        Ok(self.next_row()?.map(|raw| match raw {
-            Ok(row) => {
-                if let Cells::Csv { record, .. } = row.cells {
-                    // Field by field: `clone_from` would allocate anew.
-                    into.clear();
-                    record.iter().for_each(|field| into.push_field(field));
-                }
-                (row.line, Ok(()))
-            }
-            Err(bad) => (bad.line, Err(bad.reason)),
-        }))
+        advance(&mut self.reader, self.map.width(), into)
     }
 
     /// What a row copied by [`CsvRows::next_owned`] needs to be read
@@ -134,6 +82,55 @@ impl<R: Read> CsvRows<R> {
 
     pub(crate) fn into_tap(self) -> Tap<R> {
         self.reader.into_inner()
+    }
+}
+
+/// Reads the next non-blank record into `record`: its line, and whether it
+/// has the header's `width` and ends where it should.
+fn advance<R: Read>(
+    reader: &mut csv::Reader<Tap<R>>,
+    width: usize,
+    record: &mut ByteRecord,
+) -> io::Result<Option<(Line, Result<(), String>)>> {
+    loop {
+        if !read(reader, record)? {
+            return Ok(None);
+        }
+        let start = record.position().map_or(0, |p| p.byte());
+        // Also for blank records, to let go of the line breaks before them.
+        let line = reader.get_mut().record_start_line(start);
+        if is_blank(record) {
+            continue;
+        }
+        if runs_to_end_in_quotes(reader, record) {
+            let reason = "a quoted field is never closed: the rest of the file is inside it";
+            return Ok(Some((line, Err(reason.into()))));
+        }
+        let found = record.len();
+        if found != width {
+            let reason = format!("wrong number of fields: expected {width}, found {found}");
+            return Ok(Some((line, Err(reason))));
+        }
+        return Ok(Some((line, Ok(()))));
+    }
+}
+
+/// The csv crate ends an unclosed quote at the end of the file without a
+/// word, so the rows after the quote would vanish inside one field. Such a
+/// record's last field runs over line breaks up to the very end of the
+/// file, which does not end with the closing quote.
+fn runs_to_end_in_quotes<R: Read>(reader: &csv::Reader<Tap<R>>, record: &ByteRecord) -> bool {
+    let last_spans_lines = record
+        .iter()
+        .next_back()
+        .is_some_and(|f| f.contains(&b'\n') || f.contains(&b'\r'));
+    if !last_spans_lines {
+        return false;
+    }
+    let end = reader.position().byte();
+    match reader.get_ref().ended() {
+        Some((bytes, last)) => end == bytes && last != Some(b'"'),
+        None => false,
     }
 }
 

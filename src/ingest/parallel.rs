@@ -16,16 +16,16 @@ use super::row::{Cells, Row};
 use super::{FromRow, InputError, InputSummary, Reject, Rows, TableReader, Unique};
 use crate::records::Line;
 use crate::time::Clock;
-use csv::ByteRecord;
+use csv::{ByteRecord, StringRecord};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Condvar, Mutex};
 
 /// Rows handed to a worker at a time.
 const BATCH: usize = 2048;
 
-/// A row as split from the file: its line, and its fields or why it
-/// cannot be read.
-type RawRow = (Line, ByteRecord, Result<(), String>);
+/// A row as split from the file: its line, its fields (taken out while
+/// they are read, and put back for reuse), and whether it can be read.
+type RawRow = (Line, Option<ByteRecord>, Result<(), String>);
 
 enum Job<T> {
     /// Raw rows, numbered in file order, to convert and commit.
@@ -97,11 +97,16 @@ where
                     let mut kept = Vec::with_capacity(BATCH);
                     while let Some(job) = next_job(queue) {
                         let seq = match job {
-                            Job::Raw(seq, rows) => {
+                            Job::Raw(seq, mut rows) => {
                                 let (map, names) =
                                     layout.as_ref().expect("raw rows only come from CSV");
-                                converted.extend(rows.iter().map(|(line, record, raw)| {
-                                    convert::<T>(*line, record, raw, map, names, &clock, &mut codes)
+                                converted.extend(rows.iter_mut().map(|(line, record, raw)| {
+                                    let read = Read {
+                                        map,
+                                        names,
+                                        clock: &clock,
+                                    };
+                                    read.convert::<T>(*line, record, raw, &mut codes)
                                 }));
                                 // Back to the reader with its buffers, to be
                                 // filled again without allocating.
@@ -198,10 +203,10 @@ fn split<T: FromRow>(
             let mut filled = 0;
             while filled < BATCH {
                 if batch.len() == filled {
-                    batch.push((0, ByteRecord::new(), Ok(())));
+                    batch.push((0, None, Ok(())));
                 }
                 let slot = &mut batch[filled];
-                match rows.next_owned(&mut slot.1) {
+                match rows.next_owned(slot.1.get_or_insert_with(ByteRecord::new)) {
                     Ok(Some((line, raw))) => {
                         slot.0 = line;
                         slot.2 = raw;
@@ -250,22 +255,70 @@ fn split<T: FromRow>(
     Ok(())
 }
 
-fn convert<T: FromRow>(
-    line: Line,
-    record: &ByteRecord,
-    raw: &Result<(), String>,
-    map: &ColumnMap,
-    names: &Names,
-    clock: &Clock,
-    codes: &mut Codes,
-) -> Result<T, (Line, String)> {
-    if let Err(reason) = raw {
-        return Err((line, reason.clone()));
+/// What a worker needs to read a raw CSV row.
+struct Read<'a> {
+    map: &'a ColumnMap,
+    names: &'a Names,
+    clock: &'a Clock,
+}
+
+impl Read<'_> {
+    /// The row as a record, or why it is rejected. The row is checked to
+    /// be UTF-8 as a whole, once; only when it is not are its fields
+    /// checked one by one, to name the one that is not.
+    fn convert<T: FromRow>(
+        &self,
+        line: Line,
+        record: &mut Option<ByteRecord>,
+        raw: &Result<(), String>,
+        codes: &mut Codes,
+    ) -> Result<T, (Line, String)> {
+        if let Err(reason) = raw {
+            return Err((line, reason.clone()));
+        }
+        let Some(bytes) = record.take() else {
+            return Err((line, "row lost on the way to conversion".into()));
+        };
+        let (read, bytes) = match StringRecord::from_byte_record(bytes) {
+            Ok(text) => {
+                let read = self.read_row(
+                    line,
+                    Cells::Text {
+                        record: &text,
+                        map: self.map,
+                    },
+                    codes,
+                );
+                (read, text.into_byte_record())
+            }
+            Err(e) => {
+                let bytes = e.into_byte_record();
+                let read = self.read_row(
+                    line,
+                    Cells::Csv {
+                        record: &bytes,
+                        map: self.map,
+                    },
+                    codes,
+                );
+                (read, bytes)
+            }
+        };
+        *record = Some(bytes);
+        read
     }
-    let row = Row {
-        line,
-        cells: Cells::Csv { record, map },
-        profile: names.profile.as_deref(),
-    };
-    T::read_row(&row, clock, codes).map_err(|reason| (line, reason))
+
+    fn read_row<T: FromRow>(
+        &self,
+        line: Line,
+        cells: Cells<'_>,
+        codes: &mut Codes,
+    ) -> Result<T, (Line, String)> {
+        let row = Row {
+            line,
+            cells,
+            profile: self.names.profile.as_deref(),
+        };
+        T::read_row(&row, self.clock, codes).map_err(|reason| (line, reason))
+    }
 }

@@ -5,7 +5,7 @@ use super::columns::ColumnMap;
 use super::jsonl_rows::Slot;
 use super::profile::TableProfile;
 use crate::records::Line;
-use csv::ByteRecord;
+use csv::{ByteRecord, StringRecord};
 
 /// A field's raw value before it is read as its type.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,6 +36,12 @@ pub struct Row<'a> {
 pub(crate) enum Cells<'a> {
     Csv {
         record: &'a ByteRecord,
+        map: &'a ColumnMap,
+    },
+    /// A CSV row already known to be UTF-8 as a whole: its fields are not
+    /// checked again one by one.
+    Text {
+        record: &'a StringRecord,
         map: &'a ColumnMap,
     },
     /// One slot per canonical field.
@@ -69,6 +75,10 @@ impl<'a> Row<'a> {
                 None => Field::Empty,
                 Some(bytes) => std::str::from_utf8(bytes).map_or(Field::NotUtf8, Field::Text),
             },
+            Cells::Text { record, map } => map
+                .column(field)
+                .and_then(|c| record.get(c))
+                .map_or(Field::Empty, Field::Text),
             Cells::Json(slots) => slots.get(field).map_or(Field::Empty, Slot::field),
             Cells::Fields(fields) => fields.get(field).copied().unwrap_or(Field::Empty),
         }
