@@ -217,9 +217,12 @@ impl Claimed {
     /// first incident with an id claims its group (the reader rejects
     /// later ones as duplicates).
     pub fn claim(&mut self, joins: &Joins, incident_id: &str) -> Option<Group> {
-        let g = joins.group_of(incident_id)?;
-        let seen = std::mem::replace(&mut self.0[g as usize], true);
-        (!seen).then_some(g)
+        joins.group_of(incident_id).filter(|&g| self.claim_group(g))
+    }
+
+    /// Claims a group found beforehand; false if it was claimed already.
+    pub fn claim_group(&mut self, g: Group) -> bool {
+        !std::mem::replace(&mut self.0[g as usize], true)
     }
 }
 

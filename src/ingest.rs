@@ -443,6 +443,17 @@ impl Unique {
     /// Duplicates are judged among readable rows only, so this runs after
     /// the conversion; the first row with an id is kept.
     fn check<T: FromRow>(&mut self, record: T) -> Result<T, (Line, String)> {
+        let hash = Unique::hash_of(&record);
+        self.check_hashed(record, hash)
+    }
+
+    /// The hash of the record's id, worked out apart from the check (on
+    /// another thread, outside the commit's lock).
+    fn hash_of<T: FromRow>(record: &T) -> u64 {
+        record.unique_id().map_or(0, hash_id)
+    }
+
+    fn check_hashed<T: FromRow>(&mut self, record: T, hash: u64) -> Result<T, (Line, String)> {
         let (Some(field), Some(id)) = (T::UNIQUE, record.unique_id()) else {
             return Ok(record);
         };
@@ -452,7 +463,6 @@ impl Unique {
             lines,
             table,
         } = self;
-        let hash = hash_id(id);
         if let Some(&k) = table.find(hash, |&k| nth(text, ends, k) == id.as_bytes()) {
             return Err((
                 record.line(),

@@ -57,7 +57,8 @@ pub fn check_export(
             readers.crimes,
             threads,
             &mut crimes,
-            |kept: &mut Vec<Crime>, crime| kept.push(crime),
+            |_| (),
+            |kept: &mut Vec<Crime>, crime, ()| kept.push(crime),
             || (),
             |(), _| {},
         );
@@ -81,8 +82,9 @@ pub fn check_export(
         readers.incidents,
         threads,
         &mut claimed,
-        |(claimed, n): &mut (Claimed, usize), incident: Incident| {
-            let group = claimed.claim(&joins, &incident.incident_id);
+        |incident| joins.group_of(&incident.incident_id),
+        |(claimed, n): &mut (Claimed, usize), incident: Incident, group| {
+            let group = group.filter(|&g| claimed.claim_group(g));
             *n += 1;
             (*n - 1, incident, group)
         },

@@ -70,7 +70,8 @@ const UTC_TEXT: &[u8; 20] = b"0000-00-00T00:00:00Z";
 
 impl serde::Serialize for Instant {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.format_utc())
+        // Written straight into the output, not through a String each.
+        s.collect_str(self)
     }
 }
 

@@ -47,20 +47,22 @@ struct Commit<'s, S> {
 
 /// Reads `reader`'s table to the end on `threads` workers beside this
 /// thread. Each record is passed to `commit` with the state, in file
-/// order; what it returns is passed to `work`, on the worker's own state
+/// order, with what `prepare` made of it beforehand on the worker; what it returns is passed to `work`, on the worker's own state
 /// (made by `worker`), a batch at a time and in no particular order.
 /// Returns the workers' states, the summary and the rejects in file order.
-pub fn read_on_threads<T, S, X, W>(
+pub fn read_on_threads<T, S, P, X, W>(
     mut reader: TableReader<T>,
     threads: usize,
     state: &mut S,
-    commit: impl Fn(&mut S, T) -> X + Sync,
+    prepare: impl Fn(&T) -> P + Sync,
+    commit: impl Fn(&mut S, T, P) -> X + Sync,
     worker: impl Fn() -> W + Sync,
     work: impl Fn(&mut W, &mut Vec<X>) + Sync,
 ) -> Result<(Vec<W>, InputSummary, Vec<Reject>), InputError>
 where
     T: FromRow + Send,
     S: Send,
+    P: Send,
     X: Send,
     W: Send,
 {
@@ -87,7 +89,8 @@ where
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 let (queue, lock, turn, layout) = (&queue, &lock, &turn, &layout);
-                let (commit, worker, work, path) = (&commit, &worker, &work, &path);
+                let (prepare, commit, worker, work) = (&prepare, &commit, &worker, &work);
+                let path = &path;
                 let recycle = recycle.clone();
                 scope.spawn(move || {
                     let _guard = Abandon { lock, turn };
@@ -95,6 +98,7 @@ where
                     let mut codes = Codes::new();
                     let mut converted = Vec::with_capacity(BATCH);
                     let mut kept = Vec::with_capacity(BATCH);
+                    let mut ready = Vec::with_capacity(BATCH);
                     while let Some(job) = next_job(queue) {
                         let seq = match job {
                             Job::Raw(seq, mut rows) => {
@@ -118,6 +122,17 @@ where
                                 seq
                             }
                         };
+                        // Whatever can be worked out before the commit is,
+                        // outside the lock: the id's hash, and the caller's
+                        // `prepare`.
+                        let prepared = converted.drain(..).map(|row| {
+                            row.map(|t| {
+                                let hash = Unique::hash_of(&t);
+                                let p = prepare(&t);
+                                (t, hash, p)
+                            })
+                        });
+                        ready.extend(prepared);
                         {
                             let mut c = lock.lock().unwrap_or_else(|p| p.into_inner());
                             while c.next != seq && !c.abandoned {
@@ -127,9 +142,12 @@ where
                                 break;
                             }
                             let c = &mut *c;
-                            for row in converted.drain(..) {
-                                match row.and_then(|t| c.unique.check(t)) {
-                                    Ok(t) => kept.push(commit(c.state, t)),
+                            for row in ready.drain(..) {
+                                let row = row.and_then(|(t, hash, p)| {
+                                    c.unique.check_hashed(t, hash).map(|t| (t, p))
+                                });
+                                match row {
+                                    Ok((t, p)) => kept.push(commit(c.state, t, p)),
                                     Err((line, reason)) => c.rejects.push(Reject {
                                         file: path.clone(),
                                         line,
