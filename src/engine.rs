@@ -99,41 +99,17 @@ pub type Group = u32;
 
 impl<'a> Joins<'a> {
     pub fn new(crimes: &'a [Crime], updates: &'a [Update]) -> Joins<'a> {
-        let mut groups = hashbrown::HashTable::with_capacity(crimes.len());
-        let mut first_crime: Vec<u32> = Vec::new();
-        let id_of = |first_crime: &[u32], g: u32| {
-            crimes[first_crime[g as usize] as usize]
-                .incident_id
-                .as_deref()
-                .unwrap_or_default()
-        };
-        let group_of_crime: Vec<u32> = crimes
-            .iter()
-            .enumerate()
-            .map(|(c, crime)| {
-                let Some(id) = crime.incident_id.as_deref() else {
-                    return NONE;
-                };
-                let hash = hash_id(id);
-                if let Some(&g) = groups.find(hash, |&g| id_of(&first_crime, g) == id) {
-                    return g;
-                }
-                let g = first_crime.len() as u32;
-                groups.insert_unique(hash, g, |&g| hash_id(id_of(&first_crime, g)));
-                first_crime.push(c as u32);
-                g
-            })
-            .collect();
+        // The two joins are independent: built side by side.
+        let ((groups, first_crime, group_of_crime), crime_of_update) =
+            std::thread::scope(|scope| {
+                let updates = scope.spawn(|| updates_to_crimes(crimes, updates));
+                let groups = group_crimes(crimes);
+                let updates = updates
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (groups, updates)
+            });
         let (group_starts, group_crimes) = buckets(&group_of_crime, first_crime.len());
-        let mut crime_by_id: FxHashMap<&str, u32> =
-            FxHashMap::with_capacity_and_hasher(crimes.len(), Default::default());
-        for (n, c) in crimes.iter().enumerate() {
-            crime_by_id.entry(&*c.crime_id).or_insert(n as u32);
-        }
-        let crime_of_update: Vec<u32> = updates
-            .iter()
-            .map(|u| crime_by_id.get(&*u.crime_id).copied().unwrap_or(NONE))
-            .collect();
         let (update_starts, crime_updates) = buckets(&crime_of_update, crimes.len());
         Joins {
             crimes,
@@ -180,6 +156,51 @@ impl<'a> Joins<'a> {
         &self.crime_updates
             [self.update_starts[crime] as usize..self.update_starts[crime + 1] as usize]
     }
+}
+
+/// Groups crimes by incident id: the table of groups (each found by the
+/// incident id of its first crime), each group's first crime, and each
+/// crime's group (`NONE` when it names no incident).
+fn group_crimes(crimes: &[Crime]) -> (hashbrown::HashTable<u32>, Vec<u32>, Vec<u32>) {
+    let mut groups = hashbrown::HashTable::with_capacity(crimes.len());
+    let mut first_crime: Vec<u32> = Vec::new();
+    let id_of = |first_crime: &[u32], g: u32| {
+        crimes[first_crime[g as usize] as usize]
+            .incident_id
+            .as_deref()
+            .unwrap_or_default()
+    };
+    let group_of_crime: Vec<u32> = crimes
+        .iter()
+        .enumerate()
+        .map(|(c, crime)| {
+            let Some(id) = crime.incident_id.as_deref() else {
+                return NONE;
+            };
+            let hash = hash_id(id);
+            if let Some(&g) = groups.find(hash, |&g| id_of(&first_crime, g) == id) {
+                return g;
+            }
+            let g = first_crime.len() as u32;
+            groups.insert_unique(hash, g, |&g| hash_id(id_of(&first_crime, g)));
+            first_crime.push(c as u32);
+            g
+        })
+        .collect();
+    (groups, first_crime, group_of_crime)
+}
+
+/// Each update's crime: the first crime with its id, `NONE` if none.
+fn updates_to_crimes(crimes: &[Crime], updates: &[Update]) -> Vec<u32> {
+    let mut crime_by_id: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(crimes.len(), Default::default());
+    for (n, c) in crimes.iter().enumerate() {
+        crime_by_id.entry(&*c.crime_id).or_insert(n as u32);
+    }
+    updates
+        .iter()
+        .map(|u| crime_by_id.get(&*u.crime_id).copied().unwrap_or(NONE))
+        .collect()
 }
 
 /// A counting sort of items by their owner (`NONE`: no owner), keeping

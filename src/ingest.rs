@@ -434,7 +434,7 @@ struct Unique {
     /// Every id, end to end.
     text: Vec<u8>,
     /// Id `k` is `text[ends[k - 1]..ends[k]]` (from 0 for the first).
-    ends: Vec<usize>,
+    ends: Vec<u32>,
     lines: Vec<Line>,
     table: hashbrown::HashTable<u32>,
 }
@@ -469,9 +469,10 @@ impl Unique {
                 format!("duplicate `{field}` (first on line {})", lines[k as usize]),
             ));
         }
-        let Ok(k) = u32::try_from(ends.len()) else {
-            // Past four billion ids: an export this tool was not sized
-            // for. Said, not silently misjudged.
+        let end = u32::try_from(text.len() + id.len());
+        let (Ok(k), Ok(end)) = (u32::try_from(ends.len()), end) else {
+            // Past four billion ids, or 4 GiB of them: an export this
+            // tool was not sized for. Said, not silently misjudged.
             return Err((
                 record.line(),
                 format!("too many `{field}` values to check for duplicates"),
@@ -479,16 +480,16 @@ impl Unique {
         };
         table.insert_unique(hash, k, |&k| hash_id(nth(text, ends, k)));
         text.extend_from_slice(id.as_bytes());
-        ends.push(text.len());
+        ends.push(end);
         lines.push(record.line());
         Ok(record)
     }
 }
 
-fn nth<'t>(text: &'t [u8], ends: &[usize], k: u32) -> &'t [u8] {
+fn nth<'t>(text: &'t [u8], ends: &[u32], k: u32) -> &'t [u8] {
     let k = k as usize;
-    let start = if k == 0 { 0 } else { ends[k - 1] };
-    &text[start..ends[k]]
+    let start = if k == 0 { 0 } else { ends[k - 1] as usize };
+    &text[start..ends[k] as usize]
 }
 
 /// Reads a whole export: incidents and crimes (side by side), then updates.

@@ -162,6 +162,7 @@ impl FromRow for Update {
 /// trim (a visible ASCII character at each end), as for nearly every field.
 fn trim(s: &str) -> &str {
     match s.as_bytes() {
+        [] => s,
         [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
         [only] if only.is_ascii_graphic() => s,
         _ => s.trim(),
