@@ -17,8 +17,9 @@ use super::{FromRow, InputError, InputSummary, Reject, Rows, TableReader, Unique
 use crate::records::Line;
 use crate::time::Clock;
 use csv::{ByteRecord, StringRecord};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Condvar, Mutex};
 
 /// Rows handed to a worker at a time.
 const BATCH: usize = 2048;
@@ -34,12 +35,18 @@ enum Job<T> {
     Converted(u64, Vec<Result<T, (Line, String)>>),
 }
 
+/// A converted row, ready for its commit: the record with its id's hash
+/// and what `prepare` made of it, or why it is rejected.
+type Ready<T, P> = Result<(T, u64, P), (Line, String)>;
+
 /// The state of the in-order commit.
-struct Commit<'s, S> {
-    /// The number of the batch whose turn it is.
+struct Commit<'s, S, T, P> {
+    /// The number of the next batch to commit.
     next: u64,
-    /// A worker panicked: the turn will never come, so stop waiting.
-    abandoned: bool,
+    /// Converted batches that came before their turn. Nobody waits: a
+    /// worker leaves its batch here and goes on; whoever commits the batch
+    /// before it commits it too.
+    pending: BTreeMap<u64, Vec<Ready<T, P>>>,
     unique: &'s mut Unique,
     rejects: Vec<Reject>,
     state: &'s mut S,
@@ -47,8 +54,9 @@ struct Commit<'s, S> {
 
 /// Reads `reader`'s table to the end on `threads` workers beside this
 /// thread. Each record is passed to `commit` with the state, in file
-/// order, with what `prepare` made of it beforehand on the worker; what it returns is passed to `work`, on the worker's own state
-/// (made by `worker`), a batch at a time and in no particular order.
+/// order, with what `prepare` made of it beforehand on the worker; what it
+/// returns is passed to `work`, on the worker's own state (made by
+/// `worker`), a batch or more at a time and in no particular order.
 /// Returns the workers' states, the summary and the rejects in file order.
 pub fn read_on_threads<T, S, P, X, W>(
     mut reader: TableReader<T>,
@@ -74,10 +82,9 @@ where
     };
     let clock = reader.clock;
     let path = reader.path.clone();
-    let turn = Condvar::new();
     let lock = Mutex::new(Commit {
         next: 0,
-        abandoned: false,
+        pending: BTreeMap::new(),
         unique: &mut unique,
         rejects: Vec::new(),
         state,
@@ -88,17 +95,16 @@ where
     let (workers, failed) = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
-                let (queue, lock, turn, layout) = (&queue, &lock, &turn, &layout);
+                let (queue, lock, layout) = (&queue, &lock, &layout);
                 let (prepare, commit, worker, work) = (&prepare, &commit, &worker, &work);
                 let path = &path;
                 let recycle = recycle.clone();
                 scope.spawn(move || {
-                    let _guard = Abandon { lock, turn };
                     let mut mine = worker();
                     let mut codes = Codes::new();
                     let mut converted = Vec::with_capacity(BATCH);
                     let mut kept = Vec::with_capacity(BATCH);
-                    let mut ready = Vec::with_capacity(BATCH);
+                    let mut ready: Vec<Ready<T, P>> = Vec::with_capacity(BATCH);
                     while let Some(job) = next_job(queue) {
                         let seq = match job {
                             Job::Raw(seq, mut rows) => {
@@ -135,28 +141,27 @@ where
                         ready.extend(prepared);
                         {
                             let mut c = lock.lock().unwrap_or_else(|p| p.into_inner());
-                            while c.next != seq && !c.abandoned {
-                                c = turn.wait(c).unwrap_or_else(|p| p.into_inner());
-                            }
-                            if c.abandoned {
-                                break;
-                            }
                             let c = &mut *c;
-                            for row in ready.drain(..) {
-                                let row = row.and_then(|(t, hash, p)| {
-                                    c.unique.check_hashed(t, hash).map(|t| (t, p))
-                                });
-                                match row {
-                                    Ok((t, p)) => kept.push(commit(c.state, t, p)),
-                                    Err((line, reason)) => c.rejects.push(Reject {
-                                        file: path.clone(),
-                                        line,
-                                        reason,
-                                    }),
+                            c.pending.insert(seq, std::mem::take(&mut ready));
+                            while let Some(mut batch) = c.pending.remove(&c.next) {
+                                for row in batch.drain(..) {
+                                    let row = row.and_then(|(t, hash, p)| {
+                                        c.unique.check_hashed(t, hash).map(|t| (t, p))
+                                    });
+                                    match row {
+                                        Ok((t, p)) => kept.push(commit(c.state, t, p)),
+                                        Err((line, reason)) => c.rejects.push(Reject {
+                                            file: path.clone(),
+                                            line,
+                                            reason,
+                                        }),
+                                    }
+                                }
+                                c.next += 1;
+                                if ready.capacity() == 0 {
+                                    ready = batch;
                                 }
                             }
-                            c.next += 1;
-                            turn.notify_all();
                         }
                         work(&mut mine, &mut kept);
                         kept.clear();
@@ -181,25 +186,6 @@ where
     reader.rejected += rejects.len() as u64;
     reader.unique = unique;
     Ok((workers, reader.finish()?, rejects))
-}
-
-/// Wakes the other workers if this one panics, so that none waits for a
-/// turn that will not come; the panic itself is passed on by `join`.
-struct Abandon<'a, 's, S> {
-    lock: &'a Mutex<Commit<'s, S>>,
-    turn: &'a Condvar,
-}
-
-impl<S> Drop for Abandon<'_, '_, S> {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            self.lock
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .abandoned = true;
-            self.turn.notify_all();
-        }
-    }
 }
 
 fn next_job<T>(queue: &Mutex<Receiver<Job<T>>>) -> Option<Job<T>> {
