@@ -256,7 +256,7 @@ pub struct Evaluator<'a> {
     clock: Clock,
     /// The checks of the rules evaluated, by subject kind (see [`slot`]),
     /// each with its position in `stats`, in plan order.
-    checks: [Vec<(usize, usize, &'a Check)>; 5],
+    checks: [Vec<CheckRef<'a>>; 5],
     stats: Vec<RuleStats>,
     /// Each rule's code and message, shared by its findings.
     names: Vec<(Arc<str>, Arc<str>)>,
@@ -274,6 +274,71 @@ fn slot(subject: Subject) -> usize {
         Subject::Update => 2,
         Subject::Timestamp => 3,
         Subject::OptionalValue => 4,
+    }
+}
+
+/// A check of the plan as an evaluator runs it.
+struct CheckRef<'a> {
+    /// Its rule's place in the evaluator's `stats`.
+    stats: usize,
+    /// Its place in its rule.
+    n: usize,
+    check: &'a Check,
+    /// For a value check that reads nothing but the value's marks: its
+    /// outcome for a value with none (see [`Evaluator::decide_unmarked`]).
+    unmarked: Option<Decided>,
+}
+
+/// An outcome that needs nothing of the subject but a count.
+#[derive(Clone, Copy)]
+enum Decided {
+    Skipped,
+    Exempt,
+    NotApplicable,
+    Met,
+    Pending,
+}
+
+/// Whether every expression of a check reads only a value's marks (and
+/// constants): then all values without marks fare alike.
+fn reads_only_marks(plan: &Plan, check: &Check) -> bool {
+    let only = |e: &CExpr| marks_only(plan, e);
+    let requirement = match &check.requirement {
+        Requirement::Holds { cond, grace } => {
+            only(cond) && grace.as_ref().is_none_or(|(a, b)| only(a) && only(b))
+        }
+        Requirement::Deadline {
+            done,
+            within,
+            anchor,
+        } => only(done) && only(within) && only(anchor),
+    };
+    requirement
+        && check.filters.iter().all(only)
+        && check.exemptions.iter().all(only)
+        && check.severity.arms.iter().all(|(_, c)| only(c))
+}
+
+fn marks_only(plan: &Plan, e: &CExpr) -> bool {
+    let only = |e: &CExpr| marks_only(plan, e);
+    match e {
+        CExpr::Const(_) => true,
+        CExpr::Pseudo(p) => matches!(
+            p,
+            Pseudo::RepeatedHour | Pseudo::SkippedHour | Pseudo::Unreadable
+        ),
+        CExpr::Define(n) => only(&plan.defines[*n]),
+        CExpr::Not(x) | CExpr::Present(x, _) | CExpr::In(x, _, _) => only(x),
+        CExpr::And(a, b)
+        | CExpr::Or(a, b)
+        | CExpr::Cmp(_, a, b)
+        | CExpr::Contains(a, b)
+        | CExpr::Add(a, b)
+        | CExpr::Sub(a, b) => only(a) && only(b),
+        CExpr::Choice(arms, otherwise) => {
+            arms.iter().all(|(v, c)| only(v) && only(c)) && only(otherwise)
+        }
+        CExpr::Field(..) | CExpr::Linked(_) | CExpr::Aggregate(..) => false,
     }
 }
 
@@ -453,18 +518,23 @@ impl<'a> Evaluator<'a> {
         as_of: Instant,
         clock: Clock,
     ) -> Evaluator<'a> {
-        let mut checks: [Vec<(usize, usize, &'a Check)>; 5] = Default::default();
+        let mut checks: [Vec<CheckRef<'a>>; 5] = Default::default();
         let mut stats = Vec::new();
         let mut names = Vec::new();
         for r in rules {
             let rule = &plan.rules[r];
             for (n, check) in rule.checks.iter().enumerate() {
-                checks[slot(check.subject)].push((stats.len(), n, check));
+                checks[slot(check.subject)].push(CheckRef {
+                    stats: stats.len(),
+                    n,
+                    check,
+                    unmarked: None,
+                });
             }
             stats.push(RuleStats::new(rule));
             names.push((Arc::from(rule.code.as_str()), Arc::from(rule.message())));
         }
-        Evaluator {
+        let mut evaluator = Evaluator {
             plan,
             joins,
             as_of,
@@ -475,7 +545,9 @@ impl<'a> Evaluator<'a> {
             kinds: RefCell::new(Vec::new()),
             findings: Vec::new(),
             outside_calendar: Cell::new(0),
-        }
+        };
+        evaluator.decide_unmarked();
+        evaluator
     }
 
     /// Judges one incident (`n`: its place among the incidents read), its
@@ -552,19 +624,82 @@ impl<'a> Evaluator<'a> {
             if self.checks[slot].is_empty() {
                 continue;
             }
+            let q = r.quality();
             for f in fields_of(r, subject) {
-                self.subject(slot, &with_fact(*cx, r, f), (R::TABLE, n, f));
+                let marked = [q.repeated, q.skipped, q.invalid]
+                    .into_iter()
+                    .any(|bits| Quality::has(bits, f));
+                let cx = with_fact(*cx, r, f);
+                self.checks_on(slot, &cx, (R::TABLE, n, f), !marked);
             }
         }
     }
 
     /// Runs every check of one subject kind over one subject.
     fn subject(&mut self, slot: usize, cx: &Ctx, order: (Table, usize, usize)) {
+        self.checks_on(slot, cx, order, false);
+    }
+
+    /// `unmarked`: the subject is a value with no marks, so a check that
+    /// reads nothing but marks has its outcome already.
+    fn checks_on(&mut self, slot: usize, cx: &Ctx, order: (Table, usize, usize), unmarked: bool) {
         let checks = std::mem::take(&mut self.checks[slot]);
-        for &(rule, n, check) in &checks {
-            self.one(rule, check, cx, (order.0, order.1, order.2, n));
+        for c in &checks {
+            match c.unmarked {
+                Some(decided) if unmarked => self.tally(c.stats, decided),
+                _ => self.one(c.stats, c.check, cx, (order.0, order.1, order.2, c.n)),
+            }
         }
         self.checks[slot] = checks;
+    }
+
+    fn tally(&mut self, rule: usize, decided: Decided) {
+        let st = &mut self.stats[rule];
+        match decided {
+            Decided::Skipped => {}
+            Decided::Exempt => st.exempt += 1,
+            Decided::NotApplicable => st.not_applicable += 1,
+            Decided::Met => st.checked += 1,
+            Decided::Pending => {
+                st.checked += 1;
+                st.pending += 1;
+            }
+        }
+    }
+
+    /// Decides, once, the value checks that read nothing but a value's
+    /// marks (repeated or skipped hour, unreadable) for values with none:
+    /// every such value gets the same outcome, unless it is a finding.
+    fn decide_unmarked(&mut self) {
+        let clean = Ctx {
+            fact: Some(ValueFact {
+                table: Table::Incidents,
+                field: 0,
+                quality: Quality::default(),
+            }),
+            ..Ctx::default()
+        };
+        for slot in [3, 4] {
+            let mut checks = std::mem::take(&mut self.checks[slot]);
+            for c in &mut checks {
+                if !reads_only_marks(self.plan, c.check) {
+                    continue;
+                }
+                c.unmarked = if !c.check.filters.iter().all(|f| self.truth(f, &clean)) {
+                    Some(Decided::Skipped)
+                } else if c.check.exemptions.iter().any(|f| self.truth(f, &clean)) {
+                    Some(Decided::Exempt)
+                } else {
+                    match self.verdict(c.check, &clean) {
+                        Verdict::Met => Some(Decided::Met),
+                        Verdict::Pending => Some(Decided::Pending),
+                        Verdict::NotApplicable => Some(Decided::NotApplicable),
+                        Verdict::Finding { .. } => None,
+                    }
+                };
+            }
+            self.checks[slot] = checks;
+        }
     }
 
     fn one(&mut self, rule: usize, check: &Check, cx: &Ctx, order: Order) {

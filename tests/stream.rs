@@ -189,3 +189,112 @@ fn streamed_jsonl_equals_reading_everything_first() {
     }
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Value checks that read nothing but a value's marks are decided once for
+/// unmarked values. The counts must be those of judging every value: each
+/// rule here has a twin that also reads `field` (so is judged value by
+/// value) and means the same.
+#[test]
+fn checks_on_marks_alone_count_like_value_by_value() {
+    let dir = common::temp("stream-marks");
+    generate(
+        &dir,
+        &GenOptions {
+            incidents: 3_000,
+            seed: 5,
+            start: chrono::NaiveDate::from_ymd_opt(2025, 10, 20).unwrap(),
+            days: 20,
+        },
+    )
+    .unwrap();
+    // Some unreadable optional values, so that there are marked values of
+    // every kind (the dates above cover the October clock change).
+    rework(&dir.join("crimes.csv"), |lines| {
+        for line in lines.iter_mut().skip(1).step_by(97) {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            cells[15] = "maybe";
+            *line = cells.join(",");
+        }
+    });
+    let mut rules = String::from("edition \"t\"\n");
+    let forms = [
+        ("timestamp", "", "", "not repeated_hour"),
+        ("timestamp", "where repeated_hour", "", "not skipped_hour"),
+        (
+            "optional value",
+            "",
+            "unless not unreadable",
+            "not unreadable",
+        ),
+        ("optional value", "where not unreadable", "", "unreadable"),
+        (
+            "timestamp",
+            "where not skipped_hour",
+            "",
+            "repeated_hour or not repeated_hour",
+        ),
+    ];
+    for (n, (subject, filter, exempt, require)) in forms.iter().enumerate() {
+        for (twin, extra) in [("0", ""), ("1", " and field != \"\"")] {
+            let filter = if filter.is_empty() {
+                format!("where true{extra}")
+            } else {
+                format!("{filter}{extra}")
+            };
+            rules.push_str(&format!(
+                "rule T{n}{twin} t{n}-{} \"t\" {{\n  source \"s\"\n  quote \"q\"\n  theme t\n  severity low\n  message \"m\"\n  for each {subject}\n  {filter}\n  {exempt}\n  require {require}\n  otherwise data\n}}\n",
+                twin
+            ));
+        }
+    }
+    let files = vec![hocr::plan::RuleFile {
+        name: "t.hocr".into(),
+        text: rules,
+    }];
+    let (plan, diags) = check(files);
+    let plan = plan.unwrap_or_else(|| panic!("{diags:?}"));
+    let paths = ExportPaths::from_dir(&dir).unwrap();
+    let run = check_export(
+        &plan,
+        &paths,
+        &Clock::default(),
+        &Profile::canonical(),
+        as_of(),
+        2,
+    )
+    .expect("export reads");
+    let stats = &run.outcome.stats;
+    assert_eq!(stats.len(), 2 * forms.len());
+    for pair in stats.chunks(2) {
+        let counts = |s: &hocr::findings::RuleStats| {
+            (s.checked, s.findings, s.pending, s.exempt, s.not_applicable)
+        };
+        assert_eq!(
+            counts(&pair[0]),
+            counts(&pair[1]),
+            "{} and {}",
+            pair[0].rule,
+            pair[1].rule
+        );
+        assert!(
+            pair[0].checked + pair[0].exempt > 0,
+            "{} judged nothing",
+            pair[0].rule
+        );
+    }
+    // Findings too: the twins find the same values.
+    let of = |rule: &str| -> Vec<String> {
+        run.outcome
+            .findings
+            .iter()
+            .filter(|f| &*f.rule == rule)
+            .map(|f| format!("{:?} {:?} {:?}", f.crime_id, f.incident_id, f.field))
+            .collect()
+    };
+    for n in 0..forms.len() {
+        assert_eq!(of(&format!("T{n}0")), of(&format!("T{n}1")));
+    }
+    assert!(!of("T00").is_empty(), "repeated hours in the export");
+    assert!(stats[4].exempt > 0, "unreadable values in the export");
+    let _ = fs::remove_dir_all(&dir);
+}
