@@ -36,7 +36,7 @@ impl Identity {
             },
             crime_id: f.crime_id.as_deref().map(str::to_string),
             event: f.event.map(str::to_string),
-            event_at: f.event_at.map(|t| t.format_utc()),
+            event_at: f.event_at.get().map(|t| t.format_utc()),
             field: f.field.map(str::to_string),
         }
     }

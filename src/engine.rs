@@ -4,11 +4,11 @@
 //! does is walk the compiled plan.
 
 use crate::findings::{Finding, Order, Outcome, RuleStats};
+use crate::ingest::Ids;
 use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
 use crate::records::{Crime, Incident, Quality, Record, Table, Update, Val, event_name, hash_id};
 use crate::syntax::ast::{CmpOp, Quantifier, Subject};
 use crate::time::{Clock, Instant, Span, deadline};
-use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
@@ -98,11 +98,12 @@ pub struct Joins<'a> {
 pub type Group = u32;
 
 impl<'a> Joins<'a> {
-    pub fn new(crimes: &'a [Crime], updates: &'a [Update]) -> Joins<'a> {
+    /// `crime_ids` numbers the crimes by their index (first of equal ids).
+    pub fn new(crimes: &'a [Crime], updates: &'a [Update], crime_ids: &Ids) -> Joins<'a> {
         // The two joins are independent: built side by side.
         let ((groups, first_crime, group_of_crime), crime_of_update) =
             std::thread::scope(|scope| {
-                let updates = scope.spawn(|| updates_to_crimes(crimes, updates));
+                let updates = scope.spawn(|| updates_to_crimes(crime_ids, updates));
                 let groups = group_crimes(crimes);
                 let updates = updates
                     .join()
@@ -191,15 +192,10 @@ fn group_crimes(crimes: &[Crime]) -> (hashbrown::HashTable<u32>, Vec<u32>, Vec<u
 }
 
 /// Each update's crime: the first crime with its id, `NONE` if none.
-fn updates_to_crimes(crimes: &[Crime], updates: &[Update]) -> Vec<u32> {
-    let mut crime_by_id: FxHashMap<&str, u32> =
-        FxHashMap::with_capacity_and_hasher(crimes.len(), Default::default());
-    for (n, c) in crimes.iter().enumerate() {
-        crime_by_id.entry(&*c.crime_id).or_insert(n as u32);
-    }
+fn updates_to_crimes(crime_ids: &Ids, updates: &[Update]) -> Vec<u32> {
     updates
         .iter()
-        .map(|u| crime_by_id.get(&*u.crime_id).copied().unwrap_or(NONE))
+        .map(|u| crime_ids.find(&u.crime_id).unwrap_or(NONE))
         .collect()
 }
 
@@ -342,6 +338,21 @@ fn marks_only(plan: &Plan, e: &CExpr) -> bool {
     }
 }
 
+/// A finding's place in the input: table, record, field, check, in 12
+/// bytes (a run may keep hundreds of thousands of findings). Past four
+/// billion records in one table the record numbers would saturate, so
+/// findings there could tie and their order could vary between runs; the
+/// joins' `u32` indices bound the export to that size anyway.
+fn order_of(at: (Table, usize, usize), check: usize) -> Order {
+    let small = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    (
+        at.0,
+        u32::try_from(at.1).unwrap_or(u32::MAX),
+        small(at.2),
+        small(check),
+    )
+}
+
 /// What one evaluator produced, before merging.
 pub struct Partial {
     stats: Vec<RuleStats>,
@@ -433,7 +444,8 @@ pub fn incidents_where(
     conditions: &[&CExpr],
     clock: Clock,
 ) -> Vec<Vec<usize>> {
-    let joins = Joins::new(records.crimes, records.updates);
+    let crime_ids = Ids::of(records.crimes.iter().map(|c| c.crime_id.as_str()));
+    let joins = Joins::new(records.crimes, records.updates, &crime_ids);
     // Conditions never look at the as-of time; only requirements do.
     let evaluator = Evaluator::new(plan, [], &joins, Instant(i64::MAX), clock);
     evaluator.strata(records.incidents, conditions)
@@ -450,7 +462,8 @@ fn evaluate_rules(
     clock: Clock,
     threads: usize,
 ) -> Outcome {
-    let joins = Joins::new(records.crimes, records.updates);
+    let crime_ids = Ids::of(records.crimes.iter().map(|c| c.crime_id.as_str()));
+    let joins = Joins::new(records.crimes, records.updates, &crime_ids);
     let mut claimed = Claimed::new(&joins);
     let groups: Vec<Option<Group>> = records
         .incidents
@@ -647,7 +660,7 @@ impl<'a> Evaluator<'a> {
         for c in &checks {
             match c.unmarked {
                 Some(decided) if unmarked => self.tally(c.stats, decided),
-                _ => self.one(c.stats, c.check, cx, (order.0, order.1, order.2, c.n)),
+                _ => self.one(c.stats, c.check, cx, order_of(order, c.n)),
             }
         }
         self.checks[slot] = checks;
@@ -859,10 +872,10 @@ impl<'a> Evaluator<'a> {
             incident_id,
             crime_id,
             event: cx.update.and_then(|u| event_name(&u.event)),
-            event_at: cx.update.map(|u| u.event_at),
+            event_at: cx.update.map(|u| u.event_at).into(),
             field: cx.fact.map(|f| f.table.fields()[f.field].name),
-            due,
-            at,
+            due: due.into(),
+            at: at.into(),
             message: self.names[rule].1.clone(),
             status: None,
             order,

@@ -475,7 +475,7 @@ fn actual(outcome: &Outcome) -> String {
 /// One finding in a line: kind, the records it is about, due and done.
 fn describe(f: &Finding) -> String {
     let mut parts = Vec::new();
-    if let (Some(event), Some(at)) = (&f.event, f.event_at) {
+    if let (Some(event), Some(at)) = (&f.event, f.event_at.get()) {
         parts.push(format!("update `{event}` at {at}"));
     }
     if let Some(id) = &f.crime_id {
@@ -487,10 +487,10 @@ fn describe(f: &Finding) -> String {
     if let Some(field) = f.field {
         parts.push(format!("field `{field}`"));
     }
-    if let Some(due) = f.due {
+    if let Some(due) = f.due.get() {
         parts.push(format!("due {due}"));
     }
-    if let Some(at) = f.at {
+    if let Some(at) = f.at.get() {
         parts.push(format!("done {at}"));
     }
     format!("{:<10} {}", f.kind, parts.join(", "))

@@ -2,6 +2,7 @@
 //! never free text from the export.
 
 use crate::plan::{Rule, Severity};
+use crate::records::MaybeTime;
 use crate::records::Table;
 use crate::time::Instant;
 use serde::Serialize;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 /// Input order: table, record index, field index, and the check's index
 /// within its rule (a rule may check one subject more than once).
-pub type Order = (Table, usize, usize, usize);
+pub type Order = (Table, u32, u16, u16);
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
@@ -23,12 +24,12 @@ pub struct Finding {
     pub crime_id: Option<crate::records::Id>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_at: Option<Instant>,
+    #[serde(skip_serializing_if = "MaybeTime::is_none")]
+    pub event_at: MaybeTime,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
-    pub due: Option<Instant>,
-    pub at: Option<Instant>,
+    pub due: MaybeTime,
+    pub at: MaybeTime,
     pub message: Arc<str>,
     /// With `--baseline`: new since the earlier run, or persisting.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,7 +47,7 @@ impl Finding {
             &self.rule,
             self.incident_id.as_deref(),
             self.crime_id.as_deref(),
-            self.event_at,
+            self.event_at.get(),
             self.order,
         )
     }

@@ -21,7 +21,7 @@ mod tap;
 mod tests;
 
 pub use convert::FromRow;
-pub use parallel::read_on_threads;
+pub use parallel::{ReadOnThreads, read_on_threads};
 pub use profile::{Profile, ProfileError};
 pub use row::{Field, Row};
 
@@ -457,6 +457,29 @@ impl Unique {
         let (Some(field), Some(id)) = (T::UNIQUE, record.unique_id()) else {
             return Ok(record);
         };
+        match self.add_hashed(id, hash, record.line()) {
+            Ok(()) => Ok(record),
+            Err(Some(first)) => Err((
+                record.line(),
+                format!("duplicate `{field}` (first on line {first})"),
+            )),
+            // Past four billion ids, or 4 GiB of them: an export this tool
+            // was not sized for. Said, not silently misjudged.
+            Err(None) => Err((
+                record.line(),
+                format!("too many `{field}` values to check for duplicates"),
+            )),
+        }
+    }
+
+    /// Adds an id first read on `line`, unless it is there already.
+    fn add(&mut self, id: &str, line: Line) {
+        let _ = self.add_hashed(id, hash_id(id), line);
+    }
+
+    /// `Err(Some(line))`: the id was first read on that line; `Err(None)`:
+    /// no room for more ids.
+    fn add_hashed(&mut self, id: &str, hash: u64, line: Line) -> Result<(), Option<Line>> {
         let Unique {
             text,
             ends,
@@ -464,25 +487,50 @@ impl Unique {
             table,
         } = self;
         if let Some(&k) = table.find(hash, |&k| nth(text, ends, k) == id.as_bytes()) {
-            return Err((
-                record.line(),
-                format!("duplicate `{field}` (first on line {})", lines[k as usize]),
-            ));
+            return Err(Some(lines[k as usize]));
         }
         let end = u32::try_from(text.len() + id.len());
         let (Ok(k), Ok(end)) = (u32::try_from(ends.len()), end) else {
-            // Past four billion ids, or 4 GiB of them: an export this
-            // tool was not sized for. Said, not silently misjudged.
-            return Err((
-                record.line(),
-                format!("too many `{field}` values to check for duplicates"),
-            ));
+            return Err(None);
         };
         table.insert_unique(hash, k, |&k| hash_id(nth(text, ends, k)));
         text.extend_from_slice(id.as_bytes());
         ends.push(end);
-        lines.push(record.line());
-        Ok(record)
+        lines.push(line);
+        Ok(())
+    }
+}
+
+/// The ids of a table's records, each numbered by the order it was first
+/// kept: what the duplicate check built, kept to find records by id.
+#[derive(Default)]
+pub struct Ids(Unique);
+
+impl Ids {
+    /// Numbers ids in order, the first of equal ids keeping its number.
+    pub fn of<'a>(ids: impl IntoIterator<Item = &'a str>) -> Ids {
+        let mut unique = Unique::default();
+        for (n, id) in ids.into_iter().enumerate() {
+            unique.add(id, n as Line);
+        }
+        Ids(unique)
+    }
+
+    /// The ids of a finished table: the lines they were read on are no
+    /// longer needed.
+    fn from(mut unique: Unique) -> Ids {
+        unique.lines = Vec::new();
+        Ids(unique)
+    }
+
+    /// The number of the record with this id.
+    pub fn find(&self, id: &str) -> Option<u32> {
+        let Unique {
+            text, ends, table, ..
+        } = &self.0;
+        table
+            .find(hash_id(id), |&k| nth(text, ends, k) == id.as_bytes())
+            .copied()
     }
 }
 

@@ -60,6 +60,19 @@ impl MaybeTime {
     }
 }
 
+impl MaybeTime {
+    pub fn is_none(&self) -> bool {
+        *self == MaybeTime::NONE
+    }
+}
+
+/// As the `Option<Instant>` it stands for.
+impl serde::Serialize for MaybeTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
 impl From<Option<Instant>> for MaybeTime {
     fn from(t: Option<Instant>) -> MaybeTime {
         t.map_or(MaybeTime::NONE, |t| MaybeTime(t.0))

@@ -68,17 +68,19 @@ pub fn check_export(
         });
         (crimes_read, updates)
     });
-    let (_, crimes_input, crimes_rejects) = crimes_read?;
+    let crimes_read = crimes_read?;
     let updates = updates.transpose()?;
     let update_records = updates.as_ref().map_or(&[][..], |u| &u.records[..]);
-    let joins = Joins::new(&crimes, update_records);
+    // The crimes' duplicate check numbered them as they were kept: it is
+    // the index by crime id the updates are joined through.
+    let joins = Joins::new(&crimes, update_records, &crimes_read.ids);
     let rules = 0..plan.rules.len();
     let evaluator = || Evaluator::new(plan, rules.clone(), &joins, as_of, *clock);
 
     // Each incident is numbered and finds its crimes in file order, at the
     // commit; it is judged on whichever thread converted it.
     let mut claimed = (Claimed::new(&joins), 0usize);
-    let (evaluators, incidents_input, mut rejects) = read_on_threads(
+    let incidents_read = read_on_threads(
         readers.incidents,
         threads,
         &mut claimed,
@@ -95,15 +97,20 @@ pub fn check_export(
             }
         },
     )?;
-    let mut partials: Vec<Partial> = evaluators.into_iter().map(Evaluator::finish).collect();
+    let mut partials: Vec<Partial> = incidents_read
+        .workers
+        .into_iter()
+        .map(Evaluator::finish)
+        .collect();
     let claimed = claimed.0;
     let mut last = evaluator();
     last.unlinked(&claimed);
     partials.push(last.finish());
     let outcome = merge(partials);
 
-    let mut inputs = vec![incidents_input, crimes_input];
-    rejects.extend(crimes_rejects);
+    let mut inputs = vec![incidents_read.input, crimes_read.input];
+    let mut rejects = incidents_read.rejects;
+    rejects.extend(crimes_read.rejects);
     drop(joins);
     if let Some(u) = updates {
         u.add_to(&mut inputs, &mut rejects);

@@ -13,7 +13,7 @@
 use super::columns::{ColumnMap, Names};
 use super::intern::Codes;
 use super::row::{Cells, Row};
-use super::{FromRow, InputError, InputSummary, Reject, Rows, TableReader, Unique};
+use super::{FromRow, Ids, InputError, InputSummary, Reject, Rows, TableReader, Unique};
 use crate::records::Line;
 use crate::time::Clock;
 use csv::{ByteRecord, StringRecord};
@@ -52,12 +52,23 @@ struct Commit<'s, S, T, P> {
     state: &'s mut S,
 }
 
+/// What [`read_on_threads`] read.
+pub struct ReadOnThreads<W> {
+    /// The workers' own states.
+    pub workers: Vec<W>,
+    pub input: InputSummary,
+    /// In file order.
+    pub rejects: Vec<Reject>,
+    /// The ids of the records kept, numbered in the order they were
+    /// committed (for crimes: their index).
+    pub ids: Ids,
+}
+
 /// Reads `reader`'s table to the end on `threads` workers beside this
 /// thread. Each record is passed to `commit` with the state, in file
 /// order, with what `prepare` made of it beforehand on the worker; what it
 /// returns is passed to `work`, on the worker's own state (made by
 /// `worker`), a batch or more at a time and in no particular order.
-/// Returns the workers' states, the summary and the rejects in file order.
 pub fn read_on_threads<T, S, P, X, W>(
     mut reader: TableReader<T>,
     threads: usize,
@@ -66,7 +77,7 @@ pub fn read_on_threads<T, S, P, X, W>(
     commit: impl Fn(&mut S, T, P) -> X + Sync,
     worker: impl Fn() -> W + Sync,
     work: impl Fn(&mut W, &mut Vec<X>) + Sync,
-) -> Result<(Vec<W>, InputSummary, Vec<Reject>), InputError>
+) -> Result<ReadOnThreads<W>, InputError>
 where
     T: FromRow + Send,
     S: Send,
@@ -185,7 +196,13 @@ where
     let rejects = commit.rejects;
     reader.rejected += rejects.len() as u64;
     reader.unique = unique;
-    Ok((workers, reader.finish()?, rejects))
+    let ids = Ids::from(std::mem::take(&mut reader.unique));
+    Ok(ReadOnThreads {
+        workers,
+        input: reader.finish()?,
+        rejects,
+        ids,
+    })
 }
 
 fn next_job<T>(queue: &Mutex<Receiver<Job<T>>>) -> Option<Job<T>> {

@@ -25,7 +25,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         .terminator(csv::Terminator::CRLF)
         .from_writer(w);
     out.write_record(COLUMNS)?;
-    let text = |t: Option<crate::time::Instant>| t.map(|t| t.format_utc()).unwrap_or_default();
+    let text = |t: crate::records::MaybeTime| t.get().map(|t| t.format_utc()).unwrap_or_default();
     for f in &report.outcome.findings {
         out.write_record([
             &f.rule,

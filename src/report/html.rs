@@ -317,7 +317,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
                 ));
             }
             if let Some(event) = &f.event {
-                let at = f.event_at.map(|t| t.to_string()).unwrap_or_default();
+                let at = f.event_at.get().map(|t| t.to_string()).unwrap_or_default();
                 message.push_str(&format!(
                     " <span class=\"sub\">event {} {}</span>",
                     escape(event),
@@ -331,8 +331,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
                 escape(&f.kind),
                 id(f.incident_id.as_deref()),
                 id(f.crime_id.as_deref()),
-                opt(f.due.map(|t| t.to_string()).as_deref()),
-                opt(f.at.map(|t| t.to_string()).as_deref()),
+                opt(f.due.get().map(|t| t.to_string()).as_deref()),
+                opt(f.at.get().map(|t| t.to_string()).as_deref()),
                 message,
                 sev = f.severity.name(),
             )?;
