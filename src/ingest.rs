@@ -444,7 +444,7 @@ impl Unique {
     /// the conversion; the first row with an id is kept.
     fn check<T: FromRow>(&mut self, record: T) -> Result<T, (Line, String)> {
         let hash = Unique::hash_of(&record);
-        self.check_hashed(record, hash)
+        self.check_hashed(&record, hash).map(|()| record)
     }
 
     /// The hash of the record's id, worked out apart from the check (on
@@ -453,12 +453,12 @@ impl Unique {
         record.unique_id().map_or(0, hash_id)
     }
 
-    fn check_hashed<T: FromRow>(&mut self, record: T, hash: u64) -> Result<T, (Line, String)> {
+    fn check_hashed<T: FromRow>(&mut self, record: &T, hash: u64) -> Result<(), (Line, String)> {
         let (Some(field), Some(id)) = (T::UNIQUE, record.unique_id()) else {
-            return Ok(record);
+            return Ok(());
         };
         match self.add_hashed(id, hash, record.line()) {
-            Ok(()) => Ok(record),
+            Ok(()) => Ok(()),
             Err(Some(first)) => Err((
                 record.line(),
                 format!("duplicate `{field}` (first on line {first})"),

@@ -50,17 +50,22 @@ pub fn check_export(
     let readers = Readers::open(paths, clock, profile)?;
     // The crimes are converted on the evaluation threads while the updates
     // are read beside them.
-    let mut crimes = Vec::new();
+    let mut numbered = 0usize;
     let (crimes_read, updates) = std::thread::scope(|scope| {
         let updates = readers.updates.map(|u| scope.spawn(|| drain(u)));
         let crimes_read = read_on_threads(
             readers.crimes,
             threads,
-            &mut crimes,
+            &mut numbered,
             |_| (),
-            |kept: &mut Vec<Crime>, crime, ()| kept.push(crime),
-            || (),
-            |(), _| {},
+            |n: &mut usize, _, ()| {
+                *n += 1;
+                *n - 1
+            },
+            Vec::new,
+            |mine: &mut Vec<(usize, Crime)>, batch: &mut Vec<(Crime, usize)>| {
+                mine.extend(batch.drain(..).map(|(crime, n)| (n, crime)));
+            },
         );
         let updates = updates.map(|u| {
             u.join()
@@ -68,7 +73,8 @@ pub fn check_export(
         });
         (crimes_read, updates)
     });
-    let crimes_read = crimes_read?;
+    let mut crimes_read = crimes_read?;
+    let crimes = in_order(std::mem::take(&mut crimes_read.workers), numbered);
     let updates = updates.transpose()?;
     let update_records = updates.as_ref().map_or(&[][..], |u| &u.records[..]);
     // The crimes' duplicate check numbered them as they were kept: it is
@@ -85,14 +91,14 @@ pub fn check_export(
         threads,
         &mut claimed,
         |incident| joins.group_of(&incident.incident_id),
-        |(claimed, n): &mut (Claimed, usize), incident: Incident, group| {
+        |(claimed, n): &mut (Claimed, usize), _, group: &Option<Group>| {
             let group = group.filter(|&g| claimed.claim_group(g));
             *n += 1;
-            (*n - 1, incident, group)
+            (*n - 1, group)
         },
         evaluator,
-        |ev: &mut Evaluator, batch: &mut Vec<(usize, Incident, Option<Group>)>| {
-            for (n, incident, group) in batch.iter() {
+        |ev: &mut Evaluator, batch: &mut Vec<(Incident, (usize, Option<Group>))>| {
+            for (incident, (n, group)) in batch.iter() {
                 ev.incident(*n, incident, *group);
             }
         },
@@ -120,4 +126,26 @@ pub fn check_export(
         inputs,
         rejects,
     })
+}
+
+/// The records the workers kept, each numbered at its commit, put back in
+/// that order. Each worker's are in order already (a worker commits
+/// batches in file order), so this merges runs.
+fn in_order<T>(parts: Vec<Vec<(usize, T)>>, total: usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(total);
+    let mut parts: Vec<_> = parts
+        .into_iter()
+        .map(|p| p.into_iter().peekable())
+        .collect();
+    loop {
+        let next = parts
+            .iter_mut()
+            .filter_map(|p| Some((p.peek()?.0, p)))
+            .min_by_key(|(n, _)| *n);
+        let Some((_, part)) = next else { break };
+        if let Some((_, record)) = part.next() {
+            out.push(record);
+        }
+    }
+    out
 }

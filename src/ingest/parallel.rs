@@ -74,9 +74,9 @@ pub fn read_on_threads<T, S, P, X, W>(
     threads: usize,
     state: &mut S,
     prepare: impl Fn(&T) -> P + Sync,
-    commit: impl Fn(&mut S, T, P) -> X + Sync,
+    commit: impl Fn(&mut S, &T, &P) -> X + Sync,
     worker: impl Fn() -> W + Sync,
-    work: impl Fn(&mut W, &mut Vec<X>) + Sync,
+    work: impl Fn(&mut W, &mut Vec<(T, X)>) + Sync,
 ) -> Result<ReadOnThreads<W>, InputError>
 where
     T: FromRow + Send,
@@ -150,28 +150,43 @@ where
                             })
                         });
                         ready.extend(prepared);
+                        // In the lock only the decisions are made, in file
+                        // order; records are moved after it.
+                        let mut committed = Vec::new();
                         {
                             let mut c = lock.lock().unwrap_or_else(|p| p.into_inner());
                             let c = &mut *c;
                             c.pending.insert(seq, std::mem::take(&mut ready));
-                            while let Some(mut batch) = c.pending.remove(&c.next) {
-                                for row in batch.drain(..) {
-                                    let row = row.and_then(|(t, hash, p)| {
-                                        c.unique.check_hashed(t, hash).map(|t| (t, p))
-                                    });
-                                    match row {
-                                        Ok((t, p)) => kept.push(commit(c.state, t, p)),
-                                        Err((line, reason)) => c.rejects.push(Reject {
-                                            file: path.clone(),
-                                            line,
-                                            reason,
-                                        }),
-                                    }
-                                }
+                            while let Some(batch) = c.pending.remove(&c.next) {
+                                let decided: Vec<Option<X>> = batch
+                                    .iter()
+                                    .map(|row| {
+                                        let kept = match row {
+                                            Ok((t, hash, p)) => c
+                                                .unique
+                                                .check_hashed(t, *hash)
+                                                .map(|()| commit(c.state, t, p)),
+                                            Err((line, reason)) => Err((*line, reason.clone())),
+                                        };
+                                        kept.map_err(|(line, reason)| {
+                                            c.rejects.push(Reject {
+                                                file: path.clone(),
+                                                line,
+                                                reason,
+                                            })
+                                        })
+                                        .ok()
+                                    })
+                                    .collect();
                                 c.next += 1;
-                                if ready.capacity() == 0 {
-                                    ready = batch;
-                                }
+                                committed.push((batch, decided));
+                            }
+                        }
+                        for (mut batch, decided) in committed {
+                            let rows = batch.drain(..).zip(decided);
+                            kept.extend(rows.filter_map(|(row, x)| Some((row.ok()?.0, x?))));
+                            if ready.capacity() == 0 {
+                                ready = batch;
                             }
                         }
                         work(&mut mine, &mut kept);
