@@ -466,7 +466,7 @@ impl CodeSet {
             normalized = normalize(code);
             normalized.as_str()
         } else {
-            code.trim()
+            crate::records::trim(code)
         };
         if self.exact.contains(code) || self.globs.iter().any(|g| glob_match(g, code)) {
             return true;

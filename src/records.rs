@@ -234,6 +234,17 @@ pub fn event_name(event: &str) -> Option<&'static str> {
         .map(|n| EVENT_NAMES[n])
 }
 
+/// `str::trim`, without the Unicode scan when there is plainly nothing to
+/// trim (a visible ASCII character at each end), as for nearly every value.
+pub fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [] => s,
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        [only] if only.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Codes compare case-insensitively after trimming: store them upper-cased.
 pub fn normalize_code(s: &str) -> Box<str> {
     s.trim().to_ascii_uppercase().into_boxed_str()

@@ -13,7 +13,7 @@ use super::intern::Codes;
 use super::row::{Field, Row};
 use crate::records::{
     CRIME_FIELDS, Code, Crime, EVENTS, FieldDef, INCIDENT_FIELDS, Id, Incident, Quality, Record,
-    STATUSES, Table, UPDATE_FIELDS, Update,
+    STATUSES, Table, UPDATE_FIELDS, Update, trim,
 };
 use crate::time::{Clock, Fold, Instant, TimeError};
 
@@ -155,17 +155,6 @@ impl FromRow for Update {
             victim_informed_at: r.time(at!(F, "victim_informed_at"))?.into(),
             quality: r.quality,
         })
-    }
-}
-
-/// `str::trim`, without the Unicode scan when there is plainly nothing to
-/// trim (a visible ASCII character at each end), as for nearly every field.
-fn trim(s: &str) -> &str {
-    match s.as_bytes() {
-        [] => s,
-        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
-        [only] if only.is_ascii_graphic() => s,
-        _ => s.trim(),
     }
 }
 
@@ -372,7 +361,7 @@ impl<'r, 'a> Reader<'r, 'a> {
         let shared = &mut *self.codes;
         let mut codes = |items: &mut dyn Iterator<Item = &str>| -> Box<[Code]> {
             items
-                .map(str::trim)
+                .map(trim)
                 .filter(|s| !s.is_empty())
                 .map(|s| profile.map_or(s, |p| p.translate(field, s)))
                 .map(|s| shared.code(s))

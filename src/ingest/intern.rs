@@ -2,7 +2,7 @@
 //! codes across a million rows), so each distinct normalised code is stored
 //! once and shared: reading a code costs a hash lookup, not an allocation.
 
-use crate::records::Code;
+use crate::records::{Code, trim};
 use rustc_hash::FxHashSet;
 
 /// Past this many distinct codes a column is not a vocabulary (a broken or
@@ -24,7 +24,7 @@ impl Codes {
     /// Trimmed and upper-cased, as [`crate::records::normalize_code`].
     pub fn code(&mut self, raw: &str) -> Code {
         self.buf.clear();
-        self.buf.push_str(raw.trim());
+        self.buf.push_str(trim(raw));
         self.buf.make_ascii_uppercase();
         self.shared()
     }
@@ -32,7 +32,7 @@ impl Codes {
     /// Also with `.` read as `/`, as [`crate::records::normalize_offence`].
     pub fn offence(&mut self, raw: &str) -> Code {
         self.buf.clear();
-        self.buf.push_str(raw.trim());
+        self.buf.push_str(trim(raw));
         self.buf.make_ascii_uppercase();
         if self.buf.contains('.') {
             self.buf = self.buf.replace('.', "/");
