@@ -210,22 +210,14 @@ fn included_first(decls: &BTreeMap<String, (usize, &ast::Group)>) -> Vec<String>
 /// The evaluation depth of a compiled expression; `defines` holds the
 /// depth of each definition compiled so far.
 fn eval_depth(c: &CExpr, defines: &[usize]) -> usize {
-    let d = |x: &CExpr| eval_depth(x, defines);
     1 + match c {
         CExpr::Define(n) => defines.get(*n).copied().unwrap_or(0),
-        CExpr::Not(x) | CExpr::Present(x, _) | CExpr::In(x, _, _) => d(x),
-        CExpr::And(a, b)
-        | CExpr::Or(a, b)
-        | CExpr::Cmp(_, a, b)
-        | CExpr::Contains(a, b)
-        | CExpr::Add(a, b)
-        | CExpr::Sub(a, b) => d(a).max(d(b)),
-        CExpr::Aggregate(_, f) => f.as_deref().map_or(0, d),
-        CExpr::Choice(arms, x) => arms
-            .iter()
-            .map(|(v, c)| d(v).max(d(c)))
-            .fold(d(x), usize::max),
-        CExpr::Field(..) | CExpr::Linked(_) | CExpr::Pseudo(_) | CExpr::Const(_) => 0,
+        _ => c
+            .children()
+            .into_iter()
+            .map(|x| eval_depth(x, defines))
+            .max()
+            .unwrap_or(0),
     }
 }
 

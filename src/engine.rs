@@ -318,23 +318,13 @@ fn reads_only_marks(plan: &Plan, check: &Check) -> bool {
 fn marks_only(plan: &Plan, e: &CExpr) -> bool {
     let only = |e: &CExpr| marks_only(plan, e);
     match e {
-        CExpr::Const(_) => true,
         CExpr::Pseudo(p) => matches!(
             p,
             Pseudo::RepeatedHour | Pseudo::SkippedHour | Pseudo::Unreadable
         ),
         CExpr::Define(n) => only(&plan.defines[*n]),
-        CExpr::Not(x) | CExpr::Present(x, _) | CExpr::In(x, _, _) => only(x),
-        CExpr::And(a, b)
-        | CExpr::Or(a, b)
-        | CExpr::Cmp(_, a, b)
-        | CExpr::Contains(a, b)
-        | CExpr::Add(a, b)
-        | CExpr::Sub(a, b) => only(a) && only(b),
-        CExpr::Choice(arms, otherwise) => {
-            arms.iter().all(|(v, c)| only(v) && only(c)) && only(otherwise)
-        }
         CExpr::Field(..) | CExpr::Linked(_) | CExpr::Aggregate(..) => false,
+        _ => e.children().into_iter().all(only),
     }
 }
 

@@ -305,6 +305,32 @@ pub enum CExpr {
     Choice(Vec<(CExpr, CExpr)>, Box<CExpr>),
 }
 
+impl CExpr {
+    /// The expressions this one is made of (not through definitions).
+    pub fn children(&self) -> Vec<&CExpr> {
+        match self {
+            CExpr::Not(x) | CExpr::Present(x, _) | CExpr::In(x, _, _) => vec![x],
+            CExpr::And(a, b)
+            | CExpr::Or(a, b)
+            | CExpr::Cmp(_, a, b)
+            | CExpr::Contains(a, b)
+            | CExpr::Add(a, b)
+            | CExpr::Sub(a, b) => vec![a, b],
+            CExpr::Aggregate(_, f) => f.as_deref().into_iter().collect(),
+            CExpr::Choice(arms, otherwise) => arms
+                .iter()
+                .flat_map(|(v, c)| [v, c])
+                .chain([&**otherwise])
+                .collect(),
+            CExpr::Field(..)
+            | CExpr::Linked(_)
+            | CExpr::Pseudo(_)
+            | CExpr::Define(_)
+            | CExpr::Const(_) => Vec::new(),
+        }
+    }
+}
+
 // ---------------------------------------------------------------- code sets
 
 /// A code split into comparable parts: `4/10` is `[4, "/", 10]`.

@@ -63,6 +63,18 @@ fn streamed(plan: &Plan, paths: &ExportPaths, as_of: Instant, threads: usize) ->
     shown(&run.outcome, &run.inputs, &run.rejects)
 }
 
+/// The streamed run on each number of threads shows what reading
+/// everything first showed.
+fn assert_streams_alike(plan: &Plan, paths: &ExportPaths, expected: &str, threads: &[usize]) {
+    for &threads in threads {
+        assert_eq!(
+            expected,
+            streamed(plan, paths, as_of(), threads),
+            "{threads} threads"
+        );
+    }
+}
+
 /// Edits a file line by line (line 0 is the header).
 fn rework(path: &Path, edit: impl FnOnce(&mut Vec<String>)) {
     let text = fs::read_to_string(path).unwrap();
@@ -123,13 +135,7 @@ fn streamed_run_equals_reading_everything_first() {
     );
     assert!(expected.contains("duplicate `crime_id`"));
     assert!(expected.contains("wrong number of fields"));
-    for threads in [1, 2, 3, 5] {
-        assert_eq!(
-            expected,
-            streamed(&plan, &paths, as_of(), threads),
-            "{threads} threads"
-        );
-    }
+    assert_streams_alike(&plan, &paths, &expected, &[1, 2, 3, 5]);
     let _ = fs::remove_dir_all(&dir);
 }
 
@@ -180,13 +186,7 @@ fn streamed_jsonl_equals_reading_everything_first() {
     let plan = shipped_plan();
     let expected = in_memory(&plan, &paths, as_of());
     assert!(expected.contains("duplicate `incident_id`"));
-    for threads in [1, 2, 4] {
-        assert_eq!(
-            expected,
-            streamed(&plan, &paths, as_of(), threads),
-            "{threads} threads"
-        );
-    }
+    assert_streams_alike(&plan, &paths, &expected, &[1, 2, 4]);
     let _ = fs::remove_dir_all(&dir);
 }
 
