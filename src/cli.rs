@@ -219,8 +219,8 @@ struct CheckArgs {
     /// Exit 1 when there are findings of this severity or higher.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<SeverityArg>,
-    /// Convert and evaluate on N worker threads, beside the one that reads the files; default: one per core. The output is the same whatever N.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Convert and evaluate on N worker threads (1 to 256), beside the one that reads the files; default: one per core. The output is the same whatever N.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=crate::stream::MAX_THREADS as i64))]
     threads: Option<u16>,
 }
 

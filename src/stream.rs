@@ -22,6 +22,11 @@ use crate::plan::Plan;
 use crate::records::{Crime, Incident};
 use crate::time::{Clock, Instant};
 
+/// More worker threads than this are not started, whatever is asked: each
+/// is a stack and a share of the batches in flight, and two cores gain
+/// nothing from hundreds.
+pub const MAX_THREADS: usize = 256;
+
 /// What a run read and found.
 pub struct Checked {
     pub outcome: Outcome,
@@ -47,6 +52,7 @@ pub fn check_export(
     as_of: Instant,
     threads: usize,
 ) -> Result<Checked, InputError> {
+    let threads = threads.clamp(1, MAX_THREADS);
     let readers = Readers::open(paths, clock, profile)?;
     // The crimes are converted on the evaluation threads while the updates
     // are read beside them.

@@ -413,3 +413,33 @@ fn rejects_are_summarised_on_stderr_for_the_text_summary_too() {
         "header and six rejects: {written}"
     );
 }
+
+/// `--threads` is bounded: a number no machine needs is a usage error
+/// (exit 2, saying the range), not thousands of threads and a crash; the
+/// largest allowed number gives the same findings as one thread.
+#[test]
+fn threads_beyond_the_bound_are_a_usage_error() {
+    for n in ["0", "257", "65535"] {
+        let (code, out, err) =
+            hocr(&["check", "fixtures/sample", "--as-of", AS_OF, "--threads", n]);
+        assert_eq!(code, 2, "--threads {n}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains("1..=256"), "--threads {n}: {err}");
+    }
+    let run = |n: &str| {
+        hocr(&[
+            "check",
+            "fixtures/sample",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "jsonl",
+            "--threads",
+            n,
+        ])
+    };
+    let (one, many) = (run("1"), run("256"));
+    assert_eq!(one.0, many.0, "{}", many.2);
+    assert!(!one.1.is_empty());
+    assert_eq!(one.1, many.1);
+}
