@@ -24,6 +24,9 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 /// Rows handed to a worker at a time.
 const BATCH: usize = 2048;
 
+/// Batches the reader may be ahead of the workers, at most.
+const MAX_WAITING: usize = 16;
+
 /// A row as split from the file: its line, its fields (taken out while
 /// they are read, and put back for reuse), and whether it can be read.
 type RawRow = (Line, Option<ByteRecord>, Result<(), String>);
@@ -100,9 +103,12 @@ where
         rejects: Vec::new(),
         state,
     });
-    let (jobs, queue) = sync_channel::<Job<T>>(threads * 2);
+    // Batches waiting for a worker: enough to keep every worker busy, but
+    // bounded whatever the number of workers, as memory is.
+    let waiting = (threads * 2).min(MAX_WAITING);
+    let (jobs, queue) = sync_channel::<Job<T>>(waiting);
     let queue = Mutex::new(queue);
-    let (recycle, spare) = sync_channel::<Vec<RawRow>>(threads * 4);
+    let (recycle, spare) = sync_channel::<Vec<RawRow>>(waiting * 2);
     let (workers, failed) = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
