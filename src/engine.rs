@@ -9,7 +9,7 @@ use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
 use crate::records::{Crime, Incident, Quality, Record, Table, Update, Val, event_name, hash_id};
 use crate::syntax::ast::{CmpOp, Quantifier, Subject};
 use crate::time::{Clock, Instant, Span, deadline};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::sync::Arc;
 
 /// The records of an export held in memory, each table in input order.
@@ -100,16 +100,8 @@ pub type Group = u32;
 impl<'a> Joins<'a> {
     /// `crime_ids` numbers the crimes by their index (first of equal ids).
     pub fn new(crimes: &'a [Crime], updates: &'a [Update], crime_ids: &Ids) -> Joins<'a> {
-        // The two joins are independent: built side by side.
-        let ((groups, first_crime, group_of_crime), crime_of_update) =
-            std::thread::scope(|scope| {
-                let updates = scope.spawn(|| updates_to_crimes(crime_ids, updates));
-                let groups = group_crimes(crimes);
-                let updates = updates
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (groups, updates)
-            });
+        let (groups, first_crime, group_of_crime) = group_crimes(crimes);
+        let crime_of_update = updates_to_crimes(crime_ids, updates);
         let (group_starts, group_crimes) = buckets(&group_of_crime, first_crime.len());
         let (update_starts, crime_updates) = buckets(&crime_of_update, crimes.len());
         Joins {
@@ -128,13 +120,9 @@ impl<'a> Joins<'a> {
 
     /// The group of crimes naming this incident id, if any.
     pub fn group_of(&self, incident_id: &str) -> Option<Group> {
-        let first_crime = &self.first_crime;
         self.groups
             .find(hash_id(incident_id), |&g| {
-                self.crimes[first_crime[g as usize] as usize]
-                    .incident_id
-                    .as_deref()
-                    == Some(incident_id)
+                group_id(self.crimes, &self.first_crime, g) == incident_id
             })
             .copied()
     }
@@ -165,12 +153,6 @@ impl<'a> Joins<'a> {
 fn group_crimes(crimes: &[Crime]) -> (hashbrown::HashTable<u32>, Vec<u32>, Vec<u32>) {
     let mut groups = hashbrown::HashTable::with_capacity(crimes.len());
     let mut first_crime: Vec<u32> = Vec::new();
-    let id_of = |first_crime: &[u32], g: u32| {
-        crimes[first_crime[g as usize] as usize]
-            .incident_id
-            .as_deref()
-            .unwrap_or_default()
-    };
     let group_of_crime: Vec<u32> = crimes
         .iter()
         .enumerate()
@@ -179,16 +161,24 @@ fn group_crimes(crimes: &[Crime]) -> (hashbrown::HashTable<u32>, Vec<u32>, Vec<u
                 return NONE;
             };
             let hash = hash_id(id);
-            if let Some(&g) = groups.find(hash, |&g| id_of(&first_crime, g) == id) {
+            if let Some(&g) = groups.find(hash, |&g| group_id(crimes, &first_crime, g) == id) {
                 return g;
             }
             let g = first_crime.len() as u32;
-            groups.insert_unique(hash, g, |&g| hash_id(id_of(&first_crime, g)));
+            groups.insert_unique(hash, g, |&g| hash_id(group_id(crimes, &first_crime, g)));
             first_crime.push(c as u32);
             g
         })
         .collect();
     (groups, first_crime, group_of_crime)
+}
+
+/// The incident id of group `g`: its first crime's.
+fn group_id<'c>(crimes: &'c [Crime], first_crime: &[u32], g: u32) -> &'c str {
+    crimes[first_crime[g as usize] as usize]
+        .incident_id
+        .as_deref()
+        .unwrap_or_default()
 }
 
 /// Each update's crime: the first crime with its id, `NONE` if none.
@@ -230,17 +220,26 @@ impl Claimed {
         Claimed(vec![false; joins.groups()])
     }
 
-    /// The group an incident with this id links to, claiming it. Only the
-    /// first incident with an id claims its group (the reader rejects
-    /// later ones as duplicates).
-    pub fn claim(&mut self, joins: &Joins, incident_id: &str) -> Option<Group> {
-        joins.group_of(incident_id).filter(|&g| self.claim_group(g))
-    }
-
     /// Claims a group found beforehand; false if it was claimed already.
     pub fn claim_group(&mut self, g: Group) -> bool {
         !std::mem::replace(&mut self.0[g as usize], true)
     }
+}
+
+/// Incidents held in memory claim their groups in order: only the first
+/// incident with an id has its crimes (the export reader rejects later ones
+/// as duplicates; the records of a rule's examples may repeat an id).
+fn claim_all(joins: &Joins, incidents: &[Incident]) -> (Claimed, Vec<Option<Group>>) {
+    let mut claimed = Claimed::new(joins);
+    let groups = incidents
+        .iter()
+        .map(|i| {
+            joins
+                .group_of(&i.incident_id)
+                .filter(|&g| claimed.claim_group(g))
+        })
+        .collect();
+    (claimed, groups)
 }
 
 /// Evaluates the rules of a plan subject by subject, accumulating findings
@@ -256,8 +255,9 @@ pub struct Evaluator<'a> {
     stats: Vec<RuleStats>,
     /// Each rule's code and message, shared by its findings.
     names: Vec<(Arc<str>, Arc<str>)>,
-    /// The kinds of finding made so far, shared by their findings.
-    kinds: RefCell<Vec<Arc<str>>>,
+    /// Every kind of finding the checks can report, shared by their
+    /// findings.
+    kinds: Vec<Arc<str>>,
     findings: Vec<Finding>,
     /// Working-day deadlines counted through years the calendar lacks.
     outside_calendar: Cell<u64>,
@@ -454,12 +454,7 @@ fn evaluate_rules(
 ) -> Outcome {
     let crime_ids = Ids::of(records.crimes.iter().map(|c| c.crime_id.as_str()));
     let joins = Joins::new(records.crimes, records.updates, &crime_ids);
-    let mut claimed = Claimed::new(&joins);
-    let groups: Vec<Option<Group>> = records
-        .incidents
-        .iter()
-        .map(|i| claimed.claim(&joins, &i.incident_id))
-        .collect();
+    let (claimed, groups) = claim_all(&joins, records.incidents);
     let threads = threads.max(1);
     let per_thread = records.incidents.len().div_ceil(threads).max(1);
     let run = |start: usize| {
@@ -524,9 +519,15 @@ impl<'a> Evaluator<'a> {
         let mut checks: [Vec<CheckRef<'a>>; 5] = Default::default();
         let mut stats = Vec::new();
         let mut names = Vec::new();
+        let mut kinds = Vec::new();
         for r in rules {
             let rule = &plan.rules[r];
             for (n, check) in rule.checks.iter().enumerate() {
+                for kind in check.reports() {
+                    if !kinds.iter().any(|k: &Arc<str>| **k == *kind) {
+                        kinds.push(Arc::from(kind));
+                    }
+                }
                 checks[slot(check.subject)].push(CheckRef {
                     stats: stats.len(),
                     n,
@@ -545,7 +546,7 @@ impl<'a> Evaluator<'a> {
             checks,
             stats,
             names,
-            kinds: RefCell::new(Vec::new()),
+            kinds,
             findings: Vec::new(),
             outside_calendar: Cell::new(0),
         };
@@ -741,11 +742,7 @@ impl<'a> Evaluator<'a> {
     /// order), evaluated exactly as a rule's `where` over `for each
     /// incident`: how an audit plan's strata are filled.
     fn strata(&self, incidents: &[Incident], conditions: &[&CExpr]) -> Vec<Vec<usize>> {
-        let mut claimed = Claimed::new(self.joins);
-        let contexts: Vec<Option<Group>> = incidents
-            .iter()
-            .map(|i| claimed.claim(self.joins, &i.incident_id))
-            .collect();
+        let (_, contexts) = claim_all(self.joins, incidents);
         conditions
             .iter()
             .map(|c| {
@@ -873,13 +870,11 @@ impl<'a> Evaluator<'a> {
     }
 
     fn kind(&self, kind: &str) -> Arc<str> {
-        let mut kinds = self.kinds.borrow_mut();
-        if let Some(k) = kinds.iter().find(|k| ***k == *kind) {
-            return k.clone();
+        match self.kinds.iter().find(|k| ***k == *kind) {
+            Some(k) => k.clone(),
+            // Every kind a check reports is listed in `new`.
+            None => Arc::from(kind),
         }
-        let k: Arc<str> = Arc::from(kind);
-        kinds.push(k.clone());
-        k
     }
 
     fn truth<'b>(&'b self, e: &'b CExpr, cx: &Ctx<'b>) -> bool {

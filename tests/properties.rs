@@ -587,13 +587,8 @@ proptest! {
         crimes in table(CRIME_COLUMNS, 16, 10),
         threads in 2usize..9,
     ) {
-        let dir = scratch();
-        write_csv(&dir.join("incidents.csv"), INCIDENT_COLUMNS, &incidents);
-        write_csv(&dir.join("crimes.csv"), CRIME_COLUMNS, &crimes);
-        let export = read(&dir, "csv");
+        let (dir, export, plan, as_of) = csv_export(&incidents, &crimes);
         let _ = std::fs::remove_dir_all(&dir);
-        let plan = shipped_plan();
-        let as_of = Instant(micros_of(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap().and_hms_opt(0, 0, 0).unwrap()));
         prop_assert_eq!(shown(&run(&plan, &export, as_of, 1)), shown(&run(&plan, &export, as_of, threads)));
     }
 
@@ -606,12 +601,7 @@ proptest! {
         crimes in table(CRIME_COLUMNS, 16, 10),
         threads in 1usize..5,
     ) {
-        let dir = scratch();
-        write_csv(&dir.join("incidents.csv"), INCIDENT_COLUMNS, &incidents);
-        write_csv(&dir.join("crimes.csv"), CRIME_COLUMNS, &crimes);
-        let export = read(&dir, "csv");
-        let plan = shipped_plan();
-        let as_of = Instant(micros_of(NaiveDate::from_ymd_opt(2025, 6, 1).unwrap().and_hms_opt(0, 0, 0).unwrap()));
+        let (dir, export, plan, as_of) = csv_export(&incidents, &crimes);
         let paths = ExportPaths {
             incidents: dir.join("incidents.csv"),
             crimes: dir.join("crimes.csv"),
@@ -624,6 +614,26 @@ proptest! {
         prop_assert_eq!(&export.rejects, &streamed.rejects);
         prop_assert_eq!(&export.inputs, &streamed.inputs);
     }
+}
+
+/// Generated tables written as a CSV export in a scratch directory (left
+/// for the caller to remove) and read back, with the shipped rules and an
+/// as-of time.
+fn csv_export(
+    incidents: &[Vec<String>],
+    crimes: &[Vec<String>],
+) -> (PathBuf, Export, Plan, Instant) {
+    let dir = scratch();
+    write_csv(&dir.join("incidents.csv"), INCIDENT_COLUMNS, incidents);
+    write_csv(&dir.join("crimes.csv"), CRIME_COLUMNS, crimes);
+    let export = read(&dir, "csv");
+    let as_of = Instant(micros_of(
+        NaiveDate::from_ymd_opt(2025, 6, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap(),
+    ));
+    (dir, export, shipped_plan(), as_of)
 }
 
 /// The command line's `--threads`: byte-identical JSON on the sample
