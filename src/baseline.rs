@@ -35,9 +35,9 @@ impl Identity {
                 f.incident_id.as_deref().map(str::to_string)
             },
             crime_id: f.crime_id.as_deref().map(str::to_string),
-            event: f.event.map(str::to_string),
+            event: f.event.map(|e| e.to_string()),
             event_at: f.event_at.get().map(|t| t.format_utc()),
-            field: f.field.map(str::to_string),
+            field: f.field.map(|e| e.to_string()),
         }
     }
 

@@ -6,11 +6,12 @@
 use crate::findings::{Finding, Order, Outcome, RuleStats};
 use crate::ingest::Ids;
 use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
-use crate::records::{Crime, Incident, Quality, Record, Table, Update, Val, event_name, hash_id};
+use crate::records::{
+    Crime, Incident, Quality, Record, Shared, Table, Update, Val, event_name, hash_id,
+};
 use crate::syntax::ast::{CmpOp, Quantifier, Subject};
 use crate::time::{Clock, Instant, Span, deadline};
 use std::cell::Cell;
-use std::sync::Arc;
 
 /// The records of an export held in memory, each table in input order.
 #[derive(Clone, Copy)]
@@ -74,7 +75,9 @@ const NONE: u32 = u32::MAX;
 /// `incident_id` form a group; the incident that claims the group is the
 /// crimes' incident.
 pub struct Joins<'a> {
-    crimes: &'a [Crime],
+    /// In input order. References, so that crimes read on several threads
+    /// are joined where they lie, not copied into one vector.
+    crimes: Vec<&'a Crime>,
     updates: &'a [Update],
     /// Group numbers, found by the incident id of the group's first crime
     /// (a table of numbers, not of strings: a fifth of the memory).
@@ -98,9 +101,10 @@ pub struct Joins<'a> {
 pub type Group = u32;
 
 impl<'a> Joins<'a> {
-    /// `crime_ids` numbers the crimes by their index (first of equal ids).
-    pub fn new(crimes: &'a [Crime], updates: &'a [Update], crime_ids: &Ids) -> Joins<'a> {
-        let (groups, first_crime, group_of_crime) = group_crimes(crimes);
+    /// `crimes` in input order; `crime_ids` numbers them by their index
+    /// (first of equal ids).
+    pub fn new(crimes: Vec<&'a Crime>, updates: &'a [Update], crime_ids: &Ids) -> Joins<'a> {
+        let (groups, first_crime, group_of_crime) = group_crimes(&crimes);
         let crime_of_update = updates_to_crimes(crime_ids, updates);
         let (group_starts, group_crimes) = buckets(&group_of_crime, first_crime.len());
         let (update_starts, crime_updates) = buckets(&crime_of_update, crimes.len());
@@ -122,7 +126,7 @@ impl<'a> Joins<'a> {
     pub fn group_of(&self, incident_id: &str) -> Option<Group> {
         self.groups
             .find(hash_id(incident_id), |&g| {
-                group_id(self.crimes, &self.first_crime, g) == incident_id
+                group_id(&self.crimes, &self.first_crime, g) == incident_id
             })
             .copied()
     }
@@ -150,7 +154,7 @@ impl<'a> Joins<'a> {
 /// Groups crimes by incident id: the table of groups (each found by the
 /// incident id of its first crime), each group's first crime, and each
 /// crime's group (`NONE` when it names no incident).
-fn group_crimes(crimes: &[Crime]) -> (hashbrown::HashTable<u32>, Vec<u32>, Vec<u32>) {
+fn group_crimes(crimes: &[&Crime]) -> (hashbrown::HashTable<u32>, Vec<u32>, Vec<u32>) {
     let mut groups = hashbrown::HashTable::with_capacity(crimes.len());
     let mut first_crime: Vec<u32> = Vec::new();
     let group_of_crime: Vec<u32> = crimes
@@ -174,7 +178,7 @@ fn group_crimes(crimes: &[Crime]) -> (hashbrown::HashTable<u32>, Vec<u32>, Vec<u
 }
 
 /// The incident id of group `g`: its first crime's.
-fn group_id<'c>(crimes: &'c [Crime], first_crime: &[u32], g: u32) -> &'c str {
+fn group_id<'c>(crimes: &[&'c Crime], first_crime: &[u32], g: u32) -> &'c str {
     crimes[first_crime[g as usize] as usize]
         .incident_id
         .as_deref()
@@ -254,10 +258,10 @@ pub struct Evaluator<'a> {
     checks: [Vec<CheckRef<'a>>; 5],
     stats: Vec<RuleStats>,
     /// Each rule's code and message, shared by its findings.
-    names: Vec<(Arc<str>, Arc<str>)>,
+    names: Vec<(Shared, Shared)>,
     /// Every kind of finding the checks can report, shared by their
     /// findings.
-    kinds: Vec<Arc<str>>,
+    kinds: Vec<Shared>,
     findings: Vec<Finding>,
     /// Working-day deadlines counted through years the calendar lacks.
     outside_calendar: Cell<u64>,
@@ -435,7 +439,7 @@ pub fn incidents_where(
     clock: Clock,
 ) -> Vec<Vec<usize>> {
     let crime_ids = Ids::of(records.crimes.iter().map(|c| c.crime_id.as_str()));
-    let joins = Joins::new(records.crimes, records.updates, &crime_ids);
+    let joins = Joins::new(records.crimes.iter().collect(), records.updates, &crime_ids);
     // Conditions never look at the as-of time; only requirements do.
     let evaluator = Evaluator::new(plan, [], &joins, Instant(i64::MAX), clock);
     evaluator.strata(records.incidents, conditions)
@@ -453,7 +457,7 @@ fn evaluate_rules(
     threads: usize,
 ) -> Outcome {
     let crime_ids = Ids::of(records.crimes.iter().map(|c| c.crime_id.as_str()));
-    let joins = Joins::new(records.crimes, records.updates, &crime_ids);
+    let joins = Joins::new(records.crimes.iter().collect(), records.updates, &crime_ids);
     let (claimed, groups) = claim_all(&joins, records.incidents);
     let threads = threads.max(1);
     let per_thread = records.incidents.len().div_ceil(threads).max(1);
@@ -524,8 +528,8 @@ impl<'a> Evaluator<'a> {
             let rule = &plan.rules[r];
             for (n, check) in rule.checks.iter().enumerate() {
                 for kind in check.reports() {
-                    if !kinds.iter().any(|k: &Arc<str>| **k == *kind) {
-                        kinds.push(Arc::from(kind));
+                    if !kinds.iter().any(|k: &Shared| **k == *kind) {
+                        kinds.push(Shared::new(kind));
                     }
                 }
                 checks[slot(check.subject)].push(CheckRef {
@@ -536,7 +540,7 @@ impl<'a> Evaluator<'a> {
                 });
             }
             stats.push(RuleStats::new(rule));
-            names.push((Arc::from(rule.code.as_str()), Arc::from(rule.message())));
+            names.push((Shared::new(&rule.code), Shared::new(rule.message())));
         }
         let mut evaluator = Evaluator {
             plan,
@@ -599,7 +603,7 @@ impl<'a> Evaluator<'a> {
 
     fn crime(&mut self, c: usize, incident: Option<&Incident>) {
         let joins = self.joins;
-        let crime = &joins.crimes[c];
+        let crime = joins.crimes[c];
         let cx = Ctx {
             incident,
             crime: Some(crime),
@@ -860,7 +864,7 @@ impl<'a> Evaluator<'a> {
             crime_id,
             event: cx.update.and_then(|u| event_name(&u.event)),
             event_at: cx.update.map(|u| u.event_at).into(),
-            field: cx.fact.map(|f| f.table.fields()[f.field].name),
+            field: cx.fact.map(|f| &f.table.fields()[f.field].name),
             due: due.into(),
             at: at.into(),
             message: self.names[rule].1.clone(),
@@ -869,11 +873,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn kind(&self, kind: &str) -> Arc<str> {
+    fn kind(&self, kind: &str) -> Shared {
         match self.kinds.iter().find(|k| ***k == *kind) {
             Some(k) => k.clone(),
             // Every kind a check reports is listed in `new`.
-            None => Arc::from(kind),
+            None => Shared::new(kind),
         }
     }
 
@@ -943,10 +947,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
             CExpr::Aggregate(q, filter) => {
-                let crimes = self.joins.crimes;
+                let crimes = &self.joins.crimes;
                 let mut matching = cx.crimes.iter().filter(|&&n| {
                     let sub = Ctx {
-                        crime: Some(&crimes[n as usize]),
+                        crime: Some(crimes[n as usize]),
                         ..*cx
                     };
                     filter.as_deref().is_none_or(|f| self.truth(f, &sub))

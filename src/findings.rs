@@ -2,12 +2,11 @@
 //! never free text from the export.
 
 use crate::plan::{Rule, Severity};
-use crate::records::MaybeTime;
 use crate::records::Table;
+use crate::records::{MaybeTime, Name, Shared};
 use crate::time::Instant;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Input order: table, record index, field index, and the check's index
 /// within its rule (a rule may check one subject more than once).
@@ -17,20 +16,20 @@ pub type Order = (Table, u32, u16, u16);
 pub struct Finding {
     /// Shared with every finding of the rule (and kind): a run may have
     /// hundreds of thousands of findings, and these never differ.
-    pub rule: Arc<str>,
-    pub kind: Arc<str>,
+    pub rule: Shared,
+    pub kind: Shared,
     pub severity: Severity,
     pub incident_id: Option<crate::records::Id>,
     pub crime_id: Option<crate::records::Id>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event: Option<&'static str>,
+    pub event: Option<Name>,
     #[serde(skip_serializing_if = "MaybeTime::is_none")]
     pub event_at: MaybeTime,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
+    pub field: Option<Name>,
     pub due: MaybeTime,
     pub at: MaybeTime,
-    pub message: Arc<str>,
+    pub message: Shared,
     /// With `--baseline`: new since the earlier run, or persisting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::baseline::Status>,

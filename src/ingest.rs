@@ -435,8 +435,38 @@ struct Unique {
     text: Vec<u8>,
     /// Id `k` is `text[ends[k - 1]..ends[k]]` (from 0 for the first).
     ends: Vec<u32>,
-    lines: Vec<Line>,
+    lines: FirstLines,
     table: hashbrown::HashTable<u32>,
+}
+
+/// The line each kept id was first read on, by id number: 4 bytes each
+/// (a million incidents' lines in 4 MB, not 8), as an export has fewer
+/// than four billion lines; a line past that is kept aside, exactly.
+#[derive(Default)]
+struct FirstLines {
+    narrow: Vec<u32>,
+    /// (id number, line) for lines that do not fit in `narrow`, by number.
+    wide: Vec<(u32, Line)>,
+}
+
+impl FirstLines {
+    fn push(&mut self, line: Line) {
+        match u32::try_from(line) {
+            Ok(narrow) if narrow != u32::MAX => self.narrow.push(narrow),
+            _ => {
+                // `narrow` is no longer than the ids, whose number fits.
+                self.wide.push((self.narrow.len() as u32, line));
+                self.narrow.push(u32::MAX);
+            }
+        }
+    }
+
+    fn get(&self, k: u32) -> Line {
+        match self.narrow[k as usize] {
+            u32::MAX => self.wide[self.wide.partition_point(|&(n, _)| n < k)].1,
+            narrow => Line::from(narrow),
+        }
+    }
 }
 
 impl Unique {
@@ -487,7 +517,7 @@ impl Unique {
             table,
         } = self;
         if let Some(&k) = table.find(hash, |&k| nth(text, ends, k) == id.as_bytes()) {
-            return Err(Some(lines[k as usize]));
+            return Err(Some(lines.get(k)));
         }
         let end = u32::try_from(text.len() + id.len());
         let (Ok(k), Ok(end)) = (u32::try_from(ends.len()), end) else {
@@ -519,7 +549,7 @@ impl Ids {
     /// The ids of a finished table: the lines they were read on are no
     /// longer needed.
     fn from(mut unique: Unique) -> Ids {
-        unique.lines = Vec::new();
+        unique.lines = FirstLines::default();
         Ids(unique)
     }
 

@@ -16,7 +16,8 @@
 use crate::engine::{Claimed, Evaluator, Group, Joins, Partial, merge};
 use crate::findings::Outcome;
 use crate::ingest::{
-    ExportPaths, InputError, InputSummary, Profile, Readers, Reject, drain, read_on_threads,
+    ExportPaths, InputError, InputSummary, Profile, ReadOnThreads, Readers, Reject, drain,
+    read_on_threads,
 };
 use crate::plan::Plan;
 use crate::records::{Crime, Incident};
@@ -69,9 +70,13 @@ pub fn check_export(
                 *n += 1;
                 *n - 1
             },
-            Vec::new,
-            |mine: &mut Vec<(usize, Crime)>, batch: &mut Vec<(Crime, usize)>| {
-                mine.extend(batch.drain(..).map(|(crime, n)| (n, crime)));
+            <(Vec<u32>, Vec<Crime>)>::default,
+            |(numbers, mine), batch: &mut Vec<(Crime, usize)>| {
+                for (crime, n) in batch.drain(..) {
+                    // Crimes are numbered in u32 throughout the joins.
+                    numbers.push(n as u32);
+                    mine.push(crime);
+                }
             },
         );
         let updates = updates.map(|u| {
@@ -81,12 +86,18 @@ pub fn check_export(
         (crimes_read, updates)
     });
     let mut crimes_read = crimes_read?;
-    let crimes = in_order(std::mem::take(&mut crimes_read.workers), numbered);
+    // The crimes stay where their workers put them; the joins see them in
+    // file order through references (a copy would double them for a while).
+    let (numbers, kept): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut crimes_read.workers).into_iter().unzip();
+    let crimes = in_order(numbers, &kept, numbered);
     let updates = updates.transpose()?;
     let update_records = updates.as_ref().map_or(&[][..], |u| &u.records[..]);
     // The crimes' duplicate check numbered them as they were kept: it is
     // the index by crime id the updates are joined through.
-    let joins = Joins::new(&crimes, update_records, &crimes_read.ids);
+    let joins = Joins::new(crimes, update_records, &crimes_read.ids);
+    // Only the join needed the crimes' ids; the incidents are read next.
+    drop(std::mem::take(&mut crimes_read.ids));
     let rules = 0..plan.rules.len();
     let evaluator = || Evaluator::new(plan, rules.clone(), &joins, as_of, *clock);
 
@@ -110,20 +121,24 @@ pub fn check_export(
             }
         },
     )?;
-    let mut partials: Vec<Partial> = incidents_read
-        .workers
-        .into_iter()
-        .map(Evaluator::finish)
-        .collect();
+    let ReadOnThreads {
+        workers,
+        input: incidents_input,
+        rejects: mut incident_rejects,
+        ids,
+    } = incidents_read;
+    // The incidents' ids served the duplicate check and nothing after.
+    drop(ids);
+    let mut partials: Vec<Partial> = workers.into_iter().map(Evaluator::finish).collect();
     let claimed = claimed.0;
     let mut last = evaluator();
     last.unlinked(&claimed);
     partials.push(last.finish());
     let outcome = merge(partials);
 
-    let mut inputs = vec![incidents_read.input, crimes_read.input];
-    let mut rejects = incidents_read.rejects;
-    rejects.extend(crimes_read.rejects);
+    let mut inputs = vec![incidents_input, crimes_read.input];
+    incident_rejects.extend(crimes_read.rejects);
+    let mut rejects = incident_rejects;
     drop(joins);
     if let Some(u) = updates {
         u.add_to(&mut inputs, &mut rejects);
@@ -135,14 +150,15 @@ pub fn check_export(
     })
 }
 
-/// The records the workers kept, each numbered at its commit, put back in
-/// that order. Each worker's are in order already (a worker commits
+/// The records the workers kept, by the numbers of their commits, in
+/// that order (the numbers are freed). Each worker's are in order already (a worker commits
 /// batches in file order), so this merges runs.
-fn in_order<T>(parts: Vec<Vec<(usize, T)>>, total: usize) -> Vec<T> {
+fn in_order<T>(numbers: Vec<Vec<u32>>, parts: &[Vec<T>], total: usize) -> Vec<&T> {
     let mut out = Vec::with_capacity(total);
-    let mut parts: Vec<_> = parts
+    let mut parts: Vec<_> = numbers
         .into_iter()
-        .map(|p| p.into_iter().peekable())
+        .zip(parts)
+        .map(|(numbers, records)| numbers.into_iter().zip(records).peekable())
         .collect();
     loop {
         let next = parts

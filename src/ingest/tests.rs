@@ -1012,3 +1012,20 @@ fn an_unclosed_quote_is_a_reject_not_a_silent_loss() {
         assert_eq!(count(&closed), [Ok(2)], "{closed:?}");
     }
 }
+
+#[test]
+fn a_duplicate_names_its_first_line_even_past_four_billion_lines() {
+    let mut unique = Unique::default();
+    let far = u64::from(u32::MAX) + 7;
+    unique.add("A", 2);
+    unique.add("B", far);
+    unique.add("C", u64::from(u32::MAX));
+    unique.add("D", 9);
+    for (id, first) in [("A", 2), ("B", far), ("C", u64::from(u32::MAX)), ("D", 9)] {
+        assert_eq!(
+            unique.add_hashed(id, crate::records::hash_id(id), far + 100),
+            Err(Some(first)),
+            "{id}"
+        );
+    }
+}

@@ -28,17 +28,17 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     let text = |t: crate::records::MaybeTime| t.get().map(|t| t.format_utc()).unwrap_or_default();
     for f in &report.outcome.findings {
         out.write_record([
-            &f.rule,
-            &f.kind,
+            &*f.rule,
+            &*f.kind,
             f.severity.name(),
             f.incident_id.as_deref().unwrap_or(""),
             f.crime_id.as_deref().unwrap_or(""),
-            f.event.unwrap_or(""),
+            f.event.map_or("", |e| e),
             &text(f.event_at),
-            f.field.unwrap_or(""),
+            f.field.map_or("", |e| e),
             &text(f.due),
             &text(f.at),
-            &f.message,
+            &*f.message,
             f.status.map(|s| s.name()).unwrap_or(""),
         ])?;
     }
