@@ -265,6 +265,12 @@ pub struct Evaluator<'a> {
     findings: Vec<Finding>,
     /// Working-day deadlines counted through years the calendar lacks.
     outside_calendar: Cell<u64>,
+    /// Values without marks, by value slot (timestamps, optional values):
+    /// the checks decided for them once are tallied this many times at
+    /// the end, not value by value.
+    clean_values: [u64; 2],
+    /// Whether a value slot has a check that must see each clean value.
+    undecided: [bool; 2],
 }
 
 fn slot(subject: Subject) -> usize {
@@ -553,8 +559,13 @@ impl<'a> Evaluator<'a> {
             kinds,
             findings: Vec::new(),
             outside_calendar: Cell::new(0),
+            clean_values: [0; 2],
+            undecided: [false; 2],
         };
         evaluator.decide_unmarked();
+        for (v, slot) in [3, 4].into_iter().enumerate() {
+            evaluator.undecided[v] = evaluator.checks[slot].iter().any(|c| c.unmarked.is_none());
+        }
         evaluator
     }
 
@@ -593,7 +604,15 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    pub fn finish(self) -> Partial {
+    pub fn finish(mut self) -> Partial {
+        for (v, slot) in [3, 4].into_iter().enumerate() {
+            let checks = std::mem::take(&mut self.checks[slot]);
+            for c in &checks {
+                if let Some(decided) = c.unmarked {
+                    self.tally(c.stats, decided, self.clean_values[v]);
+                }
+            }
+        }
         Partial {
             stats: self.stats,
             findings: self.findings,
@@ -627,18 +646,29 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The value checks over a record's timestamps and optional values.
+    /// A value without marks is only counted for the checks decided once
+    /// (see [`Evaluator::decide_unmarked`]); the others see it.
     fn values<R: Record>(&mut self, r: &R, cx: &Ctx, n: usize) {
-        for (slot, subject) in [(3, Subject::Timestamp), (4, Subject::OptionalValue)] {
+        if self.checks[3].is_empty() && self.checks[4].is_empty() {
+            return;
+        }
+        let q = *r.quality();
+        let marked = q.repeated | q.skipped | q.invalid;
+        let subjects = value_subjects(r);
+        for (v, slot) in [3, 4].into_iter().enumerate() {
             if self.checks[slot].is_empty() {
                 continue;
             }
-            let q = r.quality();
-            for f in fields_of(r, subject) {
-                let marked = [q.repeated, q.skipped, q.invalid]
-                    .into_iter()
-                    .any(|bits| Quality::has(bits, f));
+            let fields = subjects[v];
+            self.clean_values[v] += u64::from((fields & !marked).count_ones());
+            let seen = if self.undecided[v] {
+                fields
+            } else {
+                fields & marked
+            };
+            for f in bits(seen) {
                 let cx = with_fact(*cx, r, f);
-                self.checks_on(slot, &cx, (R::TABLE, n, f), !marked);
+                self.checks_on(slot, &cx, (R::TABLE, n, f), marked & (1 << f) == 0);
             }
         }
     }
@@ -649,28 +679,29 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `unmarked`: the subject is a value with no marks, so a check that
-    /// reads nothing but marks has its outcome already.
+    /// reads nothing but marks has its outcome already (and it is counted
+    /// in `clean_values`).
     fn checks_on(&mut self, slot: usize, cx: &Ctx, order: (Table, usize, usize), unmarked: bool) {
         let checks = std::mem::take(&mut self.checks[slot]);
         for c in &checks {
-            match c.unmarked {
-                Some(decided) if unmarked => self.tally(c.stats, decided),
-                _ => self.one(c.stats, c.check, cx, order_of(order, c.n)),
+            if !(unmarked && c.unmarked.is_some()) {
+                self.one(c.stats, c.check, cx, order_of(order, c.n));
             }
         }
         self.checks[slot] = checks;
     }
 
-    fn tally(&mut self, rule: usize, decided: Decided) {
+    /// Counts `times` subjects with the same outcome.
+    fn tally(&mut self, rule: usize, decided: Decided, times: u64) {
         let st = &mut self.stats[rule];
         match decided {
             Decided::Skipped => {}
-            Decided::Exempt => st.exempt += 1,
-            Decided::NotApplicable => st.not_applicable += 1,
-            Decided::Met => st.checked += 1,
+            Decided::Exempt => st.exempt += times,
+            Decided::NotApplicable => st.not_applicable += times,
+            Decided::Met => st.checked += times,
             Decided::Pending => {
-                st.checked += 1;
-                st.pending += 1;
+                st.checked += times;
+                st.pending += times;
             }
         }
     }
@@ -996,23 +1027,35 @@ fn compare(op: CmpOp, a: V, b: V) -> bool {
     }
 }
 
-/// The fields of a record that are subjects of a value check: present
-/// timestamps, or non-empty optional values (those read as empty because
-/// they could not be parsed included).
-fn fields_of<R: Record>(r: &R, subject: Subject) -> impl Iterator<Item = usize> + '_ {
-    R::TABLE
-        .fields()
-        .iter()
-        .enumerate()
-        .filter(move |(n, def)| {
-            let present = !matches!(r.get(*n), Val::Empty)
-                && !matches!(r.get(*n), Val::List(l) if l.is_empty());
-            match subject {
-                Subject::Timestamp => def.ty == crate::records::FieldType::Time && present,
-                _ => !def.required && (present || Quality::has(r.quality().invalid, *n)),
-            }
-        })
-        .map(|(n, _)| n)
+/// The fields of a record that are subjects of a value check, as bits:
+/// present timestamps, and non-empty optional values (those read as empty
+/// because they could not be parsed included). Each field is read once.
+fn value_subjects<R: Record>(r: &R) -> [u32; 2] {
+    let invalid = r.quality().invalid;
+    let mut subjects = [0u32; 2];
+    for (n, def) in R::TABLE.fields().iter().enumerate() {
+        let present = match r.get(n) {
+            Val::Empty => false,
+            Val::List(l) => !l.is_empty(),
+            _ => true,
+        };
+        if def.ty == crate::records::FieldType::Time && present {
+            subjects[0] |= 1 << n;
+        }
+        if !def.required && (present || Quality::has(invalid, n)) {
+            subjects[1] |= 1 << n;
+        }
+    }
+    subjects
+}
+
+/// The numbers of the bits set, lowest first.
+fn bits(mut set: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let n = set.trailing_zeros();
+        set &= set.wrapping_sub(1);
+        (n < 32).then_some(n as usize)
+    })
 }
 
 fn with_fact<'a, R: Record>(cx: Ctx<'a>, r: &R, field: usize) -> Ctx<'a> {
