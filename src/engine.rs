@@ -11,7 +11,8 @@ use crate::records::{
 };
 use crate::syntax::ast::{CmpOp, Quantifier, Subject};
 use crate::time::{Clock, Instant, Span, deadline};
-use std::cell::Cell;
+use rustc_hash::FxHashMap;
+use std::cell::{Cell, RefCell};
 
 /// The records of an export held in memory, each table in input order.
 #[derive(Clone, Copy)]
@@ -271,7 +272,15 @@ pub struct Evaluator<'a> {
     clean_values: [u64; 2],
     /// Whether a value slot has a check that must see each clean value.
     undecided: [bool; 2],
+    /// Whether each code seen is in each group, by group: a code is
+    /// tested against a group many thousand times over a run, and codes
+    /// are few (at most `MEMO_CODES` remembered per group).
+    in_group: RefCell<Vec<FxHashMap<Box<str>, bool>>>,
 }
+
+/// Past this many distinct codes tested against a group (a broken or
+/// hostile file), membership is worked out every time.
+const MEMO_CODES: usize = 4096;
 
 fn slot(subject: Subject) -> usize {
     match subject {
@@ -561,6 +570,7 @@ impl<'a> Evaluator<'a> {
             outside_calendar: Cell::new(0),
             clean_values: [0; 2],
             undecided: [false; 2],
+            in_group: RefCell::new(vec![FxHashMap::default(); plan.groups.len()]),
         };
         evaluator.decide_unmarked();
         for (v, slot) in [3, 4].into_iter().enumerate() {
@@ -912,6 +922,19 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    fn in_group(&self, group: usize, code: &str) -> bool {
+        let mut memo = self.in_group.borrow_mut();
+        let known = &mut memo[group];
+        if let Some(&inside) = known.get(code) {
+            return inside;
+        }
+        let inside = self.plan.groups[group].contains(code);
+        if known.len() < MEMO_CODES {
+            known.insert(code.into(), inside);
+        }
+        inside
+    }
+
     fn truth<'b>(&'b self, e: &'b CExpr, cx: &Ctx<'b>) -> bool {
         self.eval(e, cx) == V::Bool(true)
     }
@@ -955,7 +978,7 @@ impl<'a> Evaluator<'a> {
             CExpr::Present(x, want) => V::Bool((self.eval(x, cx) != V::Empty) == *want),
             CExpr::In(x, g, negated) => {
                 let inside = match self.eval(x, cx) {
-                    V::Str(s) => self.plan.groups[*g].contains(s),
+                    V::Str(s) => self.in_group(*g, s),
                     _ => false,
                 };
                 V::Bool(inside != *negated)
