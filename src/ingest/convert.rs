@@ -370,7 +370,13 @@ impl<'r, 'a> Reader<'r, 'a> {
         let separator = profile.map_or(";", |p| p.separator(field));
         let list = match row.field(field) {
             Field::Empty => Box::default(),
-            Field::Text(s) => codes(&mut s.split(separator)),
+            Field::Text(s) if trim(s).is_empty() => Box::default(),
+            // A one-character separator (nearly always) is found without a
+            // substring searcher set up for every row.
+            Field::Text(s) => match separator.parse::<char>() {
+                Ok(c) => codes(&mut s.split(c)),
+                Err(_) => codes(&mut s.split(separator)),
+            },
             Field::List(items) => codes(&mut items.iter().map(String::as_str)),
             Field::Bool(_) => {
                 self.unreadable::<()>(field, Problem::WrongType("a JSON boolean"))?;

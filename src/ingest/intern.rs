@@ -23,6 +23,14 @@ impl Codes {
 
     /// Trimmed and upper-cased, as [`crate::records::normalize_code`].
     pub fn code(&mut self, raw: &str) -> Code {
+        // Nearly every code is read as written: trimmed and upper-case
+        // already, and known.
+        if trim(raw).len() == raw.len()
+            && !raw.bytes().any(|b| b.is_ascii_lowercase())
+            && let Some(code) = self.known.get(raw)
+        {
+            return code.clone();
+        }
         self.buf.clear();
         self.buf.push_str(trim(raw));
         self.buf.make_ascii_uppercase();
