@@ -400,17 +400,56 @@ pub fn merge(parts: Vec<Partial>) -> Outcome {
         }
         outcome.outside_calendar += part.outside_calendar;
     }
-    // In place: the sort key is unique (a check judges a subject once), so
-    // an unstable sort gives the one order, without a buffer the size of
-    // the findings.
-    outcome
-        .findings
-        .sort_unstable_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()));
+    sort_findings(&mut outcome.findings);
     outcome
         .stats
         .sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
     outcome
 }
+
+/// In place: the sort key is unique (a check judges a subject once), so
+/// an unstable sort gives the one order, without a buffer the size of the
+/// findings. The rule comes first in the key, so the findings are split
+/// in two by rule and the halves sorted side by side.
+fn sort_findings(findings: &mut [Finding]) {
+    let sort = |part: &mut [Finding]| {
+        part.sort_unstable_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()))
+    };
+    // The rule the first half ends before: counts by rule, in rule order.
+    let mut counts: Vec<(Shared, usize)> = Vec::new();
+    for f in findings.iter() {
+        match counts.iter_mut().find(|(rule, _)| *rule == f.rule) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((f.rule.clone(), 1)),
+        }
+    }
+    counts.sort_unstable();
+    let mut before = 0;
+    let split = counts.iter().find_map(|(rule, n)| {
+        before += n;
+        (before * 2 >= findings.len()).then_some(rule)
+    });
+    let Some(split) = split.filter(|_| findings.len() >= PARALLEL_SORT) else {
+        sort(findings);
+        return;
+    };
+    // Findings of rules up to `split` to the front.
+    let mut front = 0;
+    for n in 0..findings.len() {
+        if *findings[n].rule <= **split {
+            findings.swap(front, n);
+            front += 1;
+        }
+    }
+    let (first, second) = findings.split_at_mut(front);
+    std::thread::scope(|scope| {
+        scope.spawn(|| sort(first));
+        sort(second);
+    });
+}
+
+/// Fewer findings than this are sorted on one thread.
+const PARALLEL_SORT: usize = 1 << 14;
 
 /// Evaluates every rule of the plan over records held in memory, on as many
 /// threads as the machine has cores.
@@ -1089,5 +1128,59 @@ fn with_fact<'a, R: Record>(cx: Ctx<'a>, r: &R, field: usize) -> Ctx<'a> {
             quality: *r.quality(),
         }),
         ..cx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::MaybeTime;
+
+    /// Findings of a few rules, many sharing ids, in a scrambled order.
+    fn scrambled(n: u32) -> Vec<Finding> {
+        let rules = ["R3", "R1", "R5", "R2", "R4"].map(Shared::new);
+        let kind = Shared::new("late");
+        // A fixed permutation: n is odd and 7919 is prime to it.
+        (0..n)
+            .map(|k| {
+                let i = (k as u64 * 7919 % n as u64) as u32;
+                Finding {
+                    rule: rules[(i % 7 % 5) as usize].clone(),
+                    kind: kind.clone(),
+                    severity: Severity::High,
+                    incident_id: (!i.is_multiple_of(3))
+                        .then(|| format!("I{}", i % 500).as_str().into()),
+                    crime_id: (!i.is_multiple_of(4))
+                        .then(|| format!("C{}", i % 900).as_str().into()),
+                    event: None,
+                    event_at: MaybeTime::from(
+                        i.is_multiple_of(5)
+                            .then_some(Instant(i64::from(i % 11) * 1_000_000)),
+                    ),
+                    field: None,
+                    due: MaybeTime::from(None),
+                    at: MaybeTime::from(None),
+                    message: kind.clone(),
+                    status: None,
+                    order: (Table::Crimes, i, 0, (i % 2) as u16),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn findings_sorted_in_two_halves_are_in_the_one_order() {
+        for n in [1, 99, PARALLEL_SORT as u32 * 2 + 1] {
+            let mut halves = scrambled(n);
+            let mut plain = halves.clone();
+            sort_findings(&mut halves);
+            plain.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            let keys = |f: &[Finding]| {
+                f.iter()
+                    .map(|f| format!("{:?}", f.sort_key()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(keys(&halves), keys(&plain), "{n} findings");
+        }
     }
 }

@@ -298,3 +298,45 @@ fn checks_on_marks_alone_count_like_value_by_value() {
     assert!(stats[4].exempt > 0, "unreadable values in the export");
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// JSON Lines are put together on several threads, a chunk of findings
+/// each: on an export with thousands of findings, the lines are the JSON
+/// report's findings, one by one, in its order.
+#[test]
+fn jsonl_lines_are_the_findings_in_order_however_they_are_put_together() {
+    let dir = common::temp("jsonl-lanes");
+    generate(
+        &dir,
+        &GenOptions {
+            incidents: 40_000,
+            seed: 11,
+            start: chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
+            days: 120,
+        },
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let (code, out, err) = common::hocr(&[
+            "check",
+            dir.to_str().unwrap(),
+            "--as-of",
+            "2026-02-01T00:00:00Z",
+            "--format",
+            format,
+            "--quiet",
+        ]);
+        assert!(code == 0 || code == 1, "{format}: exit {code}: {err}");
+        out
+    };
+    let report: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(findings.len() > 4_000, "{} findings", findings.len());
+    let lines: Vec<serde_json::Value> = run("jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), findings.len());
+    for (n, (line, finding)) in lines.iter().zip(findings).enumerate() {
+        assert_eq!(line, finding, "finding {n}");
+    }
+}
