@@ -246,6 +246,8 @@ pub struct TableReader<T> {
     rejected: u64,
     done: bool,
     record: PhantomData<fn() -> T>,
+    /// The file's size when opened (0 if unknown): how many rows to expect.
+    size: u64,
 }
 
 impl<T: FromRow> TableReader<T> {
@@ -287,6 +289,7 @@ impl<T: FromRow> TableReader<T> {
             _ => return Err(InputError::UnknownExtension { path: name }),
         };
         let file = File::open(path).map_err(|e| InputError::unreadable(path, &e))?;
+        let size = file.metadata().map_or(0, |m| m.len());
         // Opening a directory succeeds on Linux; reading it would not.
         if file.metadata().is_ok_and(|m| m.is_dir()) {
             return Err(InputError::Unreadable {
@@ -340,6 +343,7 @@ impl<T: FromRow> TableReader<T> {
             rejected: 0,
             done: false,
             record: PhantomData,
+            size,
         })
     }
 
@@ -470,6 +474,20 @@ impl FirstLines {
 }
 
 impl Unique {
+    /// Room for `ids` more ids, so that the table is not rebuilt as it
+    /// grows (each rebuild hashes every id again, from all over memory).
+    fn reserve(&mut self, ids: usize) {
+        let Unique {
+            text,
+            ends,
+            lines,
+            table,
+        } = self;
+        table.reserve(ids, |&k| hash_id(nth(text, ends, k)));
+        ends.reserve(ids);
+        lines.narrow.reserve(ids);
+    }
+
     /// Duplicates are judged among readable rows only, so this runs after
     /// the conversion; the first row with an id is kept.
     fn check<T: FromRow>(&mut self, record: T) -> Result<T, (Line, String)> {
