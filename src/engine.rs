@@ -71,18 +71,17 @@ const NONE: u32 = u32::MAX;
 /// The crimes and updates of an export, held for the joins, with the joins
 /// resolved once to indices so evaluation never hashes an id.
 ///
-/// Incidents are not held: they stream past, and each finds its crimes
-/// here by its id ([`Joins::group_of`]). Crimes with the same
-/// `incident_id` form a group; the incident that claims the group is the
-/// crimes' incident.
+/// Incidents are not held: they stream past, and each finds its group of
+/// crimes by its id among [`Joins::group_ids`] (in the reader's duplicate
+/// check, seeded with them; held incidents through an [`Ids`]). Crimes
+/// with the same `incident_id` form a group; the incident that claims the
+/// group is the crimes' incident.
 pub struct Joins<'a> {
     /// In input order. References, so that crimes read on several threads
     /// are joined where they lie, not copied into one vector.
     crimes: Vec<&'a Crime>,
     updates: &'a [Update],
-    /// Group numbers, found by the incident id of the group's first crime
-    /// (a table of numbers, not of strings: a fifth of the memory).
-    groups: hashbrown::HashTable<u32>,
+    /// Group `g`'s first crime, whose incident id is the group's.
     first_crime: Vec<u32>,
     /// Group `g`'s crimes are `group_crimes[group_starts[g]..group_starts[g + 1]]`,
     /// in input order.
@@ -105,14 +104,13 @@ impl<'a> Joins<'a> {
     /// `crimes` in input order; `crime_ids` numbers them by their index
     /// (first of equal ids).
     pub fn new(crimes: Vec<&'a Crime>, updates: &'a [Update], crime_ids: &Ids) -> Joins<'a> {
-        let (groups, first_crime, group_of_crime) = group_crimes(&crimes);
+        let (first_crime, group_of_crime) = group_crimes(&crimes);
         let crime_of_update = updates_to_crimes(crime_ids, updates);
         let (group_starts, group_crimes) = buckets(&group_of_crime, first_crime.len());
         let (update_starts, crime_updates) = buckets(&crime_of_update, crimes.len());
         Joins {
             crimes,
             updates,
-            groups,
             first_crime,
             group_starts,
             group_crimes,
@@ -123,13 +121,9 @@ impl<'a> Joins<'a> {
         }
     }
 
-    /// The group of crimes naming this incident id, if any.
-    pub fn group_of(&self, incident_id: &str) -> Option<Group> {
-        self.groups
-            .find(hash_id(incident_id), |&g| {
-                group_id(&self.crimes, &self.first_crime, g) == incident_id
-            })
-            .copied()
+    /// The incident id of each group, in group order.
+    pub fn group_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.first_crime.len() as u32).map(|g| group_id(&self.crimes, &self.first_crime, g))
     }
 
     pub fn groups(&self) -> usize {
@@ -152,10 +146,10 @@ impl<'a> Joins<'a> {
     }
 }
 
-/// Groups crimes by incident id: the table of groups (each found by the
-/// incident id of its first crime), each group's first crime, and each
-/// crime's group (`NONE` when it names no incident).
-fn group_crimes(crimes: &[&Crime]) -> (hashbrown::HashTable<u32>, Vec<u32>, Vec<u32>) {
+/// Groups crimes by incident id: each group's first crime, and each
+/// crime's group (`NONE` when it names no incident). The table that finds
+/// a group by incident id while grouping is not kept.
+fn group_crimes(crimes: &[&Crime]) -> (Vec<u32>, Vec<u32>) {
     let mut groups = hashbrown::HashTable::with_capacity(crimes.len());
     let mut first_crime: Vec<u32> = Vec::new();
     let group_of_crime: Vec<u32> = crimes
@@ -175,7 +169,7 @@ fn group_crimes(crimes: &[&Crime]) -> (hashbrown::HashTable<u32>, Vec<u32>, Vec<
             g
         })
         .collect();
-    (groups, first_crime, group_of_crime)
+    (first_crime, group_of_crime)
 }
 
 /// The incident id of group `g`: its first crime's.
@@ -236,11 +230,13 @@ impl Claimed {
 /// as duplicates; the records of a rule's examples may repeat an id).
 fn claim_all(joins: &Joins, incidents: &[Incident]) -> (Claimed, Vec<Option<Group>>) {
     let mut claimed = Claimed::new(joins);
+    // Group ids are distinct: each keeps its group's number.
+    let groups_by_id = Ids::of(joins.group_ids());
     let groups = incidents
         .iter()
         .map(|i| {
-            joins
-                .group_of(&i.incident_id)
+            groups_by_id
+                .find(&i.incident_id)
                 .filter(|&g| claimed.claim_group(g))
         })
         .collect();

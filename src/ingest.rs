@@ -399,6 +399,13 @@ impl<T: FromRow> Iterator for TableReader<T> {
 type Converted<T> = Result<T, (Line, String)>;
 
 impl<T: FromRow> TableReader<T> {
+    /// Ids expected in the table, given before it is read (see
+    /// `Unique::seed`): a record with the `n`th is committed with `Some(n)`
+    /// by [`read_on_threads`], the first time its id is read.
+    pub fn seed<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        self.unique.seed(ids);
+    }
+
     /// The next row, converted but not yet checked for a duplicate id.
     fn next_unchecked(&mut self) -> Option<Result<Converted<T>, InputError>> {
         if self.done {
@@ -441,7 +448,14 @@ struct Unique {
     ends: Vec<u32>,
     lines: FirstLines,
     table: hashbrown::HashTable<u32>,
+    /// Ids `0..seeded` were given before reading (see [`Unique::seed`]):
+    /// expected, not read; each one's line is `UNSEEN` until a row has it.
+    seeded: u32,
 }
+
+/// The line of an id given before reading and not yet read: no row is on
+/// line 0 (the first line is 1).
+const UNSEEN: Line = 0;
 
 /// The line each kept id was first read on, by id number: 4 bytes each
 /// (a million incidents' lines in 4 MB, not 8), as an export has fewer
@@ -465,6 +479,21 @@ impl FirstLines {
         }
     }
 
+    /// Sets the line of id `k`, pushed before.
+    fn set(&mut self, k: u32, line: Line) {
+        let at = self.wide.partition_point(|&(n, _)| n < k);
+        if self.wide.get(at).is_some_and(|&(n, _)| n == k) {
+            self.wide.remove(at);
+        }
+        self.narrow[k as usize] = match u32::try_from(line) {
+            Ok(narrow) if narrow != u32::MAX => narrow,
+            _ => {
+                self.wide.insert(at, (k, line));
+                u32::MAX
+            }
+        };
+    }
+
     fn get(&self, k: u32) -> Line {
         match self.narrow[k as usize] {
             u32::MAX => self.wide[self.wide.partition_point(|&(n, _)| n < k)].1,
@@ -482,6 +511,7 @@ impl Unique {
             ends,
             lines,
             table,
+            ..
         } = self;
         table.reserve(ids, |&k| hash_id(nth(text, ends, k)));
         ends.reserve(ids);
@@ -492,7 +522,20 @@ impl Unique {
     /// the conversion; the first row with an id is kept.
     fn check<T: FromRow>(&mut self, record: T) -> Result<T, (Line, String)> {
         let hash = Unique::hash_of(&record);
-        self.check_hashed(&record, hash).map(|()| record)
+        self.check_hashed(&record, hash).map(|_| record)
+    }
+
+    /// Gives ids expected in the table before it is read, numbered from 0
+    /// in order (an empty set only; equal ids keep the first number). A
+    /// row with one of them is then told its number (see
+    /// [`Unique::check_hashed`]), in the same look-up as the duplicate
+    /// check: for incidents, the group of crimes naming the id.
+    fn seed<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        debug_assert!(self.ends.is_empty(), "seeded after reading");
+        for id in ids {
+            self.add(id, UNSEEN);
+        }
+        self.seeded = self.ends.len() as u32;
     }
 
     /// The hash of the record's id, worked out apart from the check (on
@@ -501,12 +544,17 @@ impl Unique {
         record.unique_id().map_or(0, hash_id)
     }
 
-    fn check_hashed<T: FromRow>(&mut self, record: &T, hash: u64) -> Result<(), (Line, String)> {
+    /// `Ok(Some(n))`: the record's id is the `n`th seeded one.
+    fn check_hashed<T: FromRow>(
+        &mut self,
+        record: &T,
+        hash: u64,
+    ) -> Result<Option<u32>, (Line, String)> {
         let (Some(field), Some(id)) = (T::UNIQUE, record.unique_id()) else {
-            return Ok(());
+            return Ok(None);
         };
         match self.add_hashed(id, hash, record.line()) {
-            Ok(()) => Ok(()),
+            Ok(seeded) => Ok(seeded),
             Err(Some(first)) => Err((
                 record.line(),
                 format!("duplicate `{field}` (first on line {first})"),
@@ -525,17 +573,25 @@ impl Unique {
         let _ = self.add_hashed(id, hash_id(id), line);
     }
 
-    /// `Err(Some(line))`: the id was first read on that line; `Err(None)`:
-    /// no room for more ids.
-    fn add_hashed(&mut self, id: &str, hash: u64, line: Line) -> Result<(), Option<Line>> {
+    /// `Ok(Some(n))`: the id is the `n`th seeded one, read for the first
+    /// time; `Err(Some(line))`: the id was first read on that line;
+    /// `Err(None)`: no room for more ids.
+    fn add_hashed(&mut self, id: &str, hash: u64, line: Line) -> Result<Option<u32>, Option<Line>> {
         let Unique {
             text,
             ends,
             lines,
             table,
+            seeded,
         } = self;
         if let Some(&k) = table.find(hash, |&k| nth(text, ends, k) == id.as_bytes()) {
-            return Err(Some(lines.get(k)));
+            return match lines.get(k) {
+                UNSEEN if k < *seeded => {
+                    lines.set(k, line);
+                    Ok(Some(k))
+                }
+                first => Err(Some(first)),
+            };
         }
         let end = u32::try_from(text.len() + id.len());
         let (Ok(k), Ok(end)) = (u32::try_from(ends.len()), end) else {
@@ -545,7 +601,7 @@ impl Unique {
         text.extend_from_slice(id.as_bytes());
         ends.push(end);
         lines.push(line);
-        Ok(())
+        Ok(None)
     }
 }
 

@@ -65,8 +65,7 @@ pub fn check_export(
             readers.crimes,
             threads,
             &mut numbered,
-            |_| (),
-            |n: &mut usize, _, ()| {
+            |n: &mut usize, _, _| {
                 *n += 1;
                 *n - 1
             },
@@ -102,14 +101,18 @@ pub fn check_export(
     let evaluator = || Evaluator::new(plan, rules.clone(), &joins, as_of, *clock);
 
     // Each incident is numbered and finds its crimes in file order, at the
-    // commit; it is judged on whichever thread converted it.
+    // commit: the groups' incident ids are seeded into the incidents'
+    // duplicate check, in group order, so one look-up finds both whether
+    // an id was read before and its group. It is judged on whichever
+    // thread converted it.
+    let mut incidents = readers.incidents;
+    incidents.seed(joins.group_ids());
     let mut claimed = (Claimed::new(&joins), 0usize);
     let incidents_read = read_on_threads(
-        readers.incidents,
+        incidents,
         threads,
         &mut claimed,
-        |incident| joins.group_of(&incident.incident_id),
-        |(claimed, n): &mut (Claimed, usize), _, group: &Option<Group>| {
+        |(claimed, n): &mut (Claimed, usize), _, group: Option<Group>| {
             let group = group.filter(|&g| claimed.claim_group(g));
             *n += 1;
             (*n - 1, group)

@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// Rows handed to a worker at a time.
-const BATCH: usize = 2048;
+const BATCH: usize = 1024;
 
 /// Batches the reader may be ahead of the workers, at most.
 const MAX_WAITING: usize = 16;
@@ -38,18 +38,18 @@ enum Job<T> {
     Converted(u64, Vec<Result<T, (Line, String)>>),
 }
 
-/// A converted row, ready for its commit: the record with its id's hash
-/// and what `prepare` made of it, or why it is rejected.
-type Ready<T, P> = Result<(T, u64, P), (Line, String)>;
+/// A converted row, ready for its commit: the record with its id's hash,
+/// or why it is rejected.
+type Ready<T> = Result<(T, u64), (Line, String)>;
 
 /// The state of the in-order commit.
-struct Commit<'s, S, T, P> {
+struct Commit<'s, S, T> {
     /// The number of the next batch to commit.
     next: u64,
     /// Converted batches that came before their turn. Nobody waits: a
     /// worker leaves its batch here and goes on; whoever commits the batch
     /// before it commits it too.
-    pending: BTreeMap<u64, Vec<Ready<T, P>>>,
+    pending: BTreeMap<u64, Vec<Ready<T>>>,
     unique: &'s mut Unique,
     rejects: Vec<Reject>,
     state: &'s mut S,
@@ -69,22 +69,21 @@ pub struct ReadOnThreads<W> {
 
 /// Reads `reader`'s table to the end on `threads` workers beside this
 /// thread. Each record is passed to `commit` with the state, in file
-/// order, with what `prepare` made of it beforehand on the worker; what it
+/// order, with the number of its id if the id was seeded (see
+/// [`TableReader::seed`]) and this is its first row; what `commit`
 /// returns is passed to `work`, on the worker's own state (made by
 /// `worker`), a batch or more at a time and in no particular order.
-pub fn read_on_threads<T, S, P, X, W>(
+pub fn read_on_threads<T, S, X, W>(
     mut reader: TableReader<T>,
     threads: usize,
     state: &mut S,
-    prepare: impl Fn(&T) -> P + Sync,
-    commit: impl Fn(&mut S, &T, &P) -> X + Sync,
+    commit: impl Fn(&mut S, &T, Option<u32>) -> X + Sync,
     worker: impl Fn() -> W + Sync,
     work: impl Fn(&mut W, &mut Vec<(T, X)>) + Sync,
 ) -> Result<ReadOnThreads<W>, InputError>
 where
     T: FromRow + Send,
     S: Send,
-    P: Send,
     X: Send,
     W: Send,
 {
@@ -113,7 +112,7 @@ where
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 let (queue, lock, layout) = (&queue, &lock, &layout);
-                let (prepare, commit, worker, work) = (&prepare, &commit, &worker, &work);
+                let (commit, worker, work) = (&commit, &worker, &work);
                 let path = &path;
                 let recycle = recycle.clone();
                 scope.spawn(move || {
@@ -121,7 +120,7 @@ where
                     let mut codes = Codes::new();
                     let mut converted = Vec::with_capacity(BATCH);
                     let mut kept = Vec::with_capacity(BATCH);
-                    let mut ready: Vec<Ready<T, P>> = Vec::with_capacity(BATCH);
+                    let mut ready: Vec<Ready<T>> = Vec::with_capacity(BATCH);
                     while let Some(job) = next_job(queue) {
                         let seq = match job {
                             Job::Raw(seq, mut rows) => {
@@ -145,14 +144,11 @@ where
                                 seq
                             }
                         };
-                        // Whatever can be worked out before the commit is,
-                        // outside the lock: the id's hash, and the caller's
-                        // `prepare`.
+                        // The id's hash is worked out outside the lock.
                         let prepared = converted.drain(..).map(|row| {
                             row.map(|t| {
                                 let hash = Unique::hash_of(&t);
-                                let p = prepare(&t);
-                                (t, hash, p)
+                                (t, hash)
                             })
                         });
                         ready.extend(prepared);
@@ -168,10 +164,10 @@ where
                                     .iter()
                                     .map(|row| {
                                         let kept = match row {
-                                            Ok((t, hash, p)) => c
+                                            Ok((t, hash)) => c
                                                 .unique
                                                 .check_hashed(t, *hash)
-                                                .map(|()| commit(c.state, t, p)),
+                                                .map(|seeded| commit(c.state, t, seeded)),
                                             Err((line, reason)) => Err((*line, reason.clone())),
                                         };
                                         kept.map_err(|(line, reason)| {
@@ -207,7 +203,9 @@ where
         // check makes room for the rows the file's size suggests.
         let expect = |rows: usize| {
             let mut c = lock.lock().unwrap_or_else(|p| p.into_inner());
-            c.unique.reserve(rows);
+            // Seeded ids are mostly read again, not added.
+            let seeded = c.unique.seeded as usize;
+            c.unique.reserve(rows.saturating_sub(seeded));
         };
         let failed = split(&mut reader, jobs, &spare, expect).err();
         let workers: Vec<W> = handles

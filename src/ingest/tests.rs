@@ -1029,3 +1029,19 @@ fn a_duplicate_names_its_first_line_even_past_four_billion_lines() {
         );
     }
 }
+
+#[test]
+fn seeded_ids_are_numbered_when_first_read_and_duplicates_after() {
+    let mut unique = Unique::default();
+    unique.seed(["G0", "G1", "G2"]);
+    let mut add = |id: &str, line| unique.add_hashed(id, crate::records::hash_id(id), line);
+    assert_eq!(add("G1", 2), Ok(Some(1)));
+    assert_eq!(add("X", 3), Ok(None));
+    assert_eq!(add("G1", 4), Err(Some(2)), "a seeded id read twice");
+    assert_eq!(add("X", 5), Err(Some(3)));
+    let far = u64::from(u32::MAX) + 9;
+    assert_eq!(add("G0", far), Ok(Some(0)));
+    assert_eq!(add("G0", far + 1), Err(Some(far)));
+    // G2 was never read: its first row is still to come.
+    assert_eq!(add("G2", far + 2), Ok(Some(2)));
+}
