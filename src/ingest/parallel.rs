@@ -16,7 +16,7 @@ use super::row::{Cells, Row};
 use super::{FromRow, Ids, InputError, InputSummary, Reject, Rows, TableReader, Unique};
 use crate::records::Line;
 use crate::time::Clock;
-use csv::{ByteRecord, StringRecord};
+use csv::ByteRecord;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -34,9 +34,10 @@ const AHEAD: usize = 8;
 /// Batches the reader may be ahead of the workers, at most.
 const MAX_WAITING: usize = 16;
 
-/// A row as split from the file: its line, its fields (taken out while
-/// they are read, and put back for reuse), and whether it can be read.
-type RawRow = (Line, Option<ByteRecord>, Result<(), String>);
+/// A row as split from the file: its line, its fields (the buffer is
+/// reused for another row once the batch comes back), and whether it can
+/// be read.
+type RawRow = (Line, ByteRecord, Result<(), String>);
 
 enum Job<T> {
     /// Raw rows, numbered in file order, to convert and commit.
@@ -130,10 +131,10 @@ where
                     let mut ready: Vec<Ready<T>> = Vec::with_capacity(BATCH);
                     while let Some(job) = next_job(queue) {
                         let seq = match job {
-                            Job::Raw(seq, mut rows) => {
+                            Job::Raw(seq, rows) => {
                                 let (map, names) =
                                     layout.as_ref().expect("raw rows only come from CSV");
-                                converted.extend(rows.iter_mut().map(|(line, record, raw)| {
+                                converted.extend(rows.iter().map(|(line, record, raw)| {
                                     let read = Read {
                                         map,
                                         names,
@@ -264,10 +265,10 @@ fn split<T: FromRow>(
             let mut filled = 0;
             while filled < BATCH {
                 if batch.len() == filled {
-                    batch.push((0, None, Ok(())));
+                    batch.push((0, ByteRecord::new(), Ok(())));
                 }
                 let slot = &mut batch[filled];
-                match rows.next_owned(slot.1.get_or_insert_with(ByteRecord::new)) {
+                match rows.next_owned(&mut slot.1) {
                     Ok(Some((line, raw))) => {
                         slot.0 = line;
                         slot.2 = raw;
@@ -324,7 +325,7 @@ fn split<T: FromRow>(
 fn expected_rows(first: &[RawRow], size: u64) -> usize {
     let last_start = first
         .last()
-        .and_then(|(_, record, _)| record.as_ref()?.position())
+        .and_then(|(_, record, _)| record.position())
         .map_or(0, |p| p.byte());
     if first.len() < BATCH || last_start == 0 {
         return first.len();
@@ -351,43 +352,23 @@ impl Read<'_> {
     fn convert<T: FromRow>(
         &self,
         line: Line,
-        record: &mut Option<ByteRecord>,
+        bytes: &ByteRecord,
         raw: &Result<(), String>,
         codes: &mut Codes,
     ) -> Result<T, (Line, String)> {
         if let Err(reason) = raw {
             return Err((line, reason.clone()));
         }
-        let Some(bytes) = record.take() else {
-            return Err((line, "row lost on the way to conversion".into()));
+        let map = self.map;
+        let cells = match std::str::from_utf8(bytes.as_slice()) {
+            Ok(text) => Cells::Text {
+                text,
+                record: bytes,
+                map,
+            },
+            Err(_) => Cells::Csv { record: bytes, map },
         };
-        let (read, bytes) = match StringRecord::from_byte_record(bytes) {
-            Ok(text) => {
-                let read = self.read_row(
-                    line,
-                    Cells::Text {
-                        record: &text,
-                        map: self.map,
-                    },
-                    codes,
-                );
-                (read, text.into_byte_record())
-            }
-            Err(e) => {
-                let bytes = e.into_byte_record();
-                let read = self.read_row(
-                    line,
-                    Cells::Csv {
-                        record: &bytes,
-                        map: self.map,
-                    },
-                    codes,
-                );
-                (read, bytes)
-            }
-        };
-        *record = Some(bytes);
-        read
+        self.read_row(line, cells, codes)
     }
 
     fn read_row<T: FromRow>(

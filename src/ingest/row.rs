@@ -5,7 +5,7 @@ use super::columns::ColumnMap;
 use super::jsonl_rows::Slot;
 use super::profile::TableProfile;
 use crate::records::Line;
-use csv::{ByteRecord, StringRecord};
+use csv::ByteRecord;
 
 /// A field's raw value before it is read as its type.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,10 +38,12 @@ pub(crate) enum Cells<'a> {
         record: &'a ByteRecord,
         map: &'a ColumnMap,
     },
-    /// A CSV row already known to be UTF-8 as a whole: its fields are not
-    /// checked again one by one.
+    /// A CSV row already known to be UTF-8 as a whole (`text`, its fields
+    /// end to end): its fields are not checked again one by one. Fields
+    /// split at ASCII delimiters, so each one's bytes are whole characters.
     Text {
-        record: &'a StringRecord,
+        text: &'a str,
+        record: &'a ByteRecord,
         map: &'a ColumnMap,
     },
     /// One slot per canonical field.
@@ -75,10 +77,12 @@ impl<'a> Row<'a> {
                 None => Field::Empty,
                 Some(bytes) => std::str::from_utf8(bytes).map_or(Field::NotUtf8, Field::Text),
             },
-            Cells::Text { record, map } => map
-                .column(field)
-                .and_then(|c| record.get(c))
-                .map_or(Field::Empty, Field::Text),
+            Cells::Text { text, record, map } => {
+                match map.column(field).and_then(|c| record.range(c)) {
+                    None => Field::Empty,
+                    Some(range) => text.get(range).map_or(Field::NotUtf8, Field::Text),
+                }
+            }
             Cells::Json(slots) => slots.get(field).map_or(Field::Empty, Slot::field),
             Cells::Fields(fields) => fields.get(field).copied().unwrap_or(Field::Empty),
         }
