@@ -538,6 +538,8 @@ impl Unique {
     /// check: for incidents, the group of crimes naming the id.
     fn seed<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
         debug_assert!(self.ends.is_empty(), "seeded after reading");
+        let ids = ids.into_iter();
+        self.reserve(ids.size_hint().0);
         for id in ids {
             self.add(id, UNSEEN);
         }
