@@ -219,7 +219,7 @@ struct CheckArgs {
     /// Exit 1 when there are findings of this severity or higher.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<SeverityArg>,
-    /// Convert and evaluate on N worker threads (1 to 256), beside the one that reads the files; default: one per core. The output is the same whatever N.
+    /// Convert and evaluate on N worker threads (1 to 256), beside the one that reads the files; sorting and JSON Lines output use up to N too; default: one per core. The output is the same whatever N.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=crate::stream::MAX_THREADS as i64))]
     threads: Option<u16>,
 }
@@ -564,6 +564,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         inputs: &inputs,
         rejects: &rejects,
         outcome: &outcome,
+        threads,
     };
     match rejects_file {
         Some(f) => write_rejects(BufWriter::new(f), &rejects)?,

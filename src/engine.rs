@@ -368,7 +368,8 @@ pub struct Partial {
 /// Puts the partial results of several evaluators (over the same rules)
 /// together. Findings are sorted (SPEC §4), so the result is the same
 /// however the subjects were shared out.
-pub fn merge(parts: Vec<Partial>) -> Outcome {
+/// Sorting uses up to `threads` threads (two at most).
+pub fn merge(parts: Vec<Partial>, threads: usize) -> Outcome {
     // The largest part takes in the others, each freed as soon as it is
     // moved: findings are the bulk of what a run keeps at the end.
     let mut parts = parts;
@@ -396,7 +397,7 @@ pub fn merge(parts: Vec<Partial>) -> Outcome {
         }
         outcome.outside_calendar += part.outside_calendar;
     }
-    sort_findings(&mut outcome.findings);
+    sort_findings(&mut outcome.findings, threads);
     outcome
         .stats
         .sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
@@ -407,7 +408,7 @@ pub fn merge(parts: Vec<Partial>) -> Outcome {
 /// an unstable sort gives the one order, without a buffer the size of the
 /// findings. The rule comes first in the key, so the findings are split
 /// in two by rule and the halves sorted side by side.
-fn sort_findings(findings: &mut [Finding]) {
+fn sort_findings(findings: &mut [Finding], threads: usize) {
     let sort = |part: &mut [Finding]| {
         part.sort_unstable_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()))
     };
@@ -425,7 +426,7 @@ fn sort_findings(findings: &mut [Finding]) {
         before += n;
         (before * 2 >= findings.len()).then_some(rule)
     });
-    let Some(split) = split.filter(|_| findings.len() >= PARALLEL_SORT) else {
+    let Some(split) = split.filter(|_| threads >= 2 && findings.len() >= PARALLEL_SORT) else {
         sort(findings);
         return;
     };
@@ -545,7 +546,10 @@ fn evaluate_rules(
         evaluators.push(Evaluator::new(plan, rules.clone(), &joins, as_of, clock));
     }
     evaluators[0].unlinked(&claimed);
-    merge(evaluators.into_iter().map(Evaluator::finish).collect())
+    merge(
+        evaluators.into_iter().map(Evaluator::finish).collect(),
+        threads,
+    )
 }
 
 /// How one subject fared against one check.
@@ -1169,7 +1173,7 @@ mod tests {
         for n in [1, 99, PARALLEL_SORT as u32 * 2 + 1] {
             let mut halves = scrambled(n);
             let mut plain = halves.clone();
-            sort_findings(&mut halves);
+            sort_findings(&mut halves, 2);
             plain.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             let keys = |f: &[Finding]| {
                 f.iter()

@@ -25,6 +25,8 @@ pub struct Report<'a> {
     pub elapsed: std::time::Duration,
     /// With `--baseline`: what changed since the earlier run.
     pub changes: Option<&'a Changes>,
+    /// Threads the output may be put together on (`--threads`).
+    pub threads: usize,
 }
 
 impl Report<'_> {

@@ -137,7 +137,7 @@ pub fn check_export(
     let mut last = evaluator();
     last.unlinked(&claimed);
     partials.push(last.finish());
-    let outcome = merge(partials);
+    let outcome = merge(partials, threads);
 
     let mut inputs = vec![incidents_input, crimes_read.input];
     incident_rejects.extend(crimes_read.rejects);

@@ -315,7 +315,7 @@ fn jsonl_lines_are_the_findings_in_order_however_they_are_put_together() {
         },
     )
     .unwrap();
-    let run = |format: &str| {
+    let run = |format: &str, threads: &str| {
         let (code, out, err) = common::hocr(&[
             "check",
             dir.to_str().unwrap(),
@@ -323,20 +323,25 @@ fn jsonl_lines_are_the_findings_in_order_however_they_are_put_together() {
             "2026-02-01T00:00:00Z",
             "--format",
             format,
+            "--threads",
+            threads,
             "--quiet",
         ]);
         assert!(code == 0 || code == 1, "{format}: exit {code}: {err}");
         out
     };
-    let report: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&run("json", "1")).unwrap();
     let findings = report["findings"].as_array().expect("findings");
     assert!(findings.len() > 4_000, "{} findings", findings.len());
-    let lines: Vec<serde_json::Value> = run("jsonl")
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), findings.len());
-    for (n, (line, finding)) in lines.iter().zip(findings).enumerate() {
-        assert_eq!(line, finding, "finding {n}");
+    // One lane, then three putting chunks together side by side.
+    for threads in ["1", "3"] {
+        let lines: Vec<serde_json::Value> = run("jsonl", threads)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), findings.len(), "{threads} threads");
+        for (n, (line, finding)) in lines.iter().zip(findings).enumerate() {
+            assert_eq!(line, finding, "finding {n}, {threads} threads");
+        }
     }
 }

@@ -7,9 +7,7 @@ use std::sync::mpsc::sync_channel;
 
 pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     let findings = &report.outcome.findings;
-    let lanes = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(MAX_LANES);
+    let lanes = report.threads.min(MAX_LANES);
     if lanes < 2 || findings.len() < 2 * CHUNK {
         for chunk in findings.chunks(CHUNK) {
             w.write_all(&lines(chunk)?)?;
