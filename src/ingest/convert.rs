@@ -346,10 +346,16 @@ impl<'r, 'a> Reader<'r, 'a> {
         if let Field::Bool(b) = self.row.field(field) {
             return Ok(Some(b));
         }
-        self.coded(field, |s, _| match s.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "1" => Ok(true),
-            "false" | "no" | "n" | "0" => Ok(false),
-            _ => Err(Problem::NotA("true/false, yes/no, y/n or 1/0")),
+        // Compared in place, ignoring case: no lower-cased copy per value.
+        let is = |s: &str, words: [&str; 4]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+        self.coded(field, |s, _| {
+            if is(s, ["true", "yes", "y", "1"]) {
+                Ok(true)
+            } else if is(s, ["false", "no", "n", "0"]) {
+                Ok(false)
+            } else {
+                Err(Problem::NotA("true/false, yes/no, y/n or 1/0"))
+            }
         })
     }
 

@@ -1045,3 +1045,33 @@ fn seeded_ids_are_numbered_when_first_read_and_duplicates_after() {
     // G2 was never read: its first row is still to come.
     assert_eq!(add("G2", far + 2), Ok(Some(2)));
 }
+
+#[test]
+fn booleans_are_read_in_any_case() {
+    let mut crimes = String::from("crime_id,offence_code,recorded_at,dpp_consent\n");
+    let forms = [
+        ("TRUE", Some(true)),
+        ("yEs", Some(true)),
+        ("Y", Some(true)),
+        ("1", Some(true)),
+        ("False", Some(false)),
+        ("NO", Some(false)),
+        ("n", Some(false)),
+        ("0", Some(false)),
+        ("ye", None),
+        ("truee", None),
+    ];
+    for (n, (form, _)) in forms.iter().enumerate() {
+        crimes.push_str(&format!("C{n},8N,2025-07-01 10:30,{form}\n"));
+    }
+    let e = ok(
+        "booleans",
+        &[
+            ("incidents.csv", b"incident_id,reported_at\n"),
+            ("crimes.csv", crimes.as_bytes()),
+        ],
+    );
+    let read: Vec<Option<bool>> = e.crimes.iter().map(|c| c.dpp_consent).collect();
+    let expected: Vec<Option<bool>> = forms.iter().map(|(_, b)| *b).collect();
+    assert_eq!(read, expected);
+}
