@@ -121,6 +121,13 @@ impl<'a> Joins<'a> {
         }
     }
 
+    /// The joins of crimes and updates held in memory (audit strata, rule
+    /// examples): the crimes' index by id is built here.
+    pub fn held(records: Records<'a>) -> Joins<'a> {
+        let crime_ids = Ids::of(records.crimes.iter().map(|c| c.crime_id.as_str()));
+        Joins::new(records.crimes.iter().collect(), records.updates, &crime_ids)
+    }
+
     /// The incident id of each group, in group order.
     pub fn group_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.first_crime.len() as u32).map(|g| group_id(&self.crimes, &self.first_crime, g))
@@ -397,34 +404,27 @@ pub fn merge(parts: Vec<Partial>, threads: usize) -> Outcome {
         }
         outcome.outside_calendar += part.outside_calendar;
     }
-    sort_findings(&mut outcome.findings, threads);
     outcome
         .stats
         .sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
+    sort_findings(&mut outcome.findings, &outcome.stats, threads);
     outcome
 }
 
 /// In place: the sort key is unique (a check judges a subject once), so
 /// an unstable sort gives the one order, without a buffer the size of the
 /// findings. The rule comes first in the key, so the findings are split
-/// in two by rule and the halves sorted side by side.
-fn sort_findings(findings: &mut [Finding], threads: usize) {
+/// in two by rule and the halves sorted side by side; `stats` (in rule
+/// order, counting each rule's findings) says where to split.
+fn sort_findings(findings: &mut [Finding], stats: &[RuleStats], threads: usize) {
     let sort = |part: &mut [Finding]| {
         part.sort_unstable_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()))
     };
-    // The rule the first half ends before: counts by rule, in rule order.
-    let mut counts: Vec<(Shared, usize)> = Vec::new();
-    for f in findings.iter() {
-        match counts.iter_mut().find(|(rule, _)| *rule == f.rule) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((f.rule.clone(), 1)),
-        }
-    }
-    counts.sort_unstable();
+    // The rule the first half ends with.
     let mut before = 0;
-    let split = counts.iter().find_map(|(rule, n)| {
-        before += n;
-        (before * 2 >= findings.len()).then_some(rule)
+    let split = stats.iter().find_map(|s| {
+        before += s.findings as usize;
+        (before * 2 >= findings.len()).then_some(s.rule.as_str())
     });
     let Some(split) = split.filter(|_| threads >= 2 && findings.len() >= PARALLEL_SORT) else {
         sort(findings);
@@ -433,7 +433,7 @@ fn sort_findings(findings: &mut [Finding], threads: usize) {
     // Findings of rules up to `split` to the front.
     let mut front = 0;
     for n in 0..findings.len() {
-        if *findings[n].rule <= **split {
+        if *findings[n].rule <= *split {
             findings.swap(front, n);
             front += 1;
         }
@@ -489,8 +489,7 @@ pub fn incidents_where(
     conditions: &[&CExpr],
     clock: Clock,
 ) -> Vec<Vec<usize>> {
-    let crime_ids = Ids::of(records.crimes.iter().map(|c| c.crime_id.as_str()));
-    let joins = Joins::new(records.crimes.iter().collect(), records.updates, &crime_ids);
+    let joins = Joins::held(records);
     // Conditions never look at the as-of time; only requirements do.
     let evaluator = Evaluator::new(plan, [], &joins, Instant(i64::MAX), clock);
     evaluator.strata(records.incidents, conditions)
@@ -507,8 +506,7 @@ fn evaluate_rules(
     clock: Clock,
     threads: usize,
 ) -> Outcome {
-    let crime_ids = Ids::of(records.crimes.iter().map(|c| c.crime_id.as_str()));
-    let joins = Joins::new(records.crimes.iter().collect(), records.updates, &crime_ids);
+    let joins = Joins::held(records);
     let (claimed, groups) = claim_all(&joins, records.incidents);
     let threads = threads.max(1);
     let per_thread = records.incidents.len().div_ceil(threads).max(1);
@@ -1173,7 +1171,26 @@ mod tests {
         for n in [1, 99, PARALLEL_SORT as u32 * 2 + 1] {
             let mut halves = scrambled(n);
             let mut plain = halves.clone();
-            sort_findings(&mut halves, 2);
+            let mut stats: Vec<RuleStats> = Vec::new();
+            for f in &halves {
+                match stats.iter_mut().find(|s| *s.rule == *f.rule) {
+                    Some(s) => s.findings += 1,
+                    None => stats.push(RuleStats {
+                        rule: f.rule.to_string(),
+                        name: String::new(),
+                        title: String::new(),
+                        theme: String::new(),
+                        checked: 0,
+                        findings: 1,
+                        by_kind: Default::default(),
+                        pending: 0,
+                        exempt: 0,
+                        not_applicable: 0,
+                    }),
+                }
+            }
+            stats.sort_by(|a, b| a.rule.cmp(&b.rule));
+            sort_findings(&mut halves, &stats, 2);
             plain.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             let keys = |f: &[Finding]| {
                 f.iter()

@@ -479,15 +479,14 @@ impl FirstLines {
         }
     }
 
-    /// Sets the line of id `k`, pushed before.
-    fn set(&mut self, k: u32, line: Line) {
-        let at = self.wide.partition_point(|&(n, _)| n < k);
-        if self.wide.get(at).is_some_and(|&(n, _)| n == k) {
-            self.wide.remove(at);
-        }
+    /// Sets the line of seeded id `k`, pushed as `UNSEEN` (so kept narrow,
+    /// never aside) and read for the first time.
+    fn set_first(&mut self, k: u32, line: Line) {
+        debug_assert_eq!(self.narrow[k as usize] as Line, UNSEEN);
         self.narrow[k as usize] = match u32::try_from(line) {
             Ok(narrow) if narrow != u32::MAX => narrow,
             _ => {
+                let at = self.wide.partition_point(|&(n, _)| n < k);
                 self.wide.insert(at, (k, line));
                 u32::MAX
             }
@@ -595,7 +594,7 @@ impl Unique {
         if let Some(&k) = table.find(hash, |&k| nth(text, ends, k) == id.as_bytes()) {
             return match lines.get(k) {
                 UNSEEN if k < *seeded => {
-                    lines.set(k, line);
+                    lines.set_first(k, line);
                     Ok(Some(k))
                 }
                 first => Err(Some(first)),

@@ -154,8 +154,8 @@ pub fn check_export(
 }
 
 /// The records the workers kept, by the numbers of their commits, in
-/// that order (the numbers are freed). Each worker's are in order already (a worker commits
-/// batches in file order), so this merges runs.
+/// that order (the numbers are freed). Each worker's are in order already
+/// (a worker commits batches in file order), so this merges runs.
 fn in_order<T>(numbers: Vec<Vec<u32>>, parts: &[Vec<T>], total: usize) -> Vec<&T> {
     let mut out = Vec::with_capacity(total);
     let mut parts: Vec<_> = numbers
