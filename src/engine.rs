@@ -266,7 +266,8 @@ pub struct Evaluator<'a> {
     /// Every kind of finding the checks can report, shared by their
     /// findings.
     kinds: Vec<Shared>,
-    findings: Vec<Finding>,
+    /// Each rule's findings, by its place in `stats`.
+    findings: Vec<Vec<Finding>>,
     /// Working-day deadlines counted through years the calendar lacks.
     outside_calendar: Cell<u64>,
     /// Values without marks, by value slot (timestamps, optional values):
@@ -368,77 +369,96 @@ fn order_of(at: (Table, usize, usize), check: usize) -> Order {
 /// What one evaluator produced, before merging.
 pub struct Partial {
     stats: Vec<RuleStats>,
-    findings: Vec<Finding>,
+    /// Each rule's findings (by its place in `stats`), in the order its
+    /// subjects were judged.
+    findings: Vec<Vec<Finding>>,
     outside_calendar: u64,
 }
 
 /// Puts the partial results of several evaluators (over the same rules)
 /// together. Findings are sorted (SPEC §4), so the result is the same
 /// however the subjects were shared out.
-/// Sorting uses up to `threads` threads (two at most).
+///
+/// The rule comes first in the sort key, and each evaluator keeps its
+/// findings by rule, so only each rule's findings are sorted, by the rest
+/// of the key. An evaluator judges its subjects in file order; when the
+/// export is in id order (as exports usually are), each part's findings
+/// of a rule are runs already in order, which the (adaptive) sort merges
+/// in linear time. Rules are sorted on up to `threads` threads (two at
+/// most).
 pub fn merge(parts: Vec<Partial>, threads: usize) -> Outcome {
-    // The largest part takes in the others, each freed as soon as it is
-    // moved: findings are the bulk of what a run keeps at the end.
-    let mut parts = parts;
-    parts.sort_by_key(|p| std::cmp::Reverse(p.findings.len()));
-    let mut parts = parts.into_iter();
-    let Some(first) = parts.next() else {
+    let Some(rules) = parts.first().map(|p| p.stats.len()) else {
         return Outcome {
             findings: Vec::new(),
             stats: Vec::new(),
             outside_calendar: 0,
         };
     };
-    let mut outcome = Outcome {
-        findings: first.findings,
-        stats: first.stats,
-        outside_calendar: first.outside_calendar,
-    };
-    outcome
-        .findings
-        .reserve_exact(parts.as_slice().iter().map(|p| p.findings.len()).sum());
+    let mut stats: Option<Vec<RuleStats>> = None;
+    let mut by_rule: Vec<Vec<Finding>> = (0..rules).map(|_| Vec::new()).collect();
+    let mut outside_calendar = 0;
     for part in parts {
-        outcome.findings.extend(part.findings);
-        for (total, s) in outcome.stats.iter_mut().zip(&part.stats) {
-            total.absorb(s);
+        match &mut stats {
+            None => stats = Some(part.stats),
+            Some(stats) => {
+                for (total, s) in stats.iter_mut().zip(&part.stats) {
+                    total.absorb(s);
+                }
+            }
         }
-        outcome.outside_calendar += part.outside_calendar;
+        for (all, found) in by_rule.iter_mut().zip(part.findings) {
+            if all.is_empty() {
+                *all = found;
+            } else {
+                all.extend(found);
+            }
+        }
+        outside_calendar += part.outside_calendar;
     }
-    outcome
-        .stats
-        .sort_by(|a: &RuleStats, b: &RuleStats| a.rule.cmp(&b.rule));
-    sort_findings(&mut outcome.findings, &outcome.stats, threads);
-    outcome
+    let mut stats = stats.unwrap_or_default();
+    // Rules in code order, each with its findings.
+    let mut rules: Vec<(RuleStats, Vec<Finding>)> = stats.drain(..).zip(by_rule).collect();
+    rules.sort_by(|a, b| a.0.rule.cmp(&b.0.rule));
+    sort_by_rule(&mut rules, threads);
+    let mut findings = Vec::with_capacity(rules.iter().map(|r| r.1.len()).sum());
+    for (s, found) in rules {
+        stats.push(s);
+        // Each rule's findings are freed as soon as they are moved.
+        findings.extend(found);
+    }
+    Outcome {
+        findings,
+        stats,
+        outside_calendar,
+    }
 }
 
-/// In place: the sort key is unique (a check judges a subject once), so
-/// an unstable sort gives the one order, without a buffer the size of the
-/// findings. The rule comes first in the key, so the findings are split
-/// in two by rule and the halves sorted side by side; `stats` (in rule
-/// order, counting each rule's findings) says where to split.
-fn sort_findings(findings: &mut [Finding], stats: &[RuleStats], threads: usize) {
-    let sort = |part: &mut [Finding]| {
-        part.sort_unstable_by(|a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key()))
-    };
-    // The rule the first half ends with.
-    let mut before = 0;
-    let split = stats.iter().find_map(|s| {
-        before += s.findings as usize;
-        (before * 2 >= findings.len()).then_some(s.rule.as_str())
-    });
-    let Some(split) = split.filter(|_| threads >= 2 && findings.len() >= PARALLEL_SORT) else {
-        sort(findings);
-        return;
-    };
-    // Findings of rules up to `split` to the front.
-    let mut front = 0;
-    for n in 0..findings.len() {
-        if *findings[n].rule <= *split {
-            findings.swap(front, n);
-            front += 1;
+/// Sorts each rule's findings by the key after the rule. With two threads
+/// or more and enough findings, the rules are shared between two threads
+/// in two runs of about equal numbers of findings.
+fn sort_by_rule(rules: &mut [(RuleStats, Vec<Finding>)], threads: usize) {
+    let sort = |rules: &mut [(RuleStats, Vec<Finding>)]| {
+        for (_, found) in rules {
+            // Stable, and so adaptive to runs; the key is unique (a check
+            // judges a subject once), so any sort gives this order.
+            found.sort_by(|a, b| a.key_in_rule().cmp(&b.key_in_rule()));
         }
+    };
+    let total: usize = rules.iter().map(|r| r.1.len()).sum();
+    if threads < 2 || total < PARALLEL_SORT {
+        sort(rules);
+        return;
     }
-    let (first, second) = findings.split_at_mut(front);
+    // The first rules, up to about half the findings, on another thread.
+    let mut before = 0;
+    let split = rules
+        .iter()
+        .position(|r| {
+            before += r.1.len();
+            before * 2 >= total
+        })
+        .map_or(rules.len(), |last| last + 1);
+    let (first, second) = rules.split_at_mut(split);
     std::thread::scope(|scope| {
         scope.spawn(|| sort(first));
         sort(second);
@@ -594,6 +614,7 @@ impl<'a> Evaluator<'a> {
             stats.push(RuleStats::new(rule));
             names.push((Shared::new(&rule.code), Shared::new(rule.message())));
         }
+        let findings = stats.iter().map(|_| Vec::new()).collect();
         let mut evaluator = Evaluator {
             plan,
             joins,
@@ -603,7 +624,7 @@ impl<'a> Evaluator<'a> {
             stats,
             names,
             kinds,
-            findings: Vec::new(),
+            findings,
             outside_calendar: Cell::new(0),
             clean_values: [0; 2],
             undecided: [false; 2],
@@ -815,7 +836,7 @@ impl<'a> Evaluator<'a> {
                     .find(|(_, c)| self.truth(c, cx))
                     .map_or(check.severity.otherwise, |(s, _)| *s);
                 let finding = self.finding(rule, kind, severity, cx, due, at, order);
-                self.findings.push(finding);
+                self.findings[rule].push(finding);
             }
         }
     }
@@ -1166,38 +1187,64 @@ mod tests {
             .collect()
     }
 
+    fn stats_of(rule: &str) -> RuleStats {
+        RuleStats {
+            rule: rule.to_string(),
+            name: String::new(),
+            title: String::new(),
+            theme: String::new(),
+            checked: 0,
+            findings: 0,
+            by_kind: Default::default(),
+            pending: 0,
+            exempt: 0,
+            not_applicable: 0,
+        }
+    }
+
+    /// Findings shared out between `k` evaluators' partial results, each
+    /// keeping them by rule in the same (plan, not code) order of rules.
+    fn partials(findings: Vec<Finding>, k: usize) -> Vec<Partial> {
+        let plan_order = ["R4", "R2", "R5", "R1", "R3"];
+        let mut parts: Vec<Partial> = (0..k)
+            .map(|_| Partial {
+                stats: plan_order.iter().map(|r| stats_of(r)).collect(),
+                findings: plan_order.iter().map(|_| Vec::new()).collect(),
+                outside_calendar: 1,
+            })
+            .collect();
+        for (n, f) in findings.into_iter().enumerate() {
+            let part = &mut parts[n * 7 % k];
+            let rule = plan_order.iter().position(|r| **r == *f.rule).unwrap();
+            part.stats[rule].findings += 1;
+            part.findings[rule].push(f);
+        }
+        parts
+    }
+
     #[test]
-    fn findings_sorted_in_two_halves_are_in_the_one_order() {
-        for n in [1, 99, PARALLEL_SORT as u32 * 2 + 1] {
-            let mut halves = scrambled(n);
-            let mut plain = halves.clone();
-            let mut stats: Vec<RuleStats> = Vec::new();
-            for f in &halves {
-                match stats.iter_mut().find(|s| *s.rule == *f.rule) {
-                    Some(s) => s.findings += 1,
-                    None => stats.push(RuleStats {
-                        rule: f.rule.to_string(),
-                        name: String::new(),
-                        title: String::new(),
-                        theme: String::new(),
-                        checked: 0,
-                        findings: 1,
-                        by_kind: Default::default(),
-                        pending: 0,
-                        exempt: 0,
-                        not_applicable: 0,
-                    }),
-                }
-            }
-            stats.sort_by(|a, b| a.rule.cmp(&b.rule));
-            sort_findings(&mut halves, &stats, 2);
+    fn merged_findings_are_in_the_one_order_however_shared_and_sorted() {
+        let keys = |f: &[Finding]| {
+            f.iter()
+                .map(|f| format!("{:?}", f.sort_key()))
+                .collect::<Vec<_>>()
+        };
+        for n in [0, 1, 99, PARALLEL_SORT as u32 * 2 + 1] {
+            let mut plain = scrambled(n);
             plain.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            let keys = |f: &[Finding]| {
-                f.iter()
-                    .map(|f| format!("{:?}", f.sort_key()))
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(keys(&halves), keys(&plain), "{n} findings");
+            for (k, threads) in [(1, 1), (3, 1), (3, 2), (4, 7)] {
+                let merged = merge(partials(scrambled(n), k), threads);
+                assert_eq!(
+                    keys(&merged.findings),
+                    keys(&plain),
+                    "{n} findings, {k} parts"
+                );
+                let codes: Vec<_> = merged.stats.iter().map(|s| s.rule.as_str()).collect();
+                assert_eq!(codes, ["R1", "R2", "R3", "R4", "R5"]);
+                let counted: u64 = merged.stats.iter().map(|s| s.findings).sum();
+                assert_eq!(counted, u64::from(n));
+                assert_eq!(merged.outside_calendar, k as u64);
+            }
         }
     }
 }

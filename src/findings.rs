@@ -42,8 +42,14 @@ impl Finding {
     /// input order.
     #[allow(clippy::type_complexity)]
     pub fn sort_key(&self) -> (&str, Option<&str>, Option<&str>, Option<Instant>, Order) {
+        let (incident, crime, at, order) = self.key_in_rule();
+        (&self.rule, incident, crime, at, order)
+    }
+
+    /// The sort key after the rule, which orders the findings of one rule.
+    #[allow(clippy::type_complexity)]
+    pub fn key_in_rule(&self) -> (Option<&str>, Option<&str>, Option<Instant>, Order) {
         (
-            &self.rule,
             self.incident_id.as_deref(),
             self.crime_id.as_deref(),
             self.event_at.get(),
@@ -100,7 +106,13 @@ impl RuleStats {
 
     pub fn add_finding(&mut self, kind: &str) {
         self.findings += 1;
-        *self.by_kind.entry(kind.to_string()).or_default() += 1;
+        // Counted without a new String each time once the kind is known.
+        match self.by_kind.get_mut(kind) {
+            Some(n) => *n += 1,
+            None => {
+                self.by_kind.insert(kind.to_string(), 1);
+            }
+        }
     }
 
     /// 1 − findings ÷ (checked − pending); `None` when nothing was decided.
