@@ -54,9 +54,14 @@ pub fn reading<T>(
     let start = crate::ingest::bytes_read();
     let done = AtomicBool::new(false);
     let result = std::thread::scope(|scope| {
-        scope.spawn(|| {
-            while !done.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(250));
+        let shower = scope.spawn(|| {
+            loop {
+                // Woken early when the work is done: the run does not wait
+                // out the rest of a quarter second to end.
+                std::thread::park_timeout(Duration::from_millis(250));
+                if done.load(Ordering::Acquire) {
+                    break;
+                }
                 let read = crate::ingest::bytes_read().saturating_sub(start);
                 let share = (read * 100).checked_div(total).map_or(100, |s| s.min(100));
                 let _ = write!(std::io::stderr(), "\r{what} … {share}%");
@@ -64,7 +69,8 @@ pub fn reading<T>(
             }
         });
         let result = work();
-        done.store(true, Ordering::Relaxed);
+        done.store(true, Ordering::Release);
+        shower.thread().unpark();
         result
     });
     let _ = write!(std::io::stderr(), "\r{what} …");
