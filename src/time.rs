@@ -42,12 +42,25 @@ impl Instant {
     /// sign and more digits. The bytes are chrono's either way (tested):
     /// this only skips parsing the strftime string on every call.
     fn write_utc(self, w: &mut impl fmt::Write) -> fmt::Result {
-        let Some(t) = self.to_utc() else {
-            return w.write_str("out-of-range");
-        };
-        let Ok(year @ 0..=9999) = u32::try_from(t.year()) else {
-            return write!(w, "{}", t.format("%Y-%m-%dT%H:%M:%SZ"));
-        };
+        match self.utc_text() {
+            Some(text) => w.write_str(text.as_str()),
+            None => match self.to_utc() {
+                Some(t) => write!(w, "{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
+                None => w.write_str("out-of-range"),
+            },
+        }
+    }
+
+    /// The instant as `YYYY-MM-DDTHH:MM:SSZ` when its year has four
+    /// digits (every instant read from an export); `None` otherwise.
+    pub fn utc_text(self) -> Option<UtcText> {
+        if !(FIRST_MICROS..AFTER_LAST_MICROS).contains(&self.0) {
+            return None;
+        }
+        let seconds = self.0.div_euclid(1_000_000);
+        let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+        let (year, month, day) = civil_from_days(days);
+        let second_of_day = second_of_day as u32;
         fn digits(out: &mut [u8], mut n: u32) {
             for b in out.iter_mut().rev() {
                 *b = b'0' + (n % 10) as u8;
@@ -56,22 +69,64 @@ impl Instant {
         }
         let mut text = *UTC_TEXT;
         digits(&mut text[0..4], year);
-        digits(&mut text[5..7], t.month());
-        digits(&mut text[8..10], t.day());
-        digits(&mut text[11..13], t.hour());
-        digits(&mut text[14..16], t.minute());
-        digits(&mut text[17..19], t.second());
-        w.write_str(std::str::from_utf8(&text).expect("ASCII digits"))
+        digits(&mut text[5..7], month);
+        digits(&mut text[8..10], day);
+        digits(&mut text[11..13], second_of_day / 3600);
+        digits(&mut text[14..16], second_of_day / 60 % 60);
+        digits(&mut text[17..19], second_of_day % 60);
+        Some(UtcText(text))
     }
 }
 
-/// The template [`Instant::write_utc`] fills in.
+/// The proleptic Gregorian date `days` after 1970-01-01, for years 0000
+/// to 9999: Howard Hinnant's `civil_from_days`, in whole 400-year eras
+/// from 0000-03-01. A few dozen instructions where chrono's date takes
+/// several hundred (each finding writes two or three times); the property
+/// test `utc_text_is_chronos` holds it to chrono's text.
+fn civil_from_days(days: i64) -> (u32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    // Months from March, so that February's leap day comes last.
+    let march_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * march_month + 2) / 5 + 1;
+    let month = if march_month < 10 {
+        march_month + 3
+    } else {
+        march_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year as u32, month as u32, day as u32)
+}
+
+/// An instant written out by [`Instant::utc_text`]: ASCII only.
+#[derive(Clone, Copy)]
+pub struct UtcText([u8; 20]);
+
+impl UtcText {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("ASCII digits")
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The template [`Instant::utc_text`] fills in.
 const UTC_TEXT: &[u8; 20] = b"0000-00-00T00:00:00Z";
 
 impl serde::Serialize for Instant {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // Written straight into the output, not through a String each.
-        s.collect_str(self)
+        // As a plain string when it can be (no formatting machinery), else
+        // straight into the output, not through a String.
+        match self.utc_text() {
+            Some(text) => s.serialize_str(text.as_str()),
+            None => s.collect_str(self),
+        }
     }
 }
 
