@@ -6,9 +6,7 @@
 use crate::findings::{Finding, Order, Outcome, RuleStats};
 use crate::ingest::Ids;
 use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
-use crate::records::{
-    Crime, Incident, Quality, Record, Shared, Table, Update, Val, event_name, hash_id,
-};
+use crate::records::{Crime, Incident, Quality, Record, Shared, Table, Update, Val, event_name};
 use crate::syntax::ast::{CmpOp, Quantifier, Subject};
 use crate::time::{Clock, Instant, Span, deadline};
 use rustc_hash::FxHashMap;
@@ -102,12 +100,34 @@ pub type Group = u32;
 
 impl<'a> Joins<'a> {
     /// `crimes` in input order; `crime_ids` numbers them by their index
-    /// (first of equal ids).
-    pub fn new(crimes: Vec<&'a Crime>, updates: &'a [Update], crime_ids: &Ids) -> Joins<'a> {
-        let (first_crime, group_of_crime) = group_crimes(&crimes);
-        let crime_of_update = updates_to_crimes(crime_ids, updates);
+    /// (first of equal ids). `number` numbers incident ids, from 0 in the
+    /// order first given (equal ids keep the first's number; `None` if it
+    /// cannot): each group's number is its incident id's. The streamed run
+    /// numbers them in the incidents' duplicate check, seeding it as the
+    /// crimes are grouped (see `TableReader::seed_with`).
+    ///
+    /// The updates are joined to their crimes on another thread meanwhile.
+    pub fn new(
+        crimes: Vec<&'a Crime>,
+        updates: &'a [Update],
+        crime_ids: &Ids,
+        number: &mut dyn FnMut(&str) -> Option<u32>,
+    ) -> Joins<'a> {
+        let crime_count = crimes.len();
+        let ((first_crime, group_of_crime), (crime_of_update, (update_starts, crime_updates))) =
+            std::thread::scope(|scope| {
+                let updates = scope.spawn(|| {
+                    let crime_of_update = updates_to_crimes(crime_ids, updates);
+                    let by_crime = buckets(&crime_of_update, crime_count);
+                    (crime_of_update, by_crime)
+                });
+                let groups = group_crimes(&crimes, number);
+                let updates = updates
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (groups, updates)
+            });
         let (group_starts, group_crimes) = buckets(&group_of_crime, first_crime.len());
-        let (update_starts, crime_updates) = buckets(&crime_of_update, crimes.len());
         Joins {
             crimes,
             updates,
@@ -122,10 +142,17 @@ impl<'a> Joins<'a> {
     }
 
     /// The joins of crimes and updates held in memory (audit strata, rule
-    /// examples): the crimes' index by id is built here.
+    /// examples): the crimes' index by id and the groups' numbers are
+    /// built here.
     pub fn held(records: Records<'a>) -> Joins<'a> {
         let crime_ids = Ids::of(records.crimes.iter().map(|c| c.crime_id.as_str()));
-        Joins::new(records.crimes.iter().collect(), records.updates, &crime_ids)
+        let mut groups = Ids::default();
+        Joins::new(
+            records.crimes.iter().collect(),
+            records.updates,
+            &crime_ids,
+            &mut |id| groups.number(id),
+        )
     }
 
     /// The incident id of each group, in group order.
@@ -153,26 +180,25 @@ impl<'a> Joins<'a> {
     }
 }
 
-/// Groups crimes by incident id: each group's first crime, and each
-/// crime's group (`NONE` when it names no incident). The table that finds
-/// a group by incident id while grouping is not kept.
-fn group_crimes(crimes: &[&Crime]) -> (Vec<u32>, Vec<u32>) {
-    let mut groups = hashbrown::HashTable::with_capacity(crimes.len());
+/// Groups crimes by incident id, numbered by `number` (see
+/// [`Joins::new`]): each group's first crime, and each crime's group
+/// (`NONE` when it names no incident).
+fn group_crimes(
+    crimes: &[&Crime],
+    number: &mut dyn FnMut(&str) -> Option<u32>,
+) -> (Vec<u32>, Vec<u32>) {
     let mut first_crime: Vec<u32> = Vec::new();
     let group_of_crime: Vec<u32> = crimes
         .iter()
         .enumerate()
         .map(|(c, crime)| {
-            let Some(id) = crime.incident_id.as_deref() else {
+            let Some(g) = crime.incident_id.as_deref().and_then(&mut *number) else {
                 return NONE;
             };
-            let hash = hash_id(id);
-            if let Some(&g) = groups.find(hash, |&g| group_id(crimes, &first_crime, g) == id) {
-                return g;
+            // Numbers are given in order: a new one is the next group.
+            if g as usize == first_crime.len() {
+                first_crime.push(c as u32);
             }
-            let g = first_crime.len() as u32;
-            groups.insert_unique(hash, g, |&g| hash_id(group_id(crimes, &first_crime, g)));
-            first_crime.push(c as u32);
             g
         })
         .collect();

@@ -399,11 +399,23 @@ impl<T: FromRow> Iterator for TableReader<T> {
 type Converted<T> = Result<T, (Line, String)>;
 
 impl<T: FromRow> TableReader<T> {
-    /// Ids expected in the table, given before it is read (see
-    /// `Unique::seed`): a record with the `n`th is committed with `Some(n)`
-    /// by [`read_on_threads`], the first time its id is read.
-    pub fn seed<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
-        self.unique.seed(ids);
+    /// Ids expected in the table, given before it is read, one by one to
+    /// `number` inside `give`, which is told each one's number (as
+    /// [`Ids::number`]; see `Unique::seed`): a record with the `n`th is
+    /// committed with `Some(n)` by [`read_on_threads`], the first time its
+    /// id is read. Whoever groups by these ids numbers them in the same
+    /// look-up. `expected`: about how many ids will be given.
+    pub fn seed_with<R>(
+        &mut self,
+        expected: usize,
+        give: impl FnOnce(&mut dyn FnMut(&str) -> Option<u32>) -> R,
+    ) -> R {
+        let unique = &mut self.unique;
+        debug_assert!(unique.ends.is_empty(), "seeded after reading");
+        unique.reserve(expected);
+        let given = give(&mut |id| unique.number(id));
+        unique.seeded = unique.ends.len() as u32;
+        given
     }
 
     /// The next row, converted but not yet checked for a duplicate id.
@@ -534,15 +546,31 @@ impl Unique {
     /// in order (an empty set only; equal ids keep the first number). A
     /// row with one of them is then told its number (see
     /// [`Unique::check_hashed`]), in the same look-up as the duplicate
-    /// check: for incidents, the group of crimes naming the id.
+    /// check: for incidents, the group of crimes naming the id. (Runs
+    /// give them one by one, through `TableReader::seed_with`.)
+    #[cfg(test)]
     fn seed<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
         debug_assert!(self.ends.is_empty(), "seeded after reading");
         let ids = ids.into_iter();
-        self.reserve(ids.size_hint().0);
         for id in ids {
-            self.add(id, UNSEEN);
+            self.number(id);
         }
         self.seeded = self.ends.len() as u32;
+    }
+
+    /// The number of an id, added (not yet read: line `UNSEEN`) if new.
+    /// `None` past four billion ids or 4 GiB of them.
+    fn number(&mut self, id: &str) -> Option<u32> {
+        let hash = hash_id(id);
+        if let Some(&k) = self
+            .table
+            .find(hash, |&k| nth(&self.text, &self.ends, k) == id.as_bytes())
+        {
+            return Some(k);
+        }
+        let k = u32::try_from(self.ends.len()).ok()?;
+        self.add_hashed(id, hash, UNSEEN).ok()?;
+        Some(k)
     }
 
     /// The hash of the record's id, worked out apart from the check (on
@@ -632,6 +660,12 @@ impl Ids {
     fn from(mut unique: Unique) -> Ids {
         unique.lines = FirstLines::default();
         Ids(unique)
+    }
+
+    /// The number of an id, the next number if it is new (`None` past
+    /// four billion ids or 4 GiB of them).
+    pub fn number(&mut self, id: &str) -> Option<u32> {
+        self.0.number(id)
     }
 
     /// The number of the record with this id.

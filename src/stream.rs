@@ -93,20 +93,22 @@ pub fn check_export(
     let updates = updates.transpose()?;
     let update_records = updates.as_ref().map_or(&[][..], |u| &u.records[..]);
     // The crimes' duplicate check numbered them as they were kept: it is
-    // the index by crime id the updates are joined through.
-    let joins = Joins::new(crimes, update_records, &crimes_read.ids);
+    // the index by crime id the updates are joined through. The groups'
+    // incident ids are seeded into the incidents' duplicate check as the
+    // crimes are grouped, in group order, so that later one look-up finds
+    // both whether an incident id was read before and its group.
+    let mut incidents = readers.incidents;
+    let joins = incidents.seed_with(crimes.len(), |number| {
+        Joins::new(crimes, update_records, &crimes_read.ids, number)
+    });
     // Only the join needed the crimes' ids; the incidents are read next.
     drop(std::mem::take(&mut crimes_read.ids));
     let rules = 0..plan.rules.len();
     let evaluator = || Evaluator::new(plan, rules.clone(), &joins, as_of, *clock);
 
     // Each incident is numbered and finds its crimes in file order, at the
-    // commit: the groups' incident ids are seeded into the incidents'
-    // duplicate check, in group order, so one look-up finds both whether
-    // an id was read before and its group. It is judged on whichever
-    // thread converted it.
-    let mut incidents = readers.incidents;
-    incidents.seed(joins.group_ids());
+    // commit (one look-up in the seeded duplicate check). It is judged on
+    // whichever thread converted it.
     let mut claimed = (Claimed::new(&joins), 0usize);
     let incidents_read = read_on_threads(
         incidents,

@@ -1075,3 +1075,15 @@ fn booleans_are_read_in_any_case() {
     let expected: Vec<Option<bool>> = forms.iter().map(|(_, b)| *b).collect();
     assert_eq!(read, expected);
 }
+
+#[test]
+fn ids_are_numbered_in_the_order_first_given() {
+    let mut ids = Ids::default();
+    let numbers: Vec<_> = ["A", "B", "A", "C", "B"]
+        .into_iter()
+        .map(|id| ids.number(id))
+        .collect();
+    assert_eq!(numbers, [Some(0), Some(1), Some(0), Some(2), Some(1)]);
+    assert_eq!(ids.find("C"), Some(2));
+    assert_eq!(ids.find("D"), None);
+}
