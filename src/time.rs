@@ -189,16 +189,20 @@ impl Clock {
         // Most exports write one of a few fixed-width forms: read those
         // directly; anything else goes through chrono's general parsers, so
         // the fast path changes speed, never what is accepted.
-        if let Some((naive, offset)) = fixed_width(s.as_bytes()) {
-            return match offset {
-                Some(seconds) => {
-                    let utc = naive.and_utc().timestamp_micros();
-                    Ok((
-                        instant_of(utc - i64::from(seconds) * 1_000_000)?,
+        if let Some(fixed) = fixed_width(s.as_bytes()) {
+            let local = fixed.local_micros();
+            return match fixed.offset {
+                Some(seconds) => Ok((
+                    instant_of(local - i64::from(seconds) * 1_000_000)?,
+                    Fold::Unique,
+                )),
+                None => match plain_day_offset(self.tz, fixed.day_from_ce(), || fixed.date()) {
+                    Some(offset) => Ok((
+                        instant_of(local - i64::from(offset) * 1_000_000)?,
                         Fold::Unique,
-                    ))
-                }
-                None => self.from_local(naive),
+                    )),
+                    None => self.read_local_by_tz(fixed.naive()?),
+                },
             };
         }
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -249,7 +253,12 @@ impl Clock {
     /// instant and [`Fold`], is the same either way (the tests compare
     /// it with `Clock::read_local_by_tz`, which always asks chrono-tz).
     pub fn from_local(&self, naive: NaiveDateTime) -> Result<(Instant, Fold), TimeError> {
-        if let Some(offset) = plain_day_offset(self.tz, naive.date()) {
+        let date = naive.date();
+        let offset = (0..=9999)
+            .contains(&date.year())
+            .then(|| plain_day_offset(self.tz, date.num_days_from_ce(), || date))
+            .flatten();
+        if let Some(offset) = offset {
             let local = naive.and_utc().timestamp_micros();
             let utc = local - i64::from(offset) * 1_000_000;
             return Ok((instant_of(utc)?, Fold::Unique));
@@ -341,21 +350,23 @@ thread_local! {
 /// first second in microseconds, but chrono-tz resolves it as 23:59:59 of
 /// its own date, whose offset can differ from the next day's (Beirut's
 /// clocks go back at midnight).
-fn plain_day_offset(tz: Tz, date: NaiveDate) -> Option<i32> {
-    // Years 0000 to 9999 only: the instant is then less than a day from
-    // the local time, well inside chrono's range, so chrono-tz's
-    // subtraction of the offset cannot fail, and `instant_of` judges both
-    // paths' instants the same.
-    if !(0..=9999).contains(&date.year()) {
-        return None;
-    }
-    let day = date.num_days_from_ce();
+///
+/// `day` is the date as `NaiveDate::num_days_from_ce`, and `date` makes
+/// the date itself, only when chrono-tz must be asked. Years 0000 to 9999
+/// only (the callers see to it): the instant is then less than a day from
+/// the local time, well inside chrono's range, so chrono-tz's subtraction
+/// of the offset cannot fail, and `instant_of` judges both paths' instants
+/// the same.
+fn plain_day_offset(tz: Tz, day: i32, date: impl FnOnce() -> NaiveDate) -> Option<i32> {
     let slot = day.rem_euclid(PLAIN_DAY_SLOTS as i32) as usize;
     PLAIN_DAYS.with(|slots| {
         let known = slots[slot].get();
         if known.day == day && known.tz == tz {
             return known.offset;
         }
+        let date = date();
+        debug_assert!((0..=9999).contains(&date.year()));
+        debug_assert_eq!(date.num_days_from_ce(), day);
         let offset = day_offset(tz, date);
         slots[slot].set(PlainDay { tz, day, offset });
         offset
@@ -399,7 +410,7 @@ fn day_offset(tz: Tz, d: NaiveDate) -> Option<i32> {
 /// `YYYY-MM-DD[T ]HH:MM[:SS[.f…]][Z|±HH:MM]`, with exactly these widths;
 /// an offset only after seconds (as RFC 3339 requires). `None` for anything
 /// else, which the general parsers then judge.
-fn fixed_width(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>)> {
+fn fixed_width(b: &[u8]) -> Option<Fixed> {
     fn num(b: &[u8]) -> Option<u32> {
         b.iter().try_fold(0u32, |n, &c| {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
@@ -413,7 +424,10 @@ fn fixed_width(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>)> {
     {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
+    let (year, month, day) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
     let (hour, minute) = (num(&b[11..13])?, num(&b[14..16])?);
     let mut rest = &b[16..];
     let (mut second, mut micro) = (0, 0);
@@ -436,8 +450,12 @@ fn fixed_width(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>)> {
         [] => None,
         [b'Z'] if has_seconds => Some(0),
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] if has_seconds => {
-            let minutes = num(&[*h1, *h2])? * 60 + num(&[*m1, *m2])?;
-            let seconds = minutes as i32 * 60;
+            let (hours, minutes) = (num(&[*h1, *h2])?, num(&[*m1, *m2])?);
+            // Other offsets (`+01:99`) are left to chrono, which rejects them.
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let seconds = (hours * 60 + minutes) as i32 * 60;
             Some(if *sign == b'-' { -seconds } else { seconds })
         }
         _ => return None,
@@ -445,8 +463,88 @@ fn fixed_width(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>)> {
     if matches!(b[10], b' ') && offset.is_some() {
         return None;
     }
-    let time = NaiveTime::from_hms_micro_opt(hour, minute, second, micro)?;
-    Some((date.and_time(time), offset))
+    // As `NaiveTime::from_hms_micro_opt` (no leap second: `:60` is left to
+    // chrono's parsers, which read it).
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    Some(Fixed {
+        year,
+        month,
+        day,
+        second_of_day: hour * 3600 + minute * 60 + second,
+        micro,
+        offset,
+    })
+}
+
+/// A timestamp read by [`fixed_width`]: a valid date of years 0000 to
+/// 9999 and a time of day, as numbers, and its offset if it has one.
+struct Fixed {
+    year: u32,
+    month: u32,
+    day: u32,
+    second_of_day: u32,
+    micro: u32,
+    offset: Option<i32>,
+}
+
+impl Fixed {
+    /// The date as `NaiveDate::num_days_from_ce` counts it (0001-01-01 is
+    /// day 1).
+    fn day_from_ce(&self) -> i32 {
+        (days_from_civil(self.year, self.month, self.day) + DAYS_CE_TO_1970) as i32
+    }
+
+    /// Microseconds from 1970-01-01 00:00 to the time as written, as if
+    /// it were UTC.
+    fn local_micros(&self) -> i64 {
+        let days = days_from_civil(self.year, self.month, self.day);
+        (days * 86_400 + i64::from(self.second_of_day)) * 1_000_000 + i64::from(self.micro)
+    }
+
+    fn date(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year as i32, self.month, self.day)
+            .expect("fixed_width checks the date")
+    }
+
+    /// For chrono-tz, on the days it must judge (clock changes).
+    fn naive(&self) -> Result<NaiveDateTime, TimeError> {
+        let s = self.second_of_day;
+        let time = NaiveTime::from_hms_micro_opt(s / 3600, s / 60 % 60, s % 60, self.micro)
+            .ok_or(TimeError::Format)?;
+        Ok(self.date().and_time(time))
+    }
+}
+
+/// `NaiveDate::num_days_from_ce` of 1970-01-01.
+const DAYS_CE_TO_1970: i64 = 719_163;
+
+fn is_leap(year: u32) -> bool {
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date of years 0000 to
+/// 9999: Howard Hinnant's `days_from_civil`, the inverse of
+/// [`civil_from_days`] (tests hold both to chrono).
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    // Years from March, so that February's leap day comes last.
+    let year = i64::from(year) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let march_month = i64::from((month + 9) % 12);
+    let day_of_year = (153 * march_month + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// A timestamp format a force profile declares, in chrono's strftime
@@ -695,19 +793,23 @@ mod tests {
         assert_eq!(parse("2025-03-30 02:00").1, Fold::Unique);
     }
 
+    /// `Clock::parse` without the fixed-width fast path: chrono's parsers
+    /// and chrono-tz, asked every time.
+    fn slow_parse(clock: Clock, s: &str) -> Result<(Instant, Fold), TimeError> {
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Ok((instant_of(t.timestamp_micros())?, Fold::Unique));
+        }
+        let naive = LOCAL_FORMATS
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            .ok_or(TimeError::Format)?;
+        clock.read_local_by_tz(naive)
+    }
+
     #[test]
     fn the_fast_path_agrees_with_the_general_parsers() {
         let clock = clock();
-        let slow = |s: &str| -> Result<(Instant, Fold), TimeError> {
-            if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-                return Ok((Instant(t.timestamp_micros()), Fold::Unique));
-            }
-            let naive = LOCAL_FORMATS
-                .iter()
-                .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-                .ok_or(TimeError::Format)?;
-            clock.from_local(naive)
-        };
+        let slow = |s: &str| slow_parse(clock, s);
         for s in [
             "2025-03-30T10:30:00+01:00",
             "2025-03-30T10:30:00-05:30",
@@ -952,6 +1054,44 @@ mod tests {
                 let day = naive.date().and_time(NaiveTime::MIN);
                 let other = day + chrono::TimeDelta::microseconds(later);
                 assert_cached_matches_chrono_tz(clock, other);
+            }
+
+            /// Fixed-width forms with any digits (months past 12, days
+            /// past the month's end, hours past 23, leap days, years 0000
+            /// and 9999, any offset) read alike with and without the fast
+            /// path, in zones with and without clock changes.
+            #[test]
+            fn fixed_width_forms_read_as_chrono_reads_them(
+                zone in prop::sample::select(vec![
+                    chrono_tz::Europe::London,
+                    chrono_tz::UTC,
+                    chrono_tz::America::St_Johns,
+                    chrono_tz::Asia::Kathmandu,
+                    chrono_tz::Australia::Lord_Howe,
+                ]),
+                year in prop_oneof![Just(0u32), Just(9999), 1990u32..2030, 0u32..10_000],
+                month in prop_oneof![1u32..=12, 0u32..100],
+                day in prop_oneof![1u32..=28, 28u32..=31, 0u32..100],
+                hour in prop_oneof![0u32..24, 0u32..100],
+                minute in prop_oneof![0u32..60, 0u32..100],
+                second in prop_oneof![0u32..60, 0u32..100],
+                separator in prop::sample::select(vec!["T", " "]),
+                fraction in prop::sample::select(vec!["", ".5", ".123456", ".1234567891", "."]),
+                with_seconds in any::<bool>(),
+                offset in prop::sample::select(vec![
+                    "", "Z", "+01:00", "-05:30", "+00:00", "+23:59", "-99:99", "+1:00",
+                ]),
+            ) {
+                let clock = Clock::new(zone);
+                let seconds = if with_seconds {
+                    format!(":{second:02}{fraction}")
+                } else {
+                    String::new()
+                };
+                let s = format!(
+                    "{year:04}-{month:02}-{day:02}{separator}{hour:02}:{minute:02}{seconds}{offset}"
+                );
+                prop_assert_eq!(clock.parse(&s), slow_parse(clock, &s), "{}", s);
             }
 
             #[test]
