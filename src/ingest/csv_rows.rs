@@ -108,23 +108,17 @@ fn advance<R: Read>(
     }
 }
 
-/// The csv crate ends an unclosed quote at the end of the file without a
+/// csv_core ends an unclosed quote at the end of the file without a
 /// word, so the rows after the quote would vanish inside one field. Such a
-/// record's last field runs over line breaks up to the very end of the
-/// file, which does not end with the closing quote.
+/// record was still inside its last field's quotes at the end of the file,
+/// and that field runs over line breaks. (A quote left open on the last
+/// line hides no rows: the field is read as it is, as csv reads it.)
 fn runs_to_end_in_quotes<R: Read>(reader: &Splitter<R>, record: &Record) -> bool {
-    let last_spans_lines = record
-        .iter()
-        .next_back()
-        .is_some_and(|f| f.contains(&b'\n') || f.contains(&b'\r'));
-    if !last_spans_lines {
-        return false;
-    }
-    let end = reader.position();
-    match reader.tap().ended() {
-        Some((bytes, last)) => end == bytes && last != Some(b'"'),
-        None => false,
-    }
+    reader.ended_in_quotes()
+        && record
+            .iter()
+            .next_back()
+            .is_some_and(|f| f.contains(&b'\n') || f.contains(&b'\r'))
 }
 
 /// csv_core skips empty lines itself; a line of only spaces or tabs

@@ -124,6 +124,9 @@ pub(crate) struct Splitter<R> {
     /// The end of the file was reached (or reading it failed): no more
     /// records, as with csv.
     done: bool,
+    /// Whether the last record read was ended by the end of the file while
+    /// inside a quoted field, which csv_core does without a word.
+    ended_in_quotes: bool,
     /// csv_core's output for a record (fields end to end, and where each
     /// ends), copied into the record with separators after.
     out: Vec<u8>,
@@ -155,6 +158,7 @@ impl<R: Read> Splitter<R> {
             pos: 0,
             started: false,
             done: false,
+            ended_in_quotes: false,
             out: Vec::new(),
             ends: Vec::new(),
             #[cfg(test)]
@@ -166,6 +170,7 @@ impl<R: Read> Splitter<R> {
     /// file: `csv::Reader::read_byte_record` without headers, flexible.
     pub(crate) fn read(&mut self, record: &mut Record) -> io::Result<bool> {
         record.clear(self.pos);
+        self.ended_in_quotes = false;
         if self.done {
             return Ok(false);
         }
@@ -215,13 +220,19 @@ impl<R: Read> Splitter<R> {
     /// refilled whenever it is used up, until it has a whole record.
     fn read_with_core(&mut self, record: &mut Record) -> io::Result<bool> {
         self.started = true;
+        let mut quotes = Quotes::FieldStart;
         let (mut nout, mut nend) = (0, 0);
         loop {
-            let (res, nin, out, end) = self.core.read_record(
-                &self.buf[self.at..self.len],
-                &mut self.out[nout..],
-                &mut self.ends[nend..],
-            );
+            let input = &self.buf[self.at..self.len];
+            // Nothing left to give csv_core only at the end of the file:
+            // it then ends the record it is in, even inside quotes.
+            if input.is_empty() {
+                self.ended_in_quotes = quotes == Quotes::Open;
+            }
+            let (res, nin, out, end) =
+                self.core
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            quotes = quotes.after(&input[..nin]);
             self.at += nin;
             self.pos += nin as u64;
             nout += out;
@@ -265,13 +276,17 @@ impl<R: Read> Splitter<R> {
         }
     }
 
-    /// The byte where the next record starts (after the last one read).
-    pub(crate) fn position(&self) -> u64 {
-        self.pos
+    /// Whether the last record read was cut short by the end of the file
+    /// inside a quoted field.
+    pub(crate) fn ended_in_quotes(&self) -> bool {
+        self.ended_in_quotes
     }
 
-    pub(crate) fn tap(&self) -> &Tap<R> {
-        &self.tap
+    /// The byte where the next record starts (after the last one read),
+    /// for tests to compare with csv's.
+    #[cfg(test)]
+    pub(crate) fn position(&self) -> u64 {
+        self.pos
     }
 
     pub(crate) fn tap_mut(&mut self) -> &mut Tap<R> {
@@ -287,6 +302,37 @@ impl<R: Read> Splitter<R> {
     /// seen those bytes already.
     pub(crate) fn into_tap(self) -> Tap<R> {
         self.tap
+    }
+}
+
+/// Where a record read by csv_core stands with quotes. csv_core does not
+/// say (and a copy of it cannot be asked: the `Clone` of csv_core 0.1.13
+/// leaves most of its DFA behind), and it ends a record cut short by the
+/// end of the file inside quotes without a word, so its input is followed
+/// here by the quoting rules alone: a `"` opens a quoted field only at the
+/// start of a field, `""` in it is a quote, and any other `"` closes it
+/// (what follows is read on into the field). A BOM csv_core strips from
+/// the start of the file is taken for text here: only the header can start
+/// with one, and it is never asked about.
+#[derive(Clone, Copy, PartialEq)]
+enum Quotes {
+    FieldStart,
+    Unquoted,
+    Open,
+    /// A `"` in a quoted field: closing it, or the first of two.
+    Closing,
+}
+
+impl Quotes {
+    fn after(self, bytes: &[u8]) -> Quotes {
+        bytes.iter().fold(self, |q, &b| match (q, b) {
+            (Quotes::Open, b'"') => Quotes::Closing,
+            (Quotes::Open, _) => Quotes::Open,
+            (Quotes::Closing, b'"') => Quotes::Open,
+            (Quotes::FieldStart, b'"') => Quotes::Open,
+            (_, b',' | b'\n' | b'\r') => Quotes::FieldStart,
+            _ => Quotes::Unquoted,
+        })
     }
 }
 
