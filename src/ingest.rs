@@ -11,6 +11,7 @@
 mod columns;
 mod convert;
 mod csv_rows;
+mod csv_split;
 mod intern;
 mod jsonl_rows;
 mod parallel;

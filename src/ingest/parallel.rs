@@ -11,12 +11,12 @@
 //! shared out.
 
 use super::columns::{ColumnMap, Names};
+use super::csv_split::Record;
 use super::intern::Codes;
 use super::row::{Cells, Row};
 use super::{FromRow, Ids, InputError, InputSummary, Reject, Rows, TableReader, Unique};
 use crate::records::Line;
 use crate::time::Clock;
-use csv::ByteRecord;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -37,7 +37,7 @@ const MAX_WAITING: usize = 16;
 /// A row as split from the file: its line, its fields (the buffer is
 /// reused for another row once the batch comes back), and whether it can
 /// be read.
-type RawRow = (Line, ByteRecord, Result<(), String>);
+type RawRow = (Line, Record, Result<(), String>);
 
 enum Job<T> {
     /// Raw rows, numbered in file order, to convert and commit.
@@ -265,7 +265,7 @@ fn split<T: FromRow>(
             let mut filled = 0;
             while filled < BATCH {
                 if batch.len() == filled {
-                    batch.push((0, ByteRecord::new(), Ok(())));
+                    batch.push((0, Record::default(), Ok(())));
                 }
                 let slot = &mut batch[filled];
                 match rows.next_owned(&mut slot.1) {
@@ -323,10 +323,7 @@ fn split<T: FromRow>(
 /// The rows a file of `size` bytes holds if its rows are as long as the
 /// first batch's (a full batch: a short one is the whole file).
 fn expected_rows(first: &[RawRow], size: u64) -> usize {
-    let last_start = first
-        .last()
-        .and_then(|(_, record, _)| record.position())
-        .map_or(0, |p| p.byte());
+    let last_start = first.last().map_or(0, |(_, record, _)| record.start());
     if first.len() < BATCH || last_start == 0 {
         return first.len();
     }
@@ -347,28 +344,18 @@ struct Read<'a> {
 
 impl Read<'_> {
     /// The row as a record, or why it is rejected. The row is checked to
-    /// be UTF-8 as a whole, once; only when it is not are its fields
-    /// checked one by one, to name the one that is not.
+    /// be UTF-8 as a whole, once (see [`Cells::of_record`]).
     fn convert<T: FromRow>(
         &self,
         line: Line,
-        bytes: &ByteRecord,
+        record: &Record,
         raw: &Result<(), String>,
         codes: &mut Codes,
     ) -> Result<T, (Line, String)> {
         if let Err(reason) = raw {
             return Err((line, reason.clone()));
         }
-        let map = self.map;
-        let cells = match std::str::from_utf8(bytes.as_slice()) {
-            Ok(text) => Cells::Text {
-                text,
-                record: bytes,
-                map,
-            },
-            Err(_) => Cells::Csv { record: bytes, map },
-        };
-        self.read_row(line, cells, codes)
+        self.read_row(line, Cells::of_record(record, self.map), codes)
     }
 
     fn read_row<T: FromRow>(

@@ -2,10 +2,10 @@
 //! canonical fields by index and never sees CSV or JSON.
 
 use super::columns::ColumnMap;
+use super::csv_split::Record;
 use super::jsonl_rows::Slot;
 use super::profile::TableProfile;
 use crate::records::Line;
-use csv::ByteRecord;
 
 /// A field's raw value before it is read as its type.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,15 +35,16 @@ pub struct Row<'a> {
 
 pub(crate) enum Cells<'a> {
     Csv {
-        record: &'a ByteRecord,
+        record: &'a Record,
         map: &'a ColumnMap,
     },
     /// A CSV row already known to be UTF-8 as a whole (`text`, its fields
-    /// end to end): its fields are not checked again one by one. Fields
-    /// split at ASCII delimiters, so each one's bytes are whole characters.
+    /// end to end with a separator after each): its fields are not checked
+    /// again one by one. Fields are split at ASCII separators, so each
+    /// one's bytes are whole characters.
     Text {
         text: &'a str,
-        record: &'a ByteRecord,
+        record: &'a Record,
         map: &'a ColumnMap,
     },
     /// One slot per canonical field.
@@ -51,6 +52,18 @@ pub(crate) enum Cells<'a> {
     /// One value per canonical field, written out by hand: an example in a
     /// rule file.
     Fields(&'a [Field<'a>]),
+}
+
+impl<'a> Cells<'a> {
+    /// A CSV record's cells, the record checked to be UTF-8 as a whole,
+    /// once; only when it is not are its fields checked one by one (as
+    /// they are read), to name the one that is not.
+    pub(crate) fn of_record(record: &'a Record, map: &'a ColumnMap) -> Cells<'a> {
+        match std::str::from_utf8(record.as_bytes()) {
+            Ok(text) => Cells::Text { text, record, map },
+            Err(_) => Cells::Csv { record, map },
+        }
+    }
 }
 
 impl<'a> Row<'a> {

@@ -24,10 +24,6 @@ pub(crate) struct Tap<R> {
     hasher: Sha256,
     bytes: u64,
     breaks: Option<LineBreaks>,
-    /// The last byte read other than a line break, and whether the end of
-    /// the input was reached.
-    last: Option<u8>,
-    at_end: bool,
 }
 
 impl<R: Read> Tap<R> {
@@ -37,8 +33,6 @@ impl<R: Read> Tap<R> {
             hasher: Sha256::new(),
             bytes: 0,
             breaks: None,
-            last: None,
-            at_end: false,
         }
     }
 
@@ -68,12 +62,6 @@ impl<R: Read> Tap<R> {
 
     /// Reads whatever the parser left unread (so the hash covers the whole
     /// file) and returns the byte count and the lowercase hex sha256.
-    /// When the whole input has been read: how many bytes, and the last one
-    /// that is not a line break.
-    pub(crate) fn ended(&self) -> Option<(u64, Option<u8>)> {
-        self.at_end.then_some((self.bytes, self.last))
-    }
-
     pub(crate) fn finish(mut self) -> io::Result<(u64, String)> {
         self.breaks = None;
         io::copy(&mut self, &mut io::sink())?;
@@ -94,10 +82,6 @@ impl<R: Read> Read for Tap<R> {
             .get(..n)
             .ok_or_else(|| io::Error::other("reader returned more bytes than asked for"))?;
         self.hasher.update(got);
-        self.at_end |= n == 0 && !buf.is_empty();
-        if let Some(&b) = got.iter().rev().find(|&&b| b != b'\n' && b != b'\r') {
-            self.last = Some(b);
-        }
         if let Some(b) = &mut self.breaks {
             b.observe(self.bytes, got);
         }

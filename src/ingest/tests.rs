@@ -1003,11 +1003,26 @@ fn an_unclosed_quote_is_a_reject_not_a_silent_loss() {
             "a quoted field is never closed: the rest of the file is inside it".to_string()
         ))]
     );
+    // A doubled quote at the very end is a quote inside the field, which
+    // still runs to the end of the file.
+    let escaped = format!("{header}I1,2025-05-01 09:00,\"note\nI2,2025-05-01 09:00,ok\"\"");
+    assert_eq!(
+        count(&escaped),
+        [Err((
+            2,
+            "a quoted field is never closed: the rest of the file is inside it".to_string()
+        ))]
+    );
     for closed in [
         format!("{header}I1,2025-05-01 09:00,\"note\nover lines\"\n"),
         format!("{header}I1,2025-05-01 09:00,\"note\nover lines\""),
         format!("{header}I1,2025-05-01 09:00,\"note\r\nover lines\"\r\n"),
         format!("{header}I1,\"2025-05-01\n09:00\",x"),
+        // Closed, then bytes after the quote up to the end of the file
+        // (read on into the field, as csv reads them).
+        format!("{header}I1,2025-05-01 09:00,\"note\nover lines\"x"),
+        format!("{header}I1,2025-05-01 09:00,\"note\nover lines\" \r\n"),
+        format!("{header}I1,2025-05-01 09:00,\"note\nover lines\"\"\""),
     ] {
         assert_eq!(count(&closed), [Ok(2)], "{closed:?}");
     }
