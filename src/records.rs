@@ -23,6 +23,12 @@ impl Shared {
     pub fn new(text: &str) -> Shared {
         Shared(Arc::new(text.into()))
     }
+
+    /// Where the shared text lives: the same for every clone, and not
+    /// reused for other text while any clone is alive.
+    pub fn address(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
 }
 
 impl std::ops::Deref for Shared {
@@ -356,7 +362,8 @@ pub struct Update {
 pub enum Val<'a> {
     Empty,
     Text(&'a str),
-    Code(&'a str),
+    /// A code as read: the shared copy (see [`Shared::address`]).
+    Code(&'a Code),
     Time(Instant),
     Int(i64),
     Bool(bool),
@@ -367,7 +374,7 @@ fn text(v: &Option<Box<str>>) -> Val<'_> {
     v.as_deref().map_or(Val::Empty, Val::Text)
 }
 fn code(v: &Option<Code>) -> Val<'_> {
-    v.as_deref().map_or(Val::Empty, Val::Code)
+    v.as_ref().map_or(Val::Empty, Val::Code)
 }
 fn time(v: MaybeTime) -> Val<'static> {
     v.get().map_or(Val::Empty, Val::Time)
