@@ -12,9 +12,15 @@ use crate::records::{
     Crime, Incident, Quality, Record, Shared, Table, Update, Val, event_name, hash_id,
 };
 use crate::syntax::ast::Subject;
-use crate::time::{Clock, Instant, Span, deadline};
+use crate::time::{Clock, Deadline, Instant, Span, deadline, working_days_after};
+use chrono::NaiveDate;
 use compiled::{Compiled, Expr, GroupMemo, Required};
+use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
+
+/// Past this many dates remembered (a run over centuries of dates), a
+/// working-day deadline is worked out every time.
+const MEMO_DAYS: usize = 1 << 16;
 
 /// The records of an export held in memory, each table in input order.
 #[derive(Clone, Copy)]
@@ -278,6 +284,11 @@ pub struct Evaluator<'a> {
     clean_values: [u64; 2],
     /// Whether a value slot has a check that must see each clean value.
     undecided: [bool; 2],
+    /// Each table's [`value_fields`].
+    value_fields: [[u32; 2]; 3],
+    /// Working-day deadlines by local date and number of days (see
+    /// [`Evaluator::add`]): dates are few, deadlines many.
+    working_days: RefCell<FxHashMap<(NaiveDate, u32), Option<Deadline>>>,
     /// Whether each code seen is in each group.
     groups: RefCell<GroupMemo>,
 }
@@ -607,6 +618,8 @@ impl<'a> Evaluator<'a> {
             outside_calendar: Cell::new(0),
             clean_values: [0; 2],
             undecided: [false; 2],
+            value_fields: Table::ALL.map(value_fields),
+            working_days: RefCell::default(),
             groups: RefCell::new(GroupMemo::new(plan.groups.len())),
         };
         evaluator.decide_unmarked();
@@ -701,7 +714,7 @@ impl<'a> Evaluator<'a> {
         }
         let q = *r.quality();
         let marked = q.repeated | q.skipped | q.invalid;
-        let subjects = value_subjects(r);
+        let subjects = value_subjects(r, self.value_fields[R::TABLE as usize]);
         for (v, slot) in [3, 4].into_iter().enumerate() {
             if self.checks[slot].is_empty() {
                 continue;
@@ -908,9 +921,26 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The one place a span is added to a time (through the one deadline
-    /// calculator), counting how often the calendar ran out.
+    /// calculator), counting how often the calendar ran out. Working-day
+    /// deadlines are remembered by local date.
     fn add(&self, t: Instant, s: Span) -> Option<Instant> {
-        let d = deadline(t, s, &self.clock, &self.plan.calendar)?;
+        let d = match s {
+            Span::WorkingDays(n) => {
+                let day = self.clock.local_date(t)?;
+                let mut memo = self.working_days.borrow_mut();
+                match memo.get(&(day, n)) {
+                    Some(&d) => d,
+                    None => {
+                        let d = working_days_after(day, n, &self.clock, &self.plan.calendar);
+                        if memo.len() < MEMO_DAYS {
+                            memo.insert((day, n), d);
+                        }
+                        d
+                    }
+                }
+            }
+            Span::Micros(_) => deadline(t, s, &self.clock, &self.plan.calendar),
+        }?;
         if d.outside_calendar {
             self.outside_calendar.set(self.outside_calendar.get() + 1);
         }
@@ -966,23 +996,28 @@ impl<'a> Evaluator<'a> {
 /// The fields of a record that are subjects of a value check, as bits:
 /// present timestamps, and non-empty optional values (those read as empty
 /// because they could not be parsed included). Each field is read once.
-fn value_subjects<R: Record>(r: &R) -> [u32; 2] {
-    let invalid = r.quality().invalid;
-    let mut subjects = [0u32; 2];
-    for (n, def) in R::TABLE.fields().iter().enumerate() {
-        let present = match r.get(n) {
-            Val::Empty => false,
-            Val::List(l) => !l.is_empty(),
-            _ => true,
-        };
-        if def.ty == crate::records::FieldType::Time && present {
-            subjects[0] |= 1 << n;
+/// `fields`: the table's [`value_fields`].
+fn value_subjects<R: Record>(r: &R, fields: [u32; 2]) -> [u32; 2] {
+    let filled = r.filled();
+    [
+        filled & fields[0],
+        (filled | r.quality().invalid) & fields[1],
+    ]
+}
+
+/// A table's timestamp fields and its optional fields, as bits: the
+/// fields that may be subjects of a value check.
+fn value_fields(table: Table) -> [u32; 2] {
+    let mut fields = [0u32; 2];
+    for (n, def) in table.fields().iter().enumerate() {
+        if def.ty == crate::records::FieldType::Time {
+            fields[0] |= 1 << n;
         }
-        if !def.required && (present || Quality::has(invalid, n)) {
-            subjects[1] |= 1 << n;
+        if !def.required {
+            fields[1] |= 1 << n;
         }
     }
-    subjects
+    fields
 }
 
 /// The numbers of the bits set, lowest first.

@@ -383,10 +383,23 @@ fn boolean(v: Option<bool>) -> Val<'static> {
     v.map_or(Val::Empty, Val::Bool)
 }
 
+/// Bit `n` set if `filled[n]`.
+fn bits<const N: usize>(filled: [bool; N]) -> u32 {
+    filled
+        .iter()
+        .enumerate()
+        .fold(0, |b, (n, &f)| b | (u32::from(f) << n))
+}
+
 /// Field access by the index in the table's field list.
 pub trait Record {
     const TABLE: Table;
     fn get(&self, field: usize) -> Val<'_>;
+    /// The fields that hold something, as bits by field index: those
+    /// [`Record::get`] does not read as empty, a list only if it has a
+    /// member. The same as asking `get` field by field, without doing so
+    /// (the value checks need it for every record).
+    fn filled(&self) -> u32;
     fn line(&self) -> Line;
     fn quality(&self) -> &Quality;
 }
@@ -405,6 +418,18 @@ impl Record for Incident {
             7 => text(&self.non_crime_rationale),
             _ => Val::Empty,
         }
+    }
+    fn filled(&self) -> u32 {
+        bits([
+            true,
+            true,
+            self.opening_code.is_some(),
+            self.closing_code.is_some(),
+            !self.closed_at.is_none(),
+            self.victim_count.is_some(),
+            !self.qualifiers.is_empty(),
+            self.non_crime_rationale.is_some(),
+        ])
     }
     fn line(&self) -> Line {
         self.line
@@ -437,6 +462,26 @@ impl Record for Crime {
             _ => Val::Empty,
         }
     }
+    fn filled(&self) -> u32 {
+        bits([
+            true,
+            self.incident_id.is_some(),
+            true,
+            !self.reported_at.is_none(),
+            true,
+            true,
+            self.cancellation_code.is_some(),
+            !self.cancelled_at.is_none(),
+            self.cancellation_authority.is_some(),
+            !self.victim_informed_at.is_none(),
+            self.outcome_code.is_some(),
+            !self.outcome_at.is_none(),
+            self.victim_views_recorded.is_some(),
+            self.offender_history_checked.is_some(),
+            self.dpp_consent.is_some(),
+            self.victim_enhanced.is_some(),
+        ])
+    }
     fn line(&self) -> Line {
         self.line
     }
@@ -455,6 +500,9 @@ impl Record for Update {
             3 => time(self.victim_informed_at),
             _ => Val::Empty,
         }
+    }
+    fn filled(&self) -> u32 {
+        bits([true, true, true, !self.victim_informed_at.is_none()])
     }
     fn line(&self) -> Line {
         self.line

@@ -522,24 +522,33 @@ pub fn deadline(anchor: Instant, span: Span, clock: &Clock, cal: &Calendar) -> O
             at: anchor.plus_micros(m),
             outside_calendar: false,
         }),
-        Span::WorkingDays(n) => {
-            let mut day = clock.local_date(anchor)?;
-            let mut outside = false;
-            let mut counted = 0;
-            while counted < n {
-                day = day.checked_add_days(Days::new(1))?;
-                outside |= !cal.covers_year(day.year());
-                if cal.is_working_day(day) {
-                    counted += 1;
-                }
-            }
-            let end = clock.start_of(day.checked_add_days(Days::new(1))?)?;
-            Some(Deadline {
-                at: end,
-                outside_calendar: outside,
-            })
+        Span::WorkingDays(n) => working_days_after(clock.local_date(anchor)?, n, clock, cal),
+    }
+}
+
+/// The deadline `n` working days after an event on local date `day`
+/// (see [`deadline`]): it depends on the date alone, so a caller that
+/// meets the same dates many times may remember it by date.
+pub fn working_days_after(
+    mut day: NaiveDate,
+    n: u32,
+    clock: &Clock,
+    cal: &Calendar,
+) -> Option<Deadline> {
+    let mut outside = false;
+    let mut counted = 0;
+    while counted < n {
+        day = day.checked_add_days(Days::new(1))?;
+        outside |= !cal.covers_year(day.year());
+        if cal.is_working_day(day) {
+            counted += 1;
         }
     }
+    let end = clock.start_of(day.checked_add_days(Days::new(1))?)?;
+    Some(Deadline {
+        at: end,
+        outside_calendar: outside,
+    })
 }
 
 #[cfg(test)]

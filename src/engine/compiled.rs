@@ -452,7 +452,12 @@ mod tests {
                     } else {
                         x.saturating_sub(y)
                     }),
-                    (V::Time(t), V::Span(s)) if plus => ev.add(t, s).map_or(V::Empty, V::Time),
+                    // The deadline calculator itself, not the evaluator's
+                    // memo of working-day deadlines.
+                    (V::Time(t), V::Span(s)) if plus => {
+                        crate::time::deadline(t, s, &ev.clock, &ev.plan.calendar)
+                            .map_or(V::Empty, |d| V::Time(d.at))
+                    }
                     (V::Time(t), V::Span(Span::Micros(m))) => V::Time(t.plus_micros(-m)),
                     _ => V::Empty,
                 }
@@ -607,6 +612,34 @@ mod tests {
         (incidents, crimes, updates)
     }
 
+    /// [`Record::filled`] against reading every field.
+    fn filled_by_get<R: Record>(r: &R) -> u32 {
+        (0..R::TABLE.fields().len())
+            .filter(|&n| match r.get(n) {
+                Val::Empty => false,
+                Val::List(l) => !l.is_empty(),
+                _ => true,
+            })
+            .fold(0, |b, n| b | 1 << n)
+    }
+
+    #[test]
+    fn filled_fields_are_the_fields_get_reads_as_something() {
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        for _ in 0..40 {
+            let (incidents, crimes, updates) = records(&mut rng);
+            for r in &incidents {
+                assert_eq!(r.filled(), filled_by_get(r), "{r:?}");
+            }
+            for r in &crimes {
+                assert_eq!(r.filled(), filled_by_get(r), "{r:?}");
+            }
+            for r in &updates {
+                assert_eq!(r.filled(), filled_by_get(r), "{r:?}");
+            }
+        }
+    }
+
     /// Shapes the shipped rules do not use: the general nodes the
     /// superinstructions stand in for, on values that are not fields.
     fn other_shapes(plan: &Plan) -> Vec<CExpr> {
@@ -622,6 +655,7 @@ mod tests {
             b(field(Table::Incidents, "opening_code")),
         );
         let hours = |h: i64| CExpr::Const(Const::Span(Span::Micros(h * 3_600_000_000)));
+        let days = |n: u32| CExpr::Const(Const::Span(Span::WorkingDays(n)));
         vec![
             CExpr::In(b(either.clone()), g("crime_related_codes"), false),
             CExpr::In(b(either.clone()), g("sexual_incident_codes"), true),
@@ -654,6 +688,17 @@ mod tests {
                 b(CExpr::Add(
                     b(field(Table::Crimes, "recorded_at")),
                     b(hours(30)),
+                )),
+            ),
+            CExpr::Cmp(
+                CmpOp::Le,
+                b(CExpr::Add(
+                    b(field(Table::Crimes, "outcome_at")),
+                    b(days(1)),
+                )),
+                b(CExpr::Add(
+                    b(field(Table::Crimes, "recorded_at")),
+                    b(days(5)),
                 )),
             ),
             CExpr::Cmp(
