@@ -290,7 +290,7 @@ pub struct Evaluator<'a> {
     /// [`Evaluator::add`]): dates are few, deadlines many.
     working_days: RefCell<FxHashMap<(NaiveDate, u32), Option<Deadline>>>,
     /// Whether each code seen is in each group.
-    groups: RefCell<GroupMemo>,
+    groups: GroupMemo,
 }
 
 fn slot(subject: Subject) -> usize {
@@ -620,7 +620,7 @@ impl<'a> Evaluator<'a> {
             undecided: [false; 2],
             value_fields: Table::ALL.map(value_fields),
             working_days: RefCell::default(),
-            groups: RefCell::new(GroupMemo::new(plan.groups.len())),
+            groups: GroupMemo::new(plan.groups.len()),
         };
         evaluator.decide_unmarked();
         for (v, slot) in [3, 4].into_iter().enumerate() {

@@ -406,6 +406,7 @@ pub trait Record {
 
 impl Record for Incident {
     const TABLE: Table = Table::Incidents;
+    #[inline]
     fn get(&self, field: usize) -> Val<'_> {
         match field {
             0 => Val::Text(&self.incident_id),
@@ -441,6 +442,7 @@ impl Record for Incident {
 
 impl Record for Crime {
     const TABLE: Table = Table::Crimes;
+    #[inline]
     fn get(&self, field: usize) -> Val<'_> {
         match field {
             0 => Val::Text(&self.crime_id),
@@ -492,6 +494,7 @@ impl Record for Crime {
 
 impl Record for Update {
     const TABLE: Table = Table::Updates;
+    #[inline]
     fn get(&self, field: usize) -> Val<'_> {
         match field {
             0 => Val::Text(&self.crime_id),

@@ -23,6 +23,7 @@ use crate::records::{Code, Quality, Record, Table, Val};
 use crate::syntax::ast::{CmpOp, Quantifier};
 use crate::time::Span;
 use rustc_hash::FxHashMap;
+use std::cell::{Cell, RefCell};
 
 /// A compiled expression (see the module documentation). The variants up to
 /// `Choice` are the plan's; the `Field…` ones are the superinstructions.
@@ -169,23 +170,37 @@ const MEMO_CODES: usize = 4096;
 /// A code read from a record is one shared copy per distinct code (per
 /// reader), so it is remembered by its address, without hashing its text;
 /// the memo keeps a reference to every code it remembers, so an address
-/// cannot be reused for other text while it is remembered. Any other text
-/// (a code that comes out of a `when … else` choice) is remembered by its
-/// text.
-#[derive(Default)]
+/// cannot be reused for other text while it is remembered. In front of
+/// that map, a small table indexed by a multiplicative hash of address
+/// and group holds the latest answers (no hashing of a key, no borrow):
+/// nearly every lookup ends there. Any other text (a code that comes out
+/// of a `when … else` choice) is remembered by its text.
 pub(super) struct GroupMemo {
-    by_address: FxHashMap<(usize, usize), bool>,
+    /// (address, group, inside); address 0: empty.
+    recent: Box<[Cell<(usize, usize, bool)>]>,
+    by_address: RefCell<FxHashMap<(usize, usize), bool>>,
     /// The codes `by_address` refers to.
-    held: Vec<Code>,
-    by_text: Vec<FxHashMap<Box<str>, bool>>,
+    held: RefCell<Vec<Code>>,
+    by_text: RefCell<Vec<FxHashMap<Box<str>, bool>>>,
 }
+
+/// Entries of [`GroupMemo::recent`], a power of two.
+const RECENT: usize = 1 << 9;
 
 impl GroupMemo {
     pub fn new(groups: usize) -> GroupMemo {
         GroupMemo {
-            by_text: vec![FxHashMap::default(); groups],
-            ..GroupMemo::default()
+            recent: (0..RECENT).map(|_| Cell::new((0, 0, false))).collect(),
+            by_address: RefCell::default(),
+            held: RefCell::default(),
+            by_text: RefCell::new(vec![FxHashMap::default(); groups]),
         }
+    }
+
+    fn recent(&self, address: usize, group: usize) -> &Cell<(usize, usize, bool)> {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let h = ((address as u64) ^ (group as u64).wrapping_mul(K)).wrapping_mul(K);
+        &self.recent[(h >> (64 - RECENT.trailing_zeros())) as usize]
     }
 }
 
@@ -332,23 +347,31 @@ impl<'a> Evaluator<'a> {
 
     /// Whether a code read from a record is in a group (see [`GroupMemo`]).
     fn code_in_group(&self, group: usize, code: &Code) -> bool {
-        let key = (code.address(), group);
-        let mut memo = self.groups.borrow_mut();
-        if let Some(&inside) = memo.by_address.get(&key) {
+        let address = code.address();
+        let recent = self.groups.recent(address, group);
+        let (a, g, inside) = recent.get();
+        if a == address && g == group {
+            return inside;
+        }
+        let mut by_address = self.groups.by_address.borrow_mut();
+        if let Some(&inside) = by_address.get(&(address, group)) {
+            recent.set((address, group, inside));
             return inside;
         }
         let inside = self.plan.groups[group].contains(code);
-        if memo.held.len() < MEMO_CODES * self.plan.groups.len().max(1) {
-            memo.held.push(code.clone());
-            memo.by_address.insert(key, inside);
+        let mut held = self.groups.held.borrow_mut();
+        if held.len() < MEMO_CODES * self.plan.groups.len().max(1) {
+            held.push(code.clone());
+            by_address.insert((address, group), inside);
+            recent.set((address, group, inside));
         }
         inside
     }
 
     /// Whether any other text is in a group (see [`GroupMemo`]).
     fn text_in_group(&self, group: usize, code: &str) -> bool {
-        let mut memo = self.groups.borrow_mut();
-        let known = &mut memo.by_text[group];
+        let mut memo = self.groups.by_text.borrow_mut();
+        let known = &mut memo[group];
         if let Some(&inside) = known.get(code) {
             return inside;
         }
