@@ -291,6 +291,12 @@ pub struct Evaluator<'a> {
     working_days: RefCell<FxHashMap<(NaiveDate, u32), Option<Deadline>>>,
     /// Whether each code seen is in each group.
     groups: GroupMemo,
+    /// By subject kind: the conditions several checks start with, each
+    /// evaluated once per subject (see [`compiled::shared_guards`]).
+    guards: [Vec<Expr>; 5],
+    /// Scratch for [`Evaluator::checks_on`]: each guard's value for the
+    /// subject at hand, once known.
+    guards_known: Vec<Option<bool>>,
 }
 
 fn slot(subject: Subject) -> usize {
@@ -312,6 +318,11 @@ struct CheckRef<'a> {
     check: &'a Check,
     /// Its expressions as evaluated.
     code: Compiled,
+    /// A condition its `where` starts with and other checks of its
+    /// subject kind start with too (see [`compiled::shared_guards`]); its
+    /// place in the evaluator's `guards` for the kind. `code.filters` then
+    /// holds the rest of the `where`.
+    guard: Option<usize>,
     /// For a value check that reads nothing but the value's marks: its
     /// outcome for a value with none (see [`Evaluator::decide_unmarked`]).
     unmarked: Option<Decided>,
@@ -599,12 +610,14 @@ impl<'a> Evaluator<'a> {
                     n,
                     check,
                     code: Compiled::new(plan, check),
+                    guard: None,
                     unmarked: None,
                 });
             }
             stats.push(RuleStats::new(rule));
             names.push((Shared::new(&rule.code), Shared::new(rule.message())));
         }
+        let guards = checks.each_mut().map(|c| compiled::shared_guards(c));
         let mut evaluator = Evaluator {
             plan,
             joins,
@@ -621,6 +634,8 @@ impl<'a> Evaluator<'a> {
             value_fields: Table::ALL.map(value_fields),
             working_days: RefCell::default(),
             groups: GroupMemo::new(plan.groups.len()),
+            guards,
+            guards_known: Vec::new(),
         };
         evaluator.decide_unmarked();
         for (v, slot) in [3, 4].into_iter().enumerate() {
@@ -743,11 +758,22 @@ impl<'a> Evaluator<'a> {
     /// in `clean_values`).
     fn checks_on(&mut self, slot: usize, cx: &Ctx, order: (Table, usize, usize), unmarked: bool) {
         let checks = std::mem::take(&mut self.checks[slot]);
+        let mut known = std::mem::take(&mut self.guards_known);
+        known.clear();
+        known.resize(self.guards[slot].len(), None);
         for c in &checks {
-            if !(unmarked && c.unmarked.is_some()) {
-                self.one(c, cx, order_of(order, c.n));
+            if unmarked && c.unmarked.is_some() {
+                continue;
             }
+            if let Some(g) = c.guard {
+                let holds = *known[g].get_or_insert_with(|| self.test(&self.guards[slot][g], cx));
+                if !holds {
+                    continue;
+                }
+            }
+            self.one(c, cx, order_of(order, c.n));
         }
+        self.guards_known = known;
         self.checks[slot] = checks;
     }
 
@@ -784,7 +810,10 @@ impl<'a> Evaluator<'a> {
                 if !reads_only_marks(self.plan, c.check) {
                     continue;
                 }
-                c.unmarked = if !c.code.filters.iter().all(|f| self.test(f, &clean)) {
+                let guard = c
+                    .guard
+                    .is_none_or(|g| self.test(&self.guards[slot][g], &clean));
+                c.unmarked = if !guard || !c.code.filters.iter().all(|f| self.test(f, &clean)) {
                     Some(Decided::Skipped)
                 } else if c.code.exemptions.iter().any(|f| self.test(f, &clean)) {
                     Some(Decided::Exempt)

@@ -160,6 +160,92 @@ impl Compiled {
     }
 }
 
+/// Finds the conditions that several checks of one subject kind start
+/// their `where` with (`status is "cancelled"` starts three), takes each
+/// out of its checks' first filter and returns them: the evaluator works
+/// each out once per subject and skips the checks whose guard fails, where
+/// each check would have evaluated it (see [`Evaluator::checks_on`]).
+///
+/// A check's guard is the leftmost operand of its first filter's chain of
+/// `and`s, so the filters it leaves are evaluated in the same order as
+/// before and only when it holds. A condition that adds a span to a time
+/// is never a guard: adding working days counts deadlines past the
+/// calendar, which must be counted as often as the checks ask.
+pub(super) fn shared_guards(checks: &mut [super::CheckRef]) -> Vec<Expr> {
+    let firsts: Vec<Option<Expr>> = checks
+        .iter()
+        .map(|c| {
+            let first = leftmost(c.code.filters.first()?);
+            (!adds(first)).then(|| first.clone())
+        })
+        .collect();
+    let mut guards: Vec<Expr> = Vec::new();
+    for (c, first) in checks.iter_mut().zip(&firsts) {
+        let Some(g) = first else { continue };
+        if firsts.iter().filter(|f| f.as_ref() == Some(g)).count() < 2 {
+            continue;
+        }
+        let n = match guards.iter().position(|x| x == g) {
+            Some(n) => n,
+            None => {
+                guards.push(g.clone());
+                guards.len() - 1
+            }
+        };
+        let first = c.code.filters.remove(0);
+        if let Some(rest) = without_leftmost(first) {
+            c.code.filters.insert(0, rest);
+        }
+        c.guard = Some(n);
+    }
+    guards
+}
+
+/// The operand of a chain of `and`s evaluated first.
+fn leftmost(e: &Expr) -> &Expr {
+    match e {
+        Expr::And(a, _) => leftmost(a),
+        e => e,
+    }
+}
+
+/// The chain of `and`s without its [`leftmost`] operand, the others in
+/// the same order; `None` if there are no others.
+fn without_leftmost(e: Expr) -> Option<Expr> {
+    match e {
+        Expr::And(a, b) => Some(match without_leftmost(*a) {
+            Some(rest) => Expr::And(Box::new(rest), b),
+            None => *b,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether evaluating it may add a span to a time.
+fn adds(e: &Expr) -> bool {
+    match e {
+        Expr::Add(..) => true,
+        Expr::Not(x) | Expr::Present(x, _) | Expr::In(x, ..) => adds(x),
+        Expr::And(a, b)
+        | Expr::Or(a, b)
+        | Expr::Cmp(_, a, b)
+        | Expr::Contains(a, b)
+        | Expr::Sub(a, b) => adds(a) || adds(b),
+        Expr::Aggregate(_, f) => f.as_deref().is_some_and(adds),
+        Expr::Choice(arms, otherwise) => {
+            arms.iter().any(|(v, c)| adds(v) || adds(c)) || adds(otherwise)
+        }
+        Expr::Field(..)
+        | Expr::Linked(_)
+        | Expr::Pseudo(_)
+        | Expr::Const(_)
+        | Expr::FieldIs(..)
+        | Expr::FieldIsBool(..)
+        | Expr::FieldIn(..)
+        | Expr::FieldPresent(..) => false,
+    }
+}
+
 /// Past this many codes or texts remembered against a group (a broken or
 /// hostile file), membership is worked out every time.
 const MEMO_CODES: usize = 4096;
@@ -661,6 +747,61 @@ mod tests {
                 assert_eq!(r.filled(), filled_by_get(r), "{r:?}");
             }
         }
+    }
+
+    /// Guards shared between rules (see [`shared_guards`]) never change
+    /// what a rule finds or counts: every rule evaluated together is every
+    /// rule evaluated alone (where nothing is shared).
+    #[test]
+    fn shared_guards_change_no_rule_outcome() {
+        let plan = crate::check::check(crate::rulefiles::shipped()).0.unwrap();
+        let (mut evaluator_guards, mut findings) = (0, 0);
+        let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+        for _ in 0..40 {
+            let (incidents, crimes, updates) = records(&mut rng);
+            let records = Records {
+                incidents: &incidents,
+                crimes: &crimes,
+                updates: &updates,
+            };
+            let joins = Joins::held(records);
+            let all = Evaluator::new(
+                &plan,
+                0..plan.rules.len(),
+                &joins,
+                Instant(0),
+                Clock::default(),
+            );
+            evaluator_guards = all.guards.iter().map(Vec::len).sum();
+            // An as-of time inside the records' months: some pending.
+            let as_of = Instant(1_746_057_600_000_000);
+            let together = crate::engine::evaluate_on(&plan, records, as_of, Clock::default(), 1);
+            findings += together.findings.len();
+            for (n, rule) in plan.rules.iter().enumerate() {
+                let alone =
+                    crate::engine::evaluate_rule(&plan, n, records, as_of, Clock::default());
+                let mine: Vec<_> = together
+                    .findings
+                    .iter()
+                    .filter(|f| *f.rule == *rule.code)
+                    .collect();
+                assert_eq!(
+                    json(&mine),
+                    json(&alone.findings.iter().collect::<Vec<_>>()),
+                    "{}",
+                    rule.code
+                );
+                let stats = together.stats.iter().find(|s| s.rule == rule.code).unwrap();
+                assert_eq!(json(&stats), json(&&alone.stats[0]), "{}", rule.code);
+            }
+        }
+        // The shipped rules do share some (else this test proves little).
+        assert!(evaluator_guards >= 2, "{evaluator_guards}");
+        assert!(findings > 1000, "{findings}");
+    }
+
+    fn json<T: serde::Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap()
     }
 
     /// Shapes the shipped rules do not use: the general nodes the
