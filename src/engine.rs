@@ -1,7 +1,8 @@
 //! Step four: evaluation. Joins crimes to incidents and updates to crimes,
 //! runs every check of the plan over its subjects against the as-of time,
 //! and produces findings and per-rule statistics. Knows no rule: all it
-//! does is walk the compiled plan.
+//! does is run the compiled plan (its expressions as `compiled` lays
+//! them out).
 
 mod compiled;
 
