@@ -432,13 +432,22 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Whether a code read from a record is in a group (see [`GroupMemo`]).
+    #[inline]
     fn code_in_group(&self, group: usize, code: &Code) -> bool {
         let address = code.address();
-        let recent = self.groups.recent(address, group);
-        let (a, g, inside) = recent.get();
+        let (a, g, inside) = self.groups.recent(address, group).get();
         if a == address && g == group {
             return inside;
         }
+        self.code_in_group_slowly(group, code)
+    }
+
+    /// [`Evaluator::code_in_group`] when the small table does not know.
+    #[cold]
+    #[inline(never)]
+    fn code_in_group_slowly(&self, group: usize, code: &Code) -> bool {
+        let address = code.address();
+        let recent = self.groups.recent(address, group);
         let mut by_address = self.groups.by_address.borrow_mut();
         if let Some(&inside) = by_address.get(&(address, group)) {
             recent.set((address, group, inside));
