@@ -1,16 +1,25 @@
 //! Step four: evaluation. Joins crimes to incidents and updates to crimes,
 //! runs every check of the plan over its subjects against the as-of time,
 //! and produces findings and per-rule statistics. Knows no rule: all it
-//! does is walk the compiled plan.
+//! does is run the compiled plan (its expressions as `compiled` lays
+//! them out).
+
+mod compiled;
 
 use crate::findings::{Finding, Order, Outcome, RuleStats};
 use crate::ingest::Ids;
-use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
+use crate::plan::{CExpr, Check, Plan, Pseudo, Requirement, Severity};
 use crate::records::{Crime, Incident, Quality, Record, Shared, Table, Update, Val, event_name};
-use crate::syntax::ast::{CmpOp, Quantifier, Subject};
-use crate::time::{Clock, Instant, Span, deadline};
+use crate::syntax::ast::Subject;
+use crate::time::{Clock, Deadline, Instant, Span, deadline, working_days_after};
+use chrono::NaiveDate;
+use compiled::{Compiled, Expr, GroupMemo, Required};
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
+
+/// Past this many dates remembered (a run over centuries of dates), a
+/// working-day deadline is worked out every time.
+const MEMO_DAYS: usize = 1 << 16;
 
 /// The records of an export held in memory, each table in input order.
 #[derive(Clone, Copy)]
@@ -55,7 +64,8 @@ impl<'a> From<Val<'a>> for V<'a> {
     fn from(v: Val<'a>) -> Self {
         match v {
             Val::Empty => V::Empty,
-            Val::Text(s) | Val::Code(s) => V::Str(s),
+            Val::Text(s) => V::Str(s),
+            Val::Code(c) => V::Str(c),
             Val::Time(t) => V::Time(t),
             Val::Int(n) => V::Int(n),
             Val::Bool(b) => V::Bool(b),
@@ -302,15 +312,20 @@ pub struct Evaluator<'a> {
     clean_values: [u64; 2],
     /// Whether a value slot has a check that must see each clean value.
     undecided: [bool; 2],
-    /// Whether each code seen is in each group, by group: a code is
-    /// tested against a group many thousand times over a run, and codes
-    /// are few (at most `MEMO_CODES` remembered per group).
-    in_group: RefCell<Vec<FxHashMap<Box<str>, bool>>>,
+    /// Each table's [`value_fields`].
+    value_fields: [[u32; 2]; 3],
+    /// Working-day deadlines by local date and number of days (see
+    /// [`Evaluator::add`]): dates are few, deadlines many.
+    working_days: RefCell<FxHashMap<(NaiveDate, u32), Option<Deadline>>>,
+    /// Whether each code seen is in each group.
+    groups: GroupMemo,
+    /// By subject kind: the conditions several checks start with, each
+    /// evaluated once per subject (see [`compiled::shared_guards`]).
+    guards: [Vec<Expr>; 5],
+    /// Scratch for [`Evaluator::checks_on`]: each guard's value for the
+    /// subject at hand, once known.
+    guards_known: Vec<Option<bool>>,
 }
-
-/// Past this many distinct codes tested against a group (a broken or
-/// hostile file), membership is worked out every time.
-const MEMO_CODES: usize = 4096;
 
 fn slot(subject: Subject) -> usize {
     match subject {
@@ -329,6 +344,13 @@ struct CheckRef<'a> {
     /// Its place in its rule.
     n: usize,
     check: &'a Check,
+    /// Its expressions as evaluated.
+    code: Compiled,
+    /// A condition its `where` starts with and other checks of its
+    /// subject kind start with too (see [`compiled::shared_guards`]); its
+    /// place in the evaluator's `guards` for the kind. `code.filters` then
+    /// holds the rest of the `where`.
+    guard: Option<usize>,
     /// For a value check that reads nothing but the value's marks: its
     /// outcome for a value with none (see [`Evaluator::decide_unmarked`]).
     unmarked: Option<Decided>,
@@ -634,6 +656,8 @@ impl<'a> Evaluator<'a> {
                     stats: stats.len(),
                     n,
                     check,
+                    code: Compiled::new(plan, check),
+                    guard: None,
                     unmarked: None,
                 });
             }
@@ -641,6 +665,7 @@ impl<'a> Evaluator<'a> {
             names.push((Shared::new(&rule.code), Shared::new(rule.message())));
         }
         let findings = stats.iter().map(|_| Vec::new()).collect();
+        let guards = checks.each_mut().map(|c| compiled::shared_guards(c));
         let mut evaluator = Evaluator {
             plan,
             joins,
@@ -654,7 +679,11 @@ impl<'a> Evaluator<'a> {
             outside_calendar: Cell::new(0),
             clean_values: [0; 2],
             undecided: [false; 2],
-            in_group: RefCell::new(vec![FxHashMap::default(); plan.groups.len()]),
+            value_fields: Table::ALL.map(value_fields),
+            working_days: RefCell::default(),
+            groups: GroupMemo::new(plan.groups.len()),
+            guards,
+            guards_known: Vec::new(),
         };
         evaluator.decide_unmarked();
         for (v, slot) in [3, 4].into_iter().enumerate() {
@@ -748,7 +777,7 @@ impl<'a> Evaluator<'a> {
         }
         let q = *r.quality();
         let marked = q.repeated | q.skipped | q.invalid;
-        let subjects = value_subjects(r);
+        let subjects = value_subjects(r, self.value_fields[R::TABLE as usize]);
         for (v, slot) in [3, 4].into_iter().enumerate() {
             if self.checks[slot].is_empty() {
                 continue;
@@ -777,11 +806,22 @@ impl<'a> Evaluator<'a> {
     /// in `clean_values`).
     fn checks_on(&mut self, slot: usize, cx: &Ctx, order: (Table, usize, usize), unmarked: bool) {
         let checks = std::mem::take(&mut self.checks[slot]);
+        let mut known = std::mem::take(&mut self.guards_known);
+        known.clear();
+        known.resize(self.guards[slot].len(), None);
         for c in &checks {
-            if !(unmarked && c.unmarked.is_some()) {
-                self.one(c.stats, c.check, cx, order_of(order, c.n));
+            if unmarked && c.unmarked.is_some() {
+                continue;
             }
+            if let Some(g) = c.guard {
+                let holds = *known[g].get_or_insert_with(|| self.test(&self.guards[slot][g], cx));
+                if !holds {
+                    continue;
+                }
+            }
+            self.one(c, cx, order_of(order, c.n));
         }
+        self.guards_known = known;
         self.checks[slot] = checks;
     }
 
@@ -818,12 +858,15 @@ impl<'a> Evaluator<'a> {
                 if !reads_only_marks(self.plan, c.check) {
                     continue;
                 }
-                c.unmarked = if !c.check.filters.iter().all(|f| self.truth(f, &clean)) {
+                let guard = c
+                    .guard
+                    .is_none_or(|g| self.test(&self.guards[slot][g], &clean));
+                c.unmarked = if !guard || !c.code.filters.iter().all(|f| self.test(f, &clean)) {
                     Some(Decided::Skipped)
-                } else if c.check.exemptions.iter().any(|f| self.truth(f, &clean)) {
+                } else if c.code.exemptions.iter().any(|f| self.test(f, &clean)) {
                     Some(Decided::Exempt)
                 } else {
-                    match self.verdict(c.check, &clean) {
+                    match self.verdict(c, &clean) {
                         Verdict::Met => Some(Decided::Met),
                         Verdict::Pending => Some(Decided::Pending),
                         Verdict::NotApplicable => Some(Decided::NotApplicable),
@@ -835,15 +878,16 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn one(&mut self, rule: usize, check: &Check, cx: &Ctx, order: Order) {
-        if !check.filters.iter().all(|f| self.truth(f, cx)) {
+    fn one(&mut self, c: &CheckRef, cx: &Ctx, order: Order) {
+        let rule = c.stats;
+        if !c.code.filters.iter().all(|f| self.test(f, cx)) {
             return;
         }
-        if check.exemptions.iter().any(|f| self.truth(f, cx)) {
+        if c.code.exemptions.iter().any(|f| self.test(f, cx)) {
             self.stats[rule].exempt += 1;
             return;
         }
-        let verdict = self.verdict(check, cx);
+        let verdict = self.verdict(c, cx);
         let st = &mut self.stats[rule];
         match verdict {
             Verdict::NotApplicable => st.not_applicable += 1,
@@ -855,12 +899,12 @@ impl<'a> Evaluator<'a> {
             Verdict::Finding { kind, due, at } => {
                 st.checked += 1;
                 st.add_finding(kind);
-                let severity = check
-                    .severity
+                let severity = c
+                    .code
                     .arms
                     .iter()
-                    .find(|(_, c)| self.truth(c, cx))
-                    .map_or(check.severity.otherwise, |(s, _)| *s);
+                    .find(|(_, e)| self.test(e, cx))
+                    .map_or(c.check.severity.otherwise, |(s, _)| *s);
                 let finding = self.finding(rule, kind, severity, cx, due, at, order);
                 self.findings[rule].push(finding);
             }
@@ -875,6 +919,7 @@ impl<'a> Evaluator<'a> {
         conditions
             .iter()
             .map(|c| {
+                let c = compiled::compile(self.plan, c);
                 incidents
                     .iter()
                     .zip(&contexts)
@@ -885,17 +930,18 @@ impl<'a> Evaluator<'a> {
                             crimes: self.joins.group(**g),
                             ..Ctx::default()
                         };
-                        self.truth(c, &cx)
+                        self.test(&c, &cx)
                     })
                     .map(|(n, _)| n)
                     .collect()
             })
             .collect()
     }
-    fn verdict<'c>(&self, check: &'c Check, cx: &Ctx) -> Verdict<'c> {
-        match &check.requirement {
-            Requirement::Holds { cond, grace } => {
-                if self.truth(cond, cx) {
+    fn verdict<'c>(&self, c: &'c CheckRef, cx: &Ctx) -> Verdict<'c> {
+        let check = c.check;
+        match &c.code.requirement {
+            Required::Holds { cond, grace } => {
+                if self.test(cond, cx) {
                     return Verdict::Met;
                 }
                 let Some((span, anchor)) = grace else {
@@ -918,7 +964,7 @@ impl<'a> Evaluator<'a> {
                     Verdict::Pending
                 }
             }
-            Requirement::Deadline {
+            Required::Deadline {
                 done,
                 within,
                 anchor,
@@ -926,7 +972,7 @@ impl<'a> Evaluator<'a> {
                 let Some(due) = self.deadline(within, anchor, cx) else {
                     return Verdict::NotApplicable;
                 };
-                match self.eval(done, cx) {
+                match self.value(done, cx) {
                     V::Time(t) if t <= due => Verdict::Met,
                     V::Time(t) => Verdict::Finding {
                         kind: "late",
@@ -944,17 +990,34 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn deadline<'b>(&'b self, span: &'b CExpr, anchor: &'b CExpr, cx: &Ctx<'b>) -> Option<Instant> {
-        let (V::Time(t), V::Span(s)) = (self.eval(anchor, cx), self.eval(span, cx)) else {
+    fn deadline<'b>(&'b self, span: &'b Expr, anchor: &'b Expr, cx: &Ctx<'b>) -> Option<Instant> {
+        let (V::Time(t), V::Span(s)) = (self.value(anchor, cx), self.value(span, cx)) else {
             return None;
         };
         self.add(t, s)
     }
 
     /// The one place a span is added to a time (through the one deadline
-    /// calculator), counting how often the calendar ran out.
+    /// calculator), counting how often the calendar ran out. Working-day
+    /// deadlines are remembered by local date.
     fn add(&self, t: Instant, s: Span) -> Option<Instant> {
-        let d = deadline(t, s, &self.clock, &self.plan.calendar)?;
+        let d = match s {
+            Span::WorkingDays(n) => {
+                let day = self.clock.local_date(t)?;
+                let mut memo = self.working_days.borrow_mut();
+                match memo.get(&(day, n)) {
+                    Some(&d) => d,
+                    None => {
+                        let d = working_days_after(day, n, &self.clock, &self.plan.calendar);
+                        if memo.len() < MEMO_DAYS {
+                            memo.insert((day, n), d);
+                        }
+                        d
+                    }
+                }
+            }
+            Span::Micros(_) => deadline(t, s, &self.clock, &self.plan.calendar),
+        }?;
         if d.outside_calendar {
             self.outside_calendar.set(self.outside_calendar.get() + 1);
         }
@@ -1005,155 +1068,33 @@ impl<'a> Evaluator<'a> {
             None => Shared::new(kind),
         }
     }
-
-    fn in_group(&self, group: usize, code: &str) -> bool {
-        let mut memo = self.in_group.borrow_mut();
-        let known = &mut memo[group];
-        if let Some(&inside) = known.get(code) {
-            return inside;
-        }
-        let inside = self.plan.groups[group].contains(code);
-        if known.len() < MEMO_CODES {
-            known.insert(code.into(), inside);
-        }
-        inside
-    }
-
-    fn truth<'b>(&'b self, e: &'b CExpr, cx: &Ctx<'b>) -> bool {
-        self.eval(e, cx) == V::Bool(true)
-    }
-
-    fn eval<'b>(&'b self, e: &'b CExpr, cx: &Ctx<'b>) -> V<'b> {
-        match e {
-            CExpr::Field(t, f) => match t {
-                Table::Incidents => cx.incident.map_or(V::Empty, |r| r.get(*f).into()),
-                Table::Crimes => cx.crime.map_or(V::Empty, |r| r.get(*f).into()),
-                Table::Updates => cx.update.map_or(V::Empty, |r| r.get(*f).into()),
-            },
-            CExpr::Linked(t) => {
-                let present = match t {
-                    Table::Incidents => cx.incident.is_some(),
-                    Table::Crimes => cx.crime.is_some(),
-                    Table::Updates => cx.update.is_some(),
-                };
-                if present { V::Bool(true) } else { V::Empty }
-            }
-            CExpr::Pseudo(p) => {
-                let Some(f) = cx.fact else { return V::Empty };
-                match p {
-                    Pseudo::Field => V::Str(f.table.fields()[f.field].name),
-                    Pseudo::Table => V::Str(f.table.name()),
-                    Pseudo::RepeatedHour => V::Bool(Quality::has(f.quality.repeated, f.field)),
-                    Pseudo::SkippedHour => V::Bool(Quality::has(f.quality.skipped, f.field)),
-                    Pseudo::Unreadable => V::Bool(Quality::has(f.quality.invalid, f.field)),
-                }
-            }
-            CExpr::Define(n) => self.eval(&self.plan.defines[*n], cx),
-            CExpr::Const(c) => match c {
-                Const::Str(s) => V::Str(s),
-                Const::Int(n) => V::Int(*n),
-                Const::Bool(b) => V::Bool(*b),
-                Const::Span(s) => V::Span(*s),
-            },
-            CExpr::Not(x) => V::Bool(!self.truth(x, cx)),
-            CExpr::And(a, b) => V::Bool(self.truth(a, cx) && self.truth(b, cx)),
-            CExpr::Or(a, b) => V::Bool(self.truth(a, cx) || self.truth(b, cx)),
-            CExpr::Cmp(op, a, b) => V::Bool(compare(*op, self.eval(a, cx), self.eval(b, cx))),
-            CExpr::Present(x, want) => V::Bool((self.eval(x, cx) != V::Empty) == *want),
-            CExpr::In(x, g, negated) => {
-                let inside = match self.eval(x, cx) {
-                    V::Str(s) => self.in_group(*g, s),
-                    _ => false,
-                };
-                V::Bool(inside != *negated)
-            }
-            CExpr::Contains(l, x) => V::Bool(match (self.eval(l, cx), self.eval(x, cx)) {
-                (V::List(l), V::Str(s)) => l.iter().any(|c| c.eq_ignore_ascii_case(s)),
-                _ => false,
-            }),
-            CExpr::Add(a, b) | CExpr::Sub(a, b) => {
-                let plus = matches!(e, CExpr::Add(..));
-                match (self.eval(a, cx), self.eval(b, cx)) {
-                    (V::Int(x), V::Int(y)) => V::Int(if plus {
-                        x.saturating_add(y)
-                    } else {
-                        x.saturating_sub(y)
-                    }),
-                    (V::Time(t), V::Span(s)) if plus => self.add(t, s).map_or(V::Empty, V::Time),
-                    (V::Time(t), V::Span(Span::Micros(m))) => V::Time(t.plus_micros(-m)),
-                    _ => V::Empty,
-                }
-            }
-            CExpr::Aggregate(q, filter) => {
-                let crimes = &self.joins.crimes;
-                let mut matching = cx.crimes.iter().filter(|&&n| {
-                    let sub = Ctx {
-                        crime: Some(crimes[n as usize]),
-                        ..*cx
-                    };
-                    filter.as_deref().is_none_or(|f| self.truth(f, &sub))
-                });
-                match q {
-                    Quantifier::Any => V::Bool(matching.next().is_some()),
-                    Quantifier::No => V::Bool(matching.next().is_none()),
-                    Quantifier::Count => V::Int(matching.count() as i64),
-                    Quantifier::All => V::Bool(matching.count() == cx.crimes.len()),
-                }
-            }
-            CExpr::Choice(arms, default) => arms
-                .iter()
-                .find(|(_, c)| self.truth(c, cx))
-                .map_or_else(|| self.eval(default, cx), |(v, _)| self.eval(v, cx)),
-        }
-    }
-}
-
-/// Comparisons with an empty value are false; `!=` is the negation of `=`,
-/// so "authority is not FCR" holds when no authority is recorded.
-fn compare(op: CmpOp, a: V, b: V) -> bool {
-    use std::cmp::Ordering;
-    let eq = || match (a, b) {
-        (V::Str(x), V::Str(y)) => x.eq_ignore_ascii_case(y),
-        (V::Empty, _) | (_, V::Empty) => false,
-        _ => a == b,
-    };
-    let ord = || -> Option<Ordering> {
-        match (a, b) {
-            (V::Int(x), V::Int(y)) => Some(x.cmp(&y)),
-            (V::Time(x), V::Time(y)) => Some(x.cmp(&y)),
-            _ => None,
-        }
-    };
-    match op {
-        CmpOp::Eq => eq(),
-        CmpOp::Ne => !eq(),
-        CmpOp::Lt => ord() == Some(Ordering::Less),
-        CmpOp::Le => matches!(ord(), Some(Ordering::Less | Ordering::Equal)),
-        CmpOp::Gt => ord() == Some(Ordering::Greater),
-        CmpOp::Ge => matches!(ord(), Some(Ordering::Greater | Ordering::Equal)),
-    }
 }
 
 /// The fields of a record that are subjects of a value check, as bits:
 /// present timestamps, and non-empty optional values (those read as empty
 /// because they could not be parsed included). Each field is read once.
-fn value_subjects<R: Record>(r: &R) -> [u32; 2] {
-    let invalid = r.quality().invalid;
-    let mut subjects = [0u32; 2];
-    for (n, def) in R::TABLE.fields().iter().enumerate() {
-        let present = match r.get(n) {
-            Val::Empty => false,
-            Val::List(l) => !l.is_empty(),
-            _ => true,
-        };
-        if def.ty == crate::records::FieldType::Time && present {
-            subjects[0] |= 1 << n;
+/// `fields`: the table's [`value_fields`].
+fn value_subjects<R: Record>(r: &R, fields: [u32; 2]) -> [u32; 2] {
+    let filled = r.filled();
+    [
+        filled & fields[0],
+        (filled | r.quality().invalid) & fields[1],
+    ]
+}
+
+/// A table's timestamp fields and its optional fields, as bits: the
+/// fields that may be subjects of a value check.
+fn value_fields(table: Table) -> [u32; 2] {
+    let mut fields = [0u32; 2];
+    for (n, def) in table.fields().iter().enumerate() {
+        if def.ty == crate::records::FieldType::Time {
+            fields[0] |= 1 << n;
         }
-        if !def.required && (present || Quality::has(invalid, n)) {
-            subjects[1] |= 1 << n;
+        if !def.required {
+            fields[1] |= 1 << n;
         }
     }
-    subjects
+    fields
 }
 
 /// The numbers of the bits set, lowest first.

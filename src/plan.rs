@@ -279,9 +279,10 @@ pub enum Const {
     Span(TimeSpan),
 }
 
-/// A compiled expression. Evaluation is a walk of this tree: no loops but
-/// the bounded `Aggregate` over one incident's crimes, no recursion through
-/// definitions (the checker forbids cycles), so it always ends.
+/// A compiled expression: no loops but the bounded `Aggregate` over one
+/// incident's crimes, no recursion through definitions (the checker forbids
+/// cycles), so evaluating it always ends. The engine evaluates a form of
+/// it laid out for speed (`engine::compiled`), with the same meaning.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CExpr {
     /// A field of the record of that table in the evaluation context.

@@ -23,6 +23,12 @@ impl Shared {
     pub fn new(text: &str) -> Shared {
         Shared(Arc::new(text.into()))
     }
+
+    /// Where the shared text lives: the same for every clone, and not
+    /// reused for other text while any clone is alive.
+    pub fn address(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
 }
 
 impl std::ops::Deref for Shared {
@@ -356,7 +362,8 @@ pub struct Update {
 pub enum Val<'a> {
     Empty,
     Text(&'a str),
-    Code(&'a str),
+    /// A code as read: the shared copy (see [`Shared::address`]).
+    Code(&'a Code),
     Time(Instant),
     Int(i64),
     Bool(bool),
@@ -367,7 +374,7 @@ fn text(v: &Option<Box<str>>) -> Val<'_> {
     v.as_deref().map_or(Val::Empty, Val::Text)
 }
 fn code(v: &Option<Code>) -> Val<'_> {
-    v.as_deref().map_or(Val::Empty, Val::Code)
+    v.as_ref().map_or(Val::Empty, Val::Code)
 }
 fn time(v: MaybeTime) -> Val<'static> {
     v.get().map_or(Val::Empty, Val::Time)
@@ -376,16 +383,30 @@ fn boolean(v: Option<bool>) -> Val<'static> {
     v.map_or(Val::Empty, Val::Bool)
 }
 
+/// Bit `n` set if `filled[n]`.
+fn bits<const N: usize>(filled: [bool; N]) -> u32 {
+    filled
+        .iter()
+        .enumerate()
+        .fold(0, |b, (n, &f)| b | (u32::from(f) << n))
+}
+
 /// Field access by the index in the table's field list.
 pub trait Record {
     const TABLE: Table;
     fn get(&self, field: usize) -> Val<'_>;
+    /// The fields that hold something, as bits by field index: those
+    /// [`Record::get`] does not read as empty, a list only if it has a
+    /// member. The same as asking `get` field by field, without doing so
+    /// (the value checks need it for every record).
+    fn filled(&self) -> u32;
     fn line(&self) -> Line;
     fn quality(&self) -> &Quality;
 }
 
 impl Record for Incident {
     const TABLE: Table = Table::Incidents;
+    #[inline]
     fn get(&self, field: usize) -> Val<'_> {
         match field {
             0 => Val::Text(&self.incident_id),
@@ -399,6 +420,18 @@ impl Record for Incident {
             _ => Val::Empty,
         }
     }
+    fn filled(&self) -> u32 {
+        bits([
+            true,
+            true,
+            self.opening_code.is_some(),
+            self.closing_code.is_some(),
+            !self.closed_at.is_none(),
+            self.victim_count.is_some(),
+            !self.qualifiers.is_empty(),
+            self.non_crime_rationale.is_some(),
+        ])
+    }
     fn line(&self) -> Line {
         self.line
     }
@@ -409,6 +442,7 @@ impl Record for Incident {
 
 impl Record for Crime {
     const TABLE: Table = Table::Crimes;
+    #[inline]
     fn get(&self, field: usize) -> Val<'_> {
         match field {
             0 => Val::Text(&self.crime_id),
@@ -430,6 +464,26 @@ impl Record for Crime {
             _ => Val::Empty,
         }
     }
+    fn filled(&self) -> u32 {
+        bits([
+            true,
+            self.incident_id.is_some(),
+            true,
+            !self.reported_at.is_none(),
+            true,
+            true,
+            self.cancellation_code.is_some(),
+            !self.cancelled_at.is_none(),
+            self.cancellation_authority.is_some(),
+            !self.victim_informed_at.is_none(),
+            self.outcome_code.is_some(),
+            !self.outcome_at.is_none(),
+            self.victim_views_recorded.is_some(),
+            self.offender_history_checked.is_some(),
+            self.dpp_consent.is_some(),
+            self.victim_enhanced.is_some(),
+        ])
+    }
     fn line(&self) -> Line {
         self.line
     }
@@ -440,6 +494,7 @@ impl Record for Crime {
 
 impl Record for Update {
     const TABLE: Table = Table::Updates;
+    #[inline]
     fn get(&self, field: usize) -> Val<'_> {
         match field {
             0 => Val::Text(&self.crime_id),
@@ -448,6 +503,9 @@ impl Record for Update {
             3 => time(self.victim_informed_at),
             _ => Val::Empty,
         }
+    }
+    fn filled(&self) -> u32 {
+        bits([true, true, true, !self.victim_informed_at.is_none()])
     }
     fn line(&self) -> Line {
         self.line

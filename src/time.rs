@@ -296,7 +296,35 @@ impl Clock {
     }
 
     /// The local calendar date of an instant.
+    ///
+    /// Most instants fall on a plain local date (see `plain_day_offset`):
+    /// the UTC date's offset, if that date is plain, gives a local time;
+    /// if the local time's date is plain with that same offset, the local
+    /// time reads back as this very instant, so that is its date. Anything
+    /// else (a clock-change day near) asks chrono-tz, as
+    /// [`Clock::local_date_by_tz`] always does.
     pub fn local_date(&self, t: Instant) -> Option<NaiveDate> {
+        let plain = |date: NaiveDate| {
+            (0..=9999)
+                .contains(&date.year())
+                .then(|| plain_day_offset(self.tz, date.num_days_from_ce(), || date))
+                .flatten()
+        };
+        let utc = t.to_utc()?;
+        let guess = utc.date_naive();
+        if let Some(offset) = plain(guess)
+            && let Some(local) = utc
+                .naive_utc()
+                .checked_add_signed(chrono::TimeDelta::seconds(offset.into()))
+            && (local.date() == guess || plain(local.date()) == Some(offset))
+        {
+            return Some(local.date());
+        }
+        self.local_date_by_tz(t)
+    }
+
+    /// [`Clock::local_date`] without the remembered days.
+    fn local_date_by_tz(&self, t: Instant) -> Option<NaiveDate> {
         Some(t.to_utc()?.with_timezone(&self.tz).date_naive())
     }
 
@@ -675,24 +703,33 @@ pub fn deadline(anchor: Instant, span: Span, clock: &Clock, cal: &Calendar) -> O
             at: anchor.plus_micros(m),
             outside_calendar: false,
         }),
-        Span::WorkingDays(n) => {
-            let mut day = clock.local_date(anchor)?;
-            let mut outside = false;
-            let mut counted = 0;
-            while counted < n {
-                day = day.checked_add_days(Days::new(1))?;
-                outside |= !cal.covers_year(day.year());
-                if cal.is_working_day(day) {
-                    counted += 1;
-                }
-            }
-            let end = clock.start_of(day.checked_add_days(Days::new(1))?)?;
-            Some(Deadline {
-                at: end,
-                outside_calendar: outside,
-            })
+        Span::WorkingDays(n) => working_days_after(clock.local_date(anchor)?, n, clock, cal),
+    }
+}
+
+/// The deadline `n` working days after an event on local date `day`
+/// (see [`deadline`]): it depends on the date alone, so a caller that
+/// meets the same dates many times may remember it by date.
+pub fn working_days_after(
+    mut day: NaiveDate,
+    n: u32,
+    clock: &Clock,
+    cal: &Calendar,
+) -> Option<Deadline> {
+    let mut outside = false;
+    let mut counted = 0;
+    while counted < n {
+        day = day.checked_add_days(Days::new(1))?;
+        outside |= !cal.covers_year(day.year());
+        if cal.is_working_day(day) {
+            counted += 1;
         }
     }
+    let end = clock.start_of(day.checked_add_days(Days::new(1))?)?;
+    Some(Deadline {
+        at: end,
+        outside_calendar: outside,
+    })
 }
 
 #[cfg(test)]
@@ -839,6 +876,44 @@ mod tests {
         ] {
             assert_eq!(clock.parse(s).is_ok(), slow(s).is_ok(), "{s}");
         }
+    }
+
+    /// The remembered-day path of `local_date` against chrono-tz asked
+    /// directly: every 7 minutes and 13 seconds of 2010 to 2012 (and at
+    /// each end of each UTC day) in zones whose clocks change at odd
+    /// times: at midnight (Beirut), by 30 minutes (Lord Howe), by a whole
+    /// day (Apia skipped 2011-12-30), at a quarter hour's offset
+    /// (Kathmandu), and London.
+    #[test]
+    fn remembered_days_give_local_dates_as_chrono_tz_does() {
+        use chrono_tz::{Asia, Australia, Europe, Pacific};
+        let start = NaiveDate::from_ymd_opt(2010, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(2013, 1, 1).unwrap();
+        let (from, to) = (
+            start.and_time(NaiveTime::MIN).and_utc().timestamp_micros(),
+            end.and_time(NaiveTime::MIN).and_utc().timestamp_micros(),
+        );
+        let day = 86_400_000_000i64;
+        let mut checked = 0;
+        for tz in [
+            Asia::Beirut,
+            Australia::Lord_Howe,
+            Pacific::Apia,
+            Asia::Kathmandu,
+            Europe::London,
+        ] {
+            let clock = Clock { tz };
+            let mut t = from;
+            while t < to {
+                for at in [t, t - t.rem_euclid(day), t - t.rem_euclid(day) + day - 1] {
+                    let by_tz = clock.local_date_by_tz(Instant(at));
+                    assert_eq!(clock.local_date(Instant(at)), by_tz, "{tz} {at}");
+                    checked += usize::from(by_tz.is_some());
+                }
+                t += 433_000_000;
+            }
+        }
+        assert!(checked > 1_000_000, "{checked}");
     }
 
     /// The remembered-day path of `from_local` against chrono-tz asked
