@@ -69,11 +69,19 @@ fn whole_run(c: &mut Criterion) {
     // What `hocr check` runs: crimes held, incidents streamed.
     c.bench_function("read and evaluate (streamed), 20k incidents", |b| {
         b.iter(|| {
-            check_export(&plan, &paths, &clock, &Profile::canonical(), as_of(), cores)
-                .unwrap()
-                .outcome
-                .findings
-                .len()
+            check_export(
+                &plan,
+                &paths,
+                &clock,
+                &Profile::canonical(),
+                as_of(),
+                cores,
+                false,
+            )
+            .unwrap()
+            .outcome
+            .findings
+            .len()
         })
     });
     // Everything read into memory first, as `hocr audit` and the rule

@@ -103,8 +103,10 @@ pub struct InputSummary {
     pub evaluated: u64,
     pub rejected: u64,
     pub bytes: u64,
-    /// Of the file's raw bytes, lowercase hex.
-    pub sha256: String,
+    /// Of the file's raw bytes, lowercase hex; `None` when the run was told
+    /// no report would show it (see [`Readers::without_hashes`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// A whole export in memory, each table in input order.
@@ -228,6 +230,13 @@ impl Rows {
         match self {
             Rows::Csv(r) => r.into_tap(),
             Rows::Jsonl(r) => r.into_tap(),
+        }
+    }
+
+    fn tap_mut(&mut self) -> &mut Tap<File> {
+        match self {
+            Rows::Csv(r) => r.tap_mut(),
+            Rows::Jsonl(r) => r.tap_mut(),
         }
     }
 }
@@ -754,6 +763,18 @@ impl Readers {
                 None => None,
             },
         })
+    }
+
+    /// No file is hashed: for a run whose report does not show the inputs'
+    /// sha256 (only `--format json` and `html` do). Hashing is a twentieth
+    /// of a run's work on a large export.
+    pub fn without_hashes(mut self) -> Readers {
+        self.incidents.rows.tap_mut().stop_hashing();
+        self.crimes.rows.tap_mut().stop_hashing();
+        if let Some(u) = &mut self.updates {
+            u.rows.tap_mut().stop_hashing();
+        }
+        self
     }
 }
 

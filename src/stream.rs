@@ -46,6 +46,8 @@ impl Checked {
 
 /// Reads an export and evaluates every rule of the plan over it, on
 /// `threads` threads (at least one) beside the one that reads the files.
+/// `hash_files`: whether the inputs' summaries carry each file's sha256
+/// (only some reports show it).
 pub fn check_export(
     plan: &Plan,
     paths: &ExportPaths,
@@ -53,9 +55,13 @@ pub fn check_export(
     profile: &Profile,
     as_of: Instant,
     threads: usize,
+    hash_files: bool,
 ) -> Result<Checked, InputError> {
     let threads = threads.clamp(1, MAX_THREADS);
-    let readers = Readers::open(paths, clock, profile)?;
+    let mut readers = Readers::open(paths, clock, profile)?;
+    if !hash_files {
+        readers = readers.without_hashes();
+    }
     // The crimes are converted on the evaluation threads while the updates
     // are read beside them.
     let mut numbered = 0usize;

@@ -607,7 +607,7 @@ proptest! {
             crimes: dir.join("crimes.csv"),
             updates: None,
         };
-        let streamed = check_export(&plan, &paths, &Clock::default(), &Profile::canonical(), as_of, threads)
+        let streamed = check_export(&plan, &paths, &Clock::default(), &Profile::canonical(), as_of, threads, true)
             .expect("export reads");
         let _ = std::fs::remove_dir_all(&dir);
         prop_assert_eq!(shown(&run(&plan, &export, as_of, 1)), shown(&streamed.outcome));

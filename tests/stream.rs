@@ -58,6 +58,7 @@ fn streamed(plan: &Plan, paths: &ExportPaths, as_of: Instant, threads: usize) ->
         &Profile::canonical(),
         as_of,
         threads,
+        true,
     )
     .expect("export reads");
     shown(&run.outcome, &run.inputs, &run.rejects)
@@ -261,6 +262,7 @@ fn checks_on_marks_alone_count_like_value_by_value() {
         &Profile::canonical(),
         as_of(),
         2,
+        true,
     )
     .expect("export reads");
     let stats = &run.outcome.stats;

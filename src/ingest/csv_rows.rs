@@ -77,6 +77,10 @@ impl<R: Read> CsvRows<R> {
     pub(crate) fn into_tap(self) -> Tap<R> {
         self.reader.into_tap()
     }
+
+    pub(crate) fn tap_mut(&mut self) -> &mut Tap<R> {
+        self.reader.tap_mut()
+    }
 }
 
 /// Reads the next non-blank record into `record`: its line, and whether it

@@ -80,6 +80,10 @@ impl<R: Read> JsonlRows<R> {
     pub(crate) fn into_tap(self) -> Tap<R> {
         self.reader.into_inner()
     }
+
+    pub(crate) fn tap_mut(&mut self) -> &mut Tap<R> {
+        self.reader.get_mut()
+    }
 }
 
 /// serde_json's syntax messages name the problem, never the data; its

@@ -21,7 +21,8 @@ pub fn bytes_read() -> u64 {
 
 pub(crate) struct Tap<R> {
     inner: R,
-    hasher: Sha256,
+    /// `None` once nobody wants the hash (see [`Tap::stop_hashing`]).
+    hasher: Option<Sha256>,
     bytes: u64,
     breaks: Option<LineBreaks>,
 }
@@ -30,7 +31,7 @@ impl<R: Read> Tap<R> {
     pub(crate) fn new(inner: R) -> Tap<R> {
         Tap {
             inner,
-            hasher: Sha256::new(),
+            hasher: Some(Sha256::new()),
             bytes: 0,
             breaks: None,
         }
@@ -60,17 +61,27 @@ impl<R: Read> Tap<R> {
         }
     }
 
-    /// Reads whatever the parser left unread (so the hash covers the whole
-    /// file) and returns the byte count and the lowercase hex sha256.
-    pub(crate) fn finish(mut self) -> io::Result<(u64, String)> {
+    /// The file's hash will not be asked for: the bytes are no longer
+    /// hashed, and [`Tap::finish`] gives none.
+    pub(crate) fn stop_hashing(&mut self) {
+        self.hasher = None;
+    }
+
+    /// Reads whatever the parser left unread (so the count and the hash
+    /// cover the whole file) and returns the byte count and the lowercase
+    /// hex sha256, unless hashing was stopped.
+    pub(crate) fn finish(mut self) -> io::Result<(u64, Option<String>)> {
         self.breaks = None;
         io::copy(&mut self, &mut io::sink())?;
-        let digest = self.hasher.finalize();
-        let mut hex = String::with_capacity(2 * digest.len());
-        for b in digest.iter() {
-            // Writing to a String cannot fail.
-            let _ = write!(hex, "{b:02x}");
-        }
+        let hex = self.hasher.take().map(|hasher| {
+            let digest = hasher.finalize();
+            let mut hex = String::with_capacity(2 * digest.len());
+            for b in digest.iter() {
+                // Writing to a String cannot fail.
+                let _ = write!(hex, "{b:02x}");
+            }
+            hex
+        });
         Ok((self.bytes, hex))
     }
 }
@@ -81,7 +92,9 @@ impl<R: Read> Read for Tap<R> {
         let got = buf
             .get(..n)
             .ok_or_else(|| io::Error::other("reader returned more bytes than asked for"))?;
-        self.hasher.update(got);
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(got);
+        }
         if let Some(b) = &mut self.breaks {
             b.observe(self.bytes, got);
         }

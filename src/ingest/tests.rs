@@ -604,15 +604,15 @@ fn summary_hashes_and_counts_the_raw_bytes() {
     let s = summary(&e, Table::Incidents);
     assert_eq!(s.bytes, 44);
     assert_eq!(
-        s.sha256,
-        "9777e0daef9aa95362d0e46be0f3c6f14aa651ea045f37d7cc586fa22448a831"
+        s.sha256.as_deref(),
+        Some("9777e0daef9aa95362d0e46be0f3c6f14aa651ea045f37d7cc586fa22448a831")
     );
     assert_eq!((s.rows_read, s.evaluated, s.rejected), (1, 1, 0));
     let s = summary(&e, Table::Crimes);
     assert_eq!(s.bytes, 0);
     assert_eq!(
-        s.sha256,
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        s.sha256.as_deref(),
+        Some("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     );
     let tables: Vec<Table> = e.inputs.iter().map(|s| s.table).collect();
     assert_eq!(tables, vec![Table::Incidents, Table::Crimes]);
@@ -626,8 +626,8 @@ fn finishing_early_still_hashes_the_whole_file() {
     let s = reader.finish().expect("finishes");
     assert_eq!(s.bytes, 44);
     assert_eq!(
-        s.sha256,
-        "9777e0daef9aa95362d0e46be0f3c6f14aa651ea045f37d7cc586fa22448a831"
+        s.sha256.as_deref(),
+        Some("9777e0daef9aa95362d0e46be0f3c6f14aa651ea045f37d7cc586fa22448a831")
     );
     assert_eq!(s.rows_read, 0);
     let _ = std::fs::remove_dir_all(&dir);
@@ -1101,4 +1101,27 @@ fn ids_are_numbered_in_the_order_first_given() {
     assert_eq!(numbers, [Some(0), Some(1), Some(0), Some(2), Some(1)]);
     assert_eq!(ids.find("C"), Some(2));
     assert_eq!(ids.find("D"), None);
+}
+
+#[test]
+fn files_are_counted_but_not_hashed_when_no_report_shows_the_hash() {
+    let dir = fresh_dir("no-hash");
+    let paths = ExportPaths {
+        incidents: put(&dir, "incidents.csv", INCIDENTS_OK),
+        crimes: put(&dir, "crimes.csv", b"crime_id,offence_code,recorded_at\n"),
+        updates: None,
+    };
+    let open = || Readers::open(&paths, &Clock::default(), &Profile::canonical()).unwrap();
+    let hashed = drain(open().incidents).unwrap().input;
+    let unhashed = drain(open().without_hashes().incidents).unwrap().input;
+    assert_eq!(unhashed.sha256, None);
+    assert!(hashed.sha256.is_some());
+    assert_eq!(
+        InputSummary {
+            sha256: None,
+            ..hashed
+        },
+        unhashed
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -362,7 +362,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             count(i.rows_read),
             count(i.evaluated),
             count(i.rejected),
-            escape(&i.sha256),
+            escape(i.sha256.as_deref().unwrap_or_default()),
         )?;
     }
     writeln!(w, "</tbody>")?;

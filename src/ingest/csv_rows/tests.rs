@@ -173,7 +173,7 @@ fn csv_cells(record: &ByteRecord) -> Vec<Cell> {
 
 /// What reading gives: the header and the rows, then the tap's byte count
 /// and sha256 once `stop` rows were taken.
-type Outcome = (Vec<Vec<u8>>, Vec<Seen>, (u64, String));
+type Outcome = (Vec<Vec<u8>>, Vec<Seen>, (u64, Option<String>));
 
 fn fields(record: &Record) -> Vec<Vec<u8>> {
     record.iter().map(<[u8]>::to_vec).collect()
