@@ -1,6 +1,6 @@
 //! Codes have tiny vocabularies (a few dozen offence, closing or outcome
 //! codes across a million rows), so each distinct normalised code is stored
-//! once and shared: reading a code costs a hash lookup, not an allocation.
+//! once and shared: reading a code costs a lookup, not an allocation.
 
 use crate::records::{Code, trim};
 use rustc_hash::FxHashSet;
@@ -9,9 +9,17 @@ use rustc_hash::FxHashSet;
 /// hostile file): new codes are still read, just no longer remembered.
 const MAX_CODES: usize = 4096;
 
+/// Slots in each [`Recent`] table: a whole export's vocabulary (a few dozen
+/// codes) fits with few sharing a slot.
+const RECENT_SLOTS: usize = 256;
+
 #[derive(Default)]
 pub struct Codes {
     known: FxHashSet<Code>,
+    /// Raw texts already read by [`Codes::code`] and [`Codes::offence`]
+    /// (kept apart: the same text can normalise differently in each).
+    recent_codes: Recent,
+    recent_offences: Recent,
     /// Reused for the normalised text.
     buf: String,
 }
@@ -23,29 +31,33 @@ impl Codes {
 
     /// Trimmed and upper-cased, as [`crate::records::normalize_code`].
     pub fn code(&mut self, raw: &str) -> Code {
-        // Nearly every code is read as written: trimmed and upper-case
-        // already, and known.
-        if trim(raw).len() == raw.len()
-            && !raw.bytes().any(|b| b.is_ascii_lowercase())
-            && let Some(code) = self.known.get(raw)
-        {
+        let slot = Recent::slot(raw);
+        if let Some(code) = self.recent_codes.get(slot, raw) {
             return code.clone();
         }
         self.buf.clear();
         self.buf.push_str(trim(raw));
         self.buf.make_ascii_uppercase();
-        self.shared()
+        let code = self.shared();
+        self.recent_codes.set(slot, raw, &code);
+        code
     }
 
     /// Also with `.` read as `/`, as [`crate::records::normalize_offence`].
     pub fn offence(&mut self, raw: &str) -> Code {
+        let slot = Recent::slot(raw);
+        if let Some(code) = self.recent_offences.get(slot, raw) {
+            return code.clone();
+        }
         self.buf.clear();
         self.buf.push_str(trim(raw));
         self.buf.make_ascii_uppercase();
         if self.buf.contains('.') {
             self.buf = self.buf.replace('.', "/");
         }
-        self.shared()
+        let code = self.shared();
+        self.recent_offences.set(slot, raw, &code);
+        code
     }
 
     fn shared(&mut self) -> Code {
@@ -57,6 +69,56 @@ impl Codes {
             self.known.insert(code.clone());
         }
         code
+    }
+}
+
+/// Raw text as written, and the code it normalised to, in a direct-mapped
+/// table keyed by a cheap hash of the text: nearly every code in an export
+/// is a text read before, and finding it here skips the trimming, the
+/// upper-casing and the hash set. Nothing in here is ever wrong, only
+/// missing: a slot is overwritten by the next text that maps to it, and a
+/// hit compares the whole text.
+struct Recent {
+    /// Each slot's text keeps its buffer when overwritten, so a slot that
+    /// changes hands does not allocate.
+    slots: Box<[(String, Option<Code>)]>,
+}
+
+impl Default for Recent {
+    fn default() -> Recent {
+        Recent {
+            slots: (0..RECENT_SLOTS).map(|_| (String::new(), None)).collect(),
+        }
+    }
+}
+
+impl Recent {
+    /// The slot for `raw`: its length and three of its bytes, mixed. Codes
+    /// of one column mostly differ in their first or last bytes or their
+    /// length, and hashing every byte would cost as much as the hash set.
+    fn slot(raw: &str) -> usize {
+        let b = raw.as_bytes();
+        let (first, middle, last) = match b {
+            [] => (0, 0, 0),
+            [.., last] => (b[0], b[b.len() / 2], *last),
+        };
+        let key = (b.len() as u32) << 24
+            | u32::from(first) << 16
+            | u32::from(middle) << 8
+            | u32::from(last);
+        (key.wrapping_mul(0x9E37_79B1) >> (32 - RECENT_SLOTS.trailing_zeros())) as usize
+    }
+
+    fn get(&self, slot: usize, raw: &str) -> Option<&Code> {
+        let (text, code) = &self.slots[slot];
+        code.as_ref().filter(|_| text == raw)
+    }
+
+    fn set(&mut self, slot: usize, raw: &str, code: &Code) {
+        let (text, remembered) = &mut self.slots[slot];
+        text.clear();
+        text.push_str(raw);
+        *remembered = Some(code.clone());
     }
 }
 
@@ -74,5 +136,45 @@ mod tests {
         }
         let (a, b) = (codes.code("asb"), codes.code(" ASB"));
         assert!(std::ptr::eq::<str>(&*a, &*b));
+    }
+
+    /// Texts read again (remembered) and texts sharing a slot (forgotten,
+    /// then read afresh) read as the normalisers read them, as codes and as
+    /// offences alike, whatever order they come in.
+    #[test]
+    fn remembered_texts_read_as_the_normalisers_read_them() {
+        let mut texts: Vec<String> = [
+            "", " ", "asb", "ASB", " asb ", "Asb", "ASB ", "4.1", "4/1", " 4.1", "a.b", "A.B",
+            "ÄB", "äb", "x", "X", "recorded", "RECORDED", "no_investigation", "9A", "9a",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Enough texts that many share slots.
+        texts.extend((0..2000).map(|i| format!("c{i}.{}", i % 7)));
+        texts.extend((0..2000).map(|i| format!(" C{i}/{} ", i % 7)));
+        let mut codes = Codes::new();
+        for round in 0..3 {
+            for (i, raw) in texts.iter().enumerate() {
+                // Alternate which reader sees a text first.
+                if (i + round) % 2 == 0 {
+                    assert_eq!(&*codes.code(raw), &*normalize_code(raw), "{raw:?}");
+                    assert_eq!(&*codes.offence(raw), &*normalize_offence(raw), "{raw:?}");
+                } else {
+                    assert_eq!(&*codes.offence(raw), &*normalize_offence(raw), "{raw:?}");
+                    assert_eq!(&*codes.code(raw), &*normalize_code(raw), "{raw:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn remembered_codes_are_shared() {
+        let mut codes = Codes::new();
+        let first = codes.code("asb");
+        let again = codes.code("asb");
+        let other_spelling = codes.code("ASB");
+        assert!(std::ptr::eq::<str>(&*first, &*again));
+        assert!(std::ptr::eq::<str>(&*first, &*other_spelling));
     }
 }
