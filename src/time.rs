@@ -189,21 +189,20 @@ impl Clock {
         // Most exports write one of a few fixed-width forms: read those
         // directly; anything else goes through chrono's general parsers, so
         // the fast path changes speed, never what is accepted.
-        if let Some(fixed) = fixed_width(s.as_bytes()) {
-            let local = fixed.local_micros();
-            return match fixed.offset {
-                Some(seconds) => Ok((
-                    instant_of(local - i64::from(seconds) * 1_000_000)?,
-                    Fold::Unique,
-                )),
-                None => match plain_day_offset(self.tz, fixed.day_from_ce(), || fixed.date()) {
-                    Some(offset) => Ok((
-                        instant_of(local - i64::from(offset) * 1_000_000)?,
-                        Fold::Unique,
-                    )),
-                    None => self.read_local_by_tz(fixed.naive()?),
-                },
+        if let Some(time) = fixed_time(s.as_bytes())
+            && let Some(day) = written_day(self.tz, s.as_bytes())
+        {
+            let local = (i64::from(day.days) * 86_400 + i64::from(time.second_of_day)) * 1_000_000
+                + i64::from(time.micro);
+            let offset = match (time.offset, day.offset) {
+                (Some(seconds), _) => seconds,
+                (None, Some(plain)) => plain,
+                (None, None) => return self.read_local_by_tz(day.naive(&time)?),
             };
+            return Ok((
+                instant_of(local - i64::from(offset) * 1_000_000)?,
+                Fold::Unique,
+            ));
         }
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Ok((instant_of(t.timestamp_micros())?, Fold::Unique));
@@ -436,24 +435,11 @@ fn day_offset(tz: Tz, d: NaiveDate) -> Option<i32> {
 }
 
 /// `YYYY-MM-DD[T ]HH:MM[:SS[.f…]][Z|±HH:MM]`, with exactly these widths;
-/// an offset only after seconds (as RFC 3339 requires). `None` for anything
-/// else, which the general parsers then judge.
-fn fixed_width(b: &[u8]) -> Option<Fixed> {
-    fn num(b: &[u8]) -> Option<u32> {
-        b.iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    }
-    if b.len() < 16
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b' ')
-        || b[13] != b':'
-    {
-        return None;
-    }
-    let (year, month, day) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+/// an offset only after seconds (as RFC 3339 requires): all but the date
+/// (`b[..10]`, read by [`fixed_date`]). `None` for anything else, which
+/// the general parsers then judge.
+fn fixed_time(b: &[u8]) -> Option<FixedTime> {
+    if b.len() < 16 || !matches!(b[10], b'T' | b' ') || b[13] != b':' {
         return None;
     }
     let (hour, minute) = (num(&b[11..13])?, num(&b[14..16])?);
@@ -496,53 +482,118 @@ fn fixed_width(b: &[u8]) -> Option<Fixed> {
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    Some(Fixed {
-        year,
-        month,
-        day,
+    Some(FixedTime {
         second_of_day: hour * 3600 + minute * 60 + second,
         micro,
         offset,
     })
 }
 
-/// A timestamp read by [`fixed_width`]: a valid date of years 0000 to
-/// 9999 and a time of day, as numbers, and its offset if it has one.
-struct Fixed {
-    year: u32,
-    month: u32,
-    day: u32,
+/// `YYYY-MM-DD`, a valid date of years 0000 to 9999: year, month, day.
+fn fixed_date(b: &[u8; 10]) -> Option<(u32, u32, u32)> {
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some((year, month, day))
+}
+
+/// The number `b` writes in decimal digits, if it is all digits.
+fn num(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
+}
+
+/// What [`fixed_time`] reads: a time of day, and its offset if it has one.
+struct FixedTime {
     second_of_day: u32,
     micro: u32,
     offset: Option<i32>,
 }
 
-impl Fixed {
-    /// The date as `NaiveDate::num_days_from_ce` counts it (0001-01-01 is
-    /// day 1).
-    fn day_from_ce(&self) -> i32 {
-        (days_from_civil(self.year, self.month, self.day) + DAYS_CE_TO_1970) as i32
-    }
+/// A date written `YYYY-MM-DD` as [`Clock::parse`] needs it, remembered
+/// per thread by [`written_day`].
+#[derive(Clone, Copy)]
+struct WrittenDay {
+    tz: Tz,
+    /// The date as written.
+    text: [u8; 10],
+    /// Days from 1970-01-01.
+    days: i32,
+    /// [`plain_day_offset`] of the date in `tz`.
+    offset: Option<i32>,
+}
 
-    /// Microseconds from 1970-01-01 00:00 to the time as written, as if
-    /// it were UTC.
-    fn local_micros(&self) -> i64 {
-        let days = days_from_civil(self.year, self.month, self.day);
-        (days * 86_400 + i64::from(self.second_of_day)) * 1_000_000 + i64::from(self.micro)
-    }
-
-    fn date(&self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year as i32, self.month, self.day)
-            .expect("fixed_width checks the date")
-    }
-
+impl WrittenDay {
     /// For chrono-tz, on the days it must judge (clock changes).
-    fn naive(&self) -> Result<NaiveDateTime, TimeError> {
-        let s = self.second_of_day;
-        let time = NaiveTime::from_hms_micro_opt(s / 3600, s / 60 % 60, s % 60, self.micro)
+    fn naive(&self, time: &FixedTime) -> Result<NaiveDateTime, TimeError> {
+        let date = NaiveDate::from_num_days_from_ce_opt(self.days + DAYS_CE_TO_1970 as i32)
+            .expect("fixed_date checks the date");
+        let s = time.second_of_day;
+        let time = NaiveTime::from_hms_micro_opt(s / 3600, s / 60 % 60, s % 60, time.micro)
             .ok_or(TimeError::Format)?;
-        Ok(self.date().and_time(time))
+        Ok(date.and_time(time))
     }
+}
+
+/// How many written dates each thread remembers.
+const WRITTEN_DAY_SLOTS: usize = 512;
+
+thread_local! {
+    /// Direct-mapped, by month and day (and the year's last digit): the
+    /// dates of one year each have their own slot. Nothing is ever wrong
+    /// in here, only missing: a slot holds what [`fixed_date`] and
+    /// [`plain_day_offset`] said about one (zone, text), and is
+    /// overwritten by the next text that maps to it. Bytes `0xFF` are
+    /// never in a `str`, so they mark an empty slot.
+    static WRITTEN_DAYS: [Cell<WrittenDay>; WRITTEN_DAY_SLOTS] = const {
+        [const {
+            Cell::new(WrittenDay {
+                tz: Tz::UTC,
+                text: [0xFF; 10],
+                days: 0,
+                offset: None,
+            })
+        }; WRITTEN_DAY_SLOTS]
+    };
+}
+
+/// The date `b` starts with (`YYYY-MM-DD`, see [`fixed_date`]), or `None`
+/// if it does not start with one. Exports hold millions of timestamps on a
+/// few hundred dates, and a date read before is only compared, not read
+/// again: no digits, no calendar arithmetic, no zone lookup.
+fn written_day(tz: Tz, b: &[u8]) -> Option<WrittenDay> {
+    let text: [u8; 10] = b.get(..10)?.try_into().ok()?;
+    // Month and day give 1 to 415 for a valid date; only the low bits of
+    // each digit are taken, so any bytes give a slot.
+    let digit = |i: usize| usize::from(text[i] & 0x0F);
+    let month_day =
+        (usize::from(text[5] & 1) * 10 + digit(6)) * 32 + usize::from(text[8] & 3) * 10 + digit(9);
+    let slot = (month_day + 416 * digit(3)) % WRITTEN_DAY_SLOTS;
+    WRITTEN_DAYS.with(|slots| {
+        let known = slots[slot].get();
+        if known.text == text && known.tz == tz {
+            return Some(known);
+        }
+        let (year, month, day) = fixed_date(&text)?;
+        let days = days_from_civil(year, month, day);
+        let date = || {
+            NaiveDate::from_ymd_opt(year as i32, month, day).expect("fixed_date checks the date")
+        };
+        let offset = plain_day_offset(tz, (days + DAYS_CE_TO_1970) as i32, date);
+        let known = WrittenDay {
+            tz,
+            text,
+            days: days as i32,
+            offset,
+        };
+        slots[slot].set(known);
+        Some(known)
+    })
 }
 
 /// `NaiveDate::num_days_from_ce` of 1970-01-01.
@@ -843,6 +894,43 @@ mod tests {
         clock.read_local_by_tz(naive)
     }
 
+    /// Remembered dates are told apart by their whole text and zone:
+    /// dates sharing a slot (a year and three months apart, or ten years
+    /// apart), the same date in other zones, and near-dates that
+    /// are not dates, read in turn, each read as the general parsers read
+    /// it.
+    #[test]
+    fn remembered_dates_are_told_apart() {
+        let zones = [
+            chrono_tz::Europe::London,
+            chrono_tz::America::St_Johns,
+            chrono_tz::UTC,
+        ];
+        let texts = [
+            "2025-04-01 10:30",
+            "2035-04-01 10:30",
+            "2025-01-01 10:30",
+            "2026-04-01 10:30",
+            "2025-04-01T10:30:00Z",
+            "2025-03-30 01:30",
+            "2026-04-01T01:30:00+05:00",
+            "2025-04-31 10:30",
+            "2025-04-0x 10:30",
+            "2025/04/01 10:30",
+            "2025-10-26 01:30",
+            "1925-10-26 01:30",
+        ];
+        for round in 0..3 {
+            for zone in zones {
+                let clock = Clock::new(zone);
+                for i in 0..texts.len() {
+                    let s = texts[(i * (round + 1) + round) % texts.len()];
+                    assert_eq!(clock.parse(s), slow_parse(clock, s), "{s} in {zone}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_fast_path_agrees_with_the_general_parsers() {
         let clock = clock();
@@ -863,7 +951,8 @@ mod tests {
             "2024-02-29 23:59:59",
         ] {
             assert!(
-                fixed_width(s.as_bytes()).is_some(),
+                fixed_time(s.as_bytes()).is_some()
+                    && fixed_date(s.as_bytes()[..10].try_into().unwrap()).is_some(),
                 "{s} takes the fast path"
             );
             assert_eq!(clock.parse(s), slow(s), "{s}");
@@ -1166,6 +1255,8 @@ mod tests {
                 let s = format!(
                     "{year:04}-{month:02}-{day:02}{separator}{hour:02}:{minute:02}{seconds}{offset}"
                 );
+                prop_assert_eq!(clock.parse(&s), slow_parse(clock, &s), "{}", s);
+                // Again, its date now remembered.
                 prop_assert_eq!(clock.parse(&s), slow_parse(clock, &s), "{}", s);
             }
 

@@ -144,8 +144,27 @@ mod tests {
     #[test]
     fn remembered_texts_read_as_the_normalisers_read_them() {
         let mut texts: Vec<String> = [
-            "", " ", "asb", "ASB", " asb ", "Asb", "ASB ", "4.1", "4/1", " 4.1", "a.b", "A.B",
-            "ÄB", "äb", "x", "X", "recorded", "RECORDED", "no_investigation", "9A", "9a",
+            "",
+            " ",
+            "asb",
+            "ASB",
+            " asb ",
+            "Asb",
+            "ASB ",
+            "4.1",
+            "4/1",
+            " 4.1",
+            "a.b",
+            "A.B",
+            "ÄB",
+            "äb",
+            "x",
+            "X",
+            "recorded",
+            "RECORDED",
+            "no_investigation",
+            "9A",
+            "9a",
         ]
         .iter()
         .map(|s| s.to_string())
