@@ -84,6 +84,10 @@ impl<'a> Row<'a> {
     }
 
     /// The raw value of canonical field `field` of the row's table.
+    ///
+    /// Inlined: each typed read then matches on the value it builds in
+    /// place, not on one returned through memory.
+    #[inline(always)]
     pub fn field(&self, field: usize) -> Field<'_> {
         match &self.cells {
             Cells::Csv { record, map } => match map.column(field).and_then(|c| record.get(c)) {
