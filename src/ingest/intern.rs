@@ -30,11 +30,32 @@ impl Codes {
     }
 
     /// Trimmed and upper-cased, as [`crate::records::normalize_code`].
+    #[inline]
     pub fn code(&mut self, raw: &str) -> Code {
         let slot = Recent::slot(raw);
-        if let Some(code) = self.recent_codes.get(slot, raw) {
-            return code.clone();
+        match self.recent_codes.get(slot, raw) {
+            Some(code) => code.clone(),
+            None => self.new_code(slot, raw),
         }
+    }
+
+    /// Also with `.` read as `/`, as [`crate::records::normalize_offence`].
+    #[inline]
+    pub fn offence(&mut self, raw: &str) -> Code {
+        let slot = Recent::slot(raw);
+        match self.recent_offences.get(slot, raw) {
+            Some(code) => code.clone(),
+            None => self.new_offence(slot, raw),
+        }
+    }
+
+    // The two below are the rare case, kept out of line so that the
+    // common one (a text read before) is a few instructions where it is
+    // used, with no registers saved for calls it does not make.
+
+    #[cold]
+    #[inline(never)]
+    fn new_code(&mut self, slot: usize, raw: &str) -> Code {
         self.buf.clear();
         self.buf.push_str(trim(raw));
         self.buf.make_ascii_uppercase();
@@ -43,12 +64,9 @@ impl Codes {
         code
     }
 
-    /// Also with `.` read as `/`, as [`crate::records::normalize_offence`].
-    pub fn offence(&mut self, raw: &str) -> Code {
-        let slot = Recent::slot(raw);
-        if let Some(code) = self.recent_offences.get(slot, raw) {
-            return code.clone();
-        }
+    #[cold]
+    #[inline(never)]
+    fn new_offence(&mut self, slot: usize, raw: &str) -> Code {
         self.buf.clear();
         self.buf.push_str(trim(raw));
         self.buf.make_ascii_uppercase();
@@ -96,6 +114,7 @@ impl Recent {
     /// The slot for `raw`: its length and three of its bytes, mixed. Codes
     /// of one column mostly differ in their first or last bytes or their
     /// length, and hashing every byte would cost as much as the hash set.
+    #[inline]
     fn slot(raw: &str) -> usize {
         let b = raw.as_bytes();
         let (first, middle, last) = match b {
@@ -109,6 +128,7 @@ impl Recent {
         (key.wrapping_mul(0x9E37_79B1) >> (32 - RECENT_SLOTS.trailing_zeros())) as usize
     }
 
+    #[inline]
     fn get(&self, slot: usize, raw: &str) -> Option<&Code> {
         let (text, code) = &self.slots[slot];
         code.as_ref().filter(|_| text == raw)
