@@ -424,7 +424,7 @@ impl<T: FromRow> TableReader<T> {
         debug_assert!(unique.ends.is_empty(), "seeded after reading");
         unique.reserve(expected);
         let given = give(&mut |id| unique.number(id));
-        unique.seeded = unique.ends.len() as u32;
+        unique.end_seeding();
         given
     }
 
@@ -473,6 +473,11 @@ struct Unique {
     /// Ids `0..seeded` were given before reading (see [`Unique::seed`]):
     /// expected, not read; each one's line is `UNSEEN` until a row has it.
     seeded: u32,
+    /// Which seeded ids a row has had, a bit each: set exactly when the
+    /// id's line stops being `UNSEEN`. Most reads of a seeded id are its
+    /// first, and this small set answers "first?" where the lines (far
+    /// larger than the cache) would cost a miss under the commit lock.
+    read_seeds: Vec<u64>,
 }
 
 /// The line of an id given before reading and not yet read: no row is on
@@ -565,7 +570,13 @@ impl Unique {
         for id in ids {
             self.number(id);
         }
+        self.end_seeding();
+    }
+
+    /// The ids given so far are the seeded ones.
+    fn end_seeding(&mut self) {
         self.seeded = self.ends.len() as u32;
+        self.read_seeds = vec![0; self.ends.len().div_ceil(64)];
     }
 
     /// The number of an id, added (not yet read: line `UNSEEN`) if new.
@@ -628,15 +639,18 @@ impl Unique {
             lines,
             table,
             seeded,
+            read_seeds,
         } = self;
         if let Some(&k) = table.find(hash, |&k| nth(text, ends, k) == id.as_bytes()) {
-            return match lines.get(k) {
-                UNSEEN if k < *seeded => {
+            if k < *seeded {
+                let (word, bit) = (k as usize / 64, 1u64 << (k % 64));
+                if read_seeds[word] & bit == 0 {
+                    read_seeds[word] |= bit;
                     lines.set_first(k, line);
-                    Ok(Some(k))
+                    return Ok(Some(k));
                 }
-                first => Err(Some(first)),
-            };
+            }
+            return Err(Some(lines.get(k)));
         }
         let end = u32::try_from(text.len() + id.len());
         let (Ok(k), Ok(end)) = (u32::try_from(ends.len()), end) else {
@@ -669,6 +683,7 @@ impl Ids {
     /// longer needed.
     fn from(mut unique: Unique) -> Ids {
         unique.lines = FirstLines::default();
+        unique.read_seeds = Vec::new();
         Ids(unique)
     }
 
