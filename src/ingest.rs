@@ -583,15 +583,20 @@ impl Unique {
     /// `None` past four billion ids or 4 GiB of them.
     fn number(&mut self, id: &str) -> Option<u32> {
         let hash = hash_id(id);
-        if let Some(&k) = self
-            .table
-            .find(hash, |&k| nth(&self.text, &self.ends, k) == id.as_bytes())
-        {
-            return Some(k);
+        match self.find_hashed(id, hash) {
+            Some(k) => Some(k),
+            None => self.insert_new(id, hash, UNSEEN),
         }
-        let k = u32::try_from(self.ends.len()).ok()?;
-        self.add_hashed(id, hash, UNSEEN).ok()?;
-        Some(k)
+    }
+
+    /// The number of an id already in the table.
+    fn find_hashed(&self, id: &str, hash: u64) -> Option<u32> {
+        let Unique {
+            text, ends, table, ..
+        } = self;
+        table
+            .find(hash, |&k| nth(text, ends, k) == id.as_bytes())
+            .copied()
     }
 
     /// The hash of the record's id, worked out apart from the check (on
@@ -633,34 +638,40 @@ impl Unique {
     /// time; `Err(Some(line))`: the id was first read on that line;
     /// `Err(None)`: no room for more ids.
     fn add_hashed(&mut self, id: &str, hash: u64, line: Line) -> Result<Option<u32>, Option<Line>> {
+        let Some(k) = self.find_hashed(id, hash) else {
+            return match self.insert_new(id, hash, line) {
+                Some(_) => Ok(None),
+                None => Err(None),
+            };
+        };
+        if k < self.seeded {
+            let (word, bit) = (k as usize / 64, 1u64 << (k % 64));
+            if self.read_seeds[word] & bit == 0 {
+                self.read_seeds[word] |= bit;
+                self.lines.set_first(k, line);
+                return Ok(Some(k));
+            }
+        }
+        Err(Some(self.lines.get(k)))
+    }
+
+    /// Adds an id not in the table, first read on `line`: its number, or
+    /// `None` past four billion ids or 4 GiB of them.
+    fn insert_new(&mut self, id: &str, hash: u64, line: Line) -> Option<u32> {
         let Unique {
             text,
             ends,
             lines,
             table,
-            seeded,
-            read_seeds,
+            ..
         } = self;
-        if let Some(&k) = table.find(hash, |&k| nth(text, ends, k) == id.as_bytes()) {
-            if k < *seeded {
-                let (word, bit) = (k as usize / 64, 1u64 << (k % 64));
-                if read_seeds[word] & bit == 0 {
-                    read_seeds[word] |= bit;
-                    lines.set_first(k, line);
-                    return Ok(Some(k));
-                }
-            }
-            return Err(Some(lines.get(k)));
-        }
-        let end = u32::try_from(text.len() + id.len());
-        let (Ok(k), Ok(end)) = (u32::try_from(ends.len()), end) else {
-            return Err(None);
-        };
+        let end = u32::try_from(text.len() + id.len()).ok()?;
+        let k = u32::try_from(ends.len()).ok()?;
         table.insert_unique(hash, k, |&k| hash_id(nth(text, ends, k)));
         text.extend_from_slice(id.as_bytes());
         ends.push(end);
         lines.push(line);
-        Ok(None)
+        Some(k)
     }
 }
 

@@ -252,12 +252,7 @@ impl Clock {
     /// instant and [`Fold`], is the same either way (the tests compare
     /// it with `Clock::read_local_by_tz`, which always asks chrono-tz).
     pub fn from_local(&self, naive: NaiveDateTime) -> Result<(Instant, Fold), TimeError> {
-        let date = naive.date();
-        let offset = (0..=9999)
-            .contains(&date.year())
-            .then(|| plain_day_offset(self.tz, date.num_days_from_ce(), || date))
-            .flatten();
-        if let Some(offset) = offset {
+        if let Some(offset) = plain_date_offset(self.tz, naive.date()) {
             let local = naive.and_utc().timestamp_micros();
             let utc = local - i64::from(offset) * 1_000_000;
             return Ok((instant_of(utc)?, Fold::Unique));
@@ -303,12 +298,7 @@ impl Clock {
     /// else (a clock-change day near) asks chrono-tz, as
     /// [`Clock::local_date_by_tz`] always does.
     pub fn local_date(&self, t: Instant) -> Option<NaiveDate> {
-        let plain = |date: NaiveDate| {
-            (0..=9999)
-                .contains(&date.year())
-                .then(|| plain_day_offset(self.tz, date.num_days_from_ce(), || date))
-                .flatten()
-        };
+        let plain = |date| plain_date_offset(self.tz, date);
         let utc = t.to_utc()?;
         let guess = utc.date_naive();
         if let Some(offset) = plain(guess)
@@ -398,6 +388,15 @@ fn plain_day_offset(tz: Tz, day: i32, date: impl FnOnce() -> NaiveDate) -> Optio
         slots[slot].set(PlainDay { tz, day, offset });
         offset
     })
+}
+
+/// [`plain_day_offset`] of a date of any year: years outside 0000 to 9999
+/// are never plain here, and go to chrono-tz.
+fn plain_date_offset(tz: Tz, date: NaiveDate) -> Option<i32> {
+    if !(0..=9999).contains(&date.year()) {
+        return None;
+    }
+    plain_day_offset(tz, date.num_days_from_ce(), || date)
 }
 
 /// `Some(offset)` if chrono-tz reads every time of local date `d` in `tz`

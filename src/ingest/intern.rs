@@ -49,17 +49,14 @@ impl Codes {
         }
     }
 
-    // The two below are the rare case, kept out of line so that the
-    // common one (a text read before) is a few instructions where it is
-    // used, with no registers saved for calls it does not make.
+    // The rare case, kept out of line so that the common one (a text read
+    // before) is a few instructions where it is used, with no registers
+    // saved for calls it does not make.
 
     #[cold]
     #[inline(never)]
     fn new_code(&mut self, slot: usize, raw: &str) -> Code {
-        self.buf.clear();
-        self.buf.push_str(trim(raw));
-        self.buf.make_ascii_uppercase();
-        let code = self.shared();
+        let code = self.normalised(raw, false);
         self.recent_codes.set(slot, raw, &code);
         code
     }
@@ -67,15 +64,21 @@ impl Codes {
     #[cold]
     #[inline(never)]
     fn new_offence(&mut self, slot: usize, raw: &str) -> Code {
+        let code = self.normalised(raw, true);
+        self.recent_offences.set(slot, raw, &code);
+        code
+    }
+
+    /// `raw` trimmed and upper-cased (and for an offence, `.` read as
+    /// `/`), shared.
+    fn normalised(&mut self, raw: &str, offence: bool) -> Code {
         self.buf.clear();
         self.buf.push_str(trim(raw));
         self.buf.make_ascii_uppercase();
-        if self.buf.contains('.') {
+        if offence && self.buf.contains('.') {
             self.buf = self.buf.replace('.', "/");
         }
-        let code = self.shared();
-        self.recent_offences.set(slot, raw, &code);
-        code
+        self.shared()
     }
 
     fn shared(&mut self) -> Code {
