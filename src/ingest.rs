@@ -420,12 +420,25 @@ impl<T: FromRow> TableReader<T> {
         expected: usize,
         give: impl FnOnce(&mut dyn FnMut(&str) -> Option<u32>) -> R,
     ) -> R {
+        // The file's rows are made room for now too: making room later
+        // would rehash every seeded id (~300k on the 1M-incident export)
+        // with the reading held up.
+        let rows = self.rows_expected();
         let unique = &mut self.unique;
         debug_assert!(unique.ends.is_empty(), "seeded after reading");
-        unique.reserve(expected);
+        unique.reserve(expected.max(rows));
         let given = give(&mut |id| unique.number(id));
         unique.end_seeding();
         given
+    }
+
+    /// About how many rows the file holds (0 if there is no telling), from
+    /// its size and the rows buffered with the header.
+    pub(crate) fn rows_expected(&self) -> usize {
+        match &self.rows {
+            Rows::Csv(rows) => rows.rows_expected(self.size),
+            Rows::Jsonl(_) => 0,
+        }
     }
 
     /// The next row, converted but not yet checked for a duplicate id.

@@ -7,6 +7,9 @@ use super::tap::Tap;
 use crate::records::Line;
 use std::io::{self, Read};
 
+/// The most rows [`CsvRows::rows_expected`] guesses.
+const MAX_EXPECTED: usize = 1 << 22;
+
 pub(crate) struct CsvRows<R> {
     reader: Splitter<R>,
     record: Record,
@@ -66,6 +69,22 @@ impl<R: Read> CsvRows<R> {
         into: &mut Record,
     ) -> io::Result<Option<(Line, Result<(), String>)>> {
         advance(&mut self.reader, self.map.width(), into)
+    }
+
+    /// About how many rows are left, if the file's `size` is known: the
+    /// bytes after the header read with it (up to the reader's 64 KiB)
+    /// are taken as typical. A guess, for sizing tables before reading;
+    /// bounded, so a first stretch of tiny rows cannot ask for much.
+    pub(crate) fn rows_expected(&self, size: u64) -> usize {
+        let (ahead, rest_of_file) = self.reader.buffered();
+        let lines = memchr::memchr_iter(b'\n', ahead).count();
+        let guess = if rest_of_file || lines == 0 {
+            lines + usize::from(!ahead.is_empty() && !ahead.ends_with(b"\n"))
+        } else {
+            // The header and the bytes already buffered are in `size`.
+            (size as f64 / ahead.len() as f64 * lines as f64) as usize
+        };
+        guess.min(MAX_EXPECTED)
     }
 
     /// What a row copied by [`CsvRows::next_owned`] needs to be read

@@ -289,6 +289,12 @@ impl<R: Read> Splitter<R> {
         self.pos
     }
 
+    /// The bytes read from the file and not yet split, and whether they
+    /// are the rest of the file (the buffer was not filled).
+    pub(crate) fn buffered(&self) -> (&[u8], bool) {
+        (&self.buf[self.at..self.len], self.len < self.buf.len())
+    }
+
     pub(crate) fn tap_mut(&mut self) -> &mut Tap<R> {
         &mut self.tap
     }

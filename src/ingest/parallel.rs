@@ -97,6 +97,14 @@ where
 {
     let threads = threads.max(1);
     let mut unique = std::mem::take(&mut reader.unique);
+    // The duplicate check makes room for the rows the file's size
+    // suggests, before reading; seeded ids are mostly read again, not
+    // added.
+    unique.reserve(
+        reader
+            .rows_expected()
+            .saturating_sub(unique.seeded as usize),
+    );
     let layout = match &reader.rows {
         Rows::Csv(rows) => Some(rows.layout()),
         Rows::Jsonl(_) => None,
@@ -213,15 +221,7 @@ where
             })
             .collect();
         drop(recycle);
-        // Once the first batch shows how long rows are, the duplicate
-        // check makes room for the rows the file's size suggests.
-        let expect = |rows: usize| {
-            let mut c = lock.lock().unwrap_or_else(|p| p.into_inner());
-            // Seeded ids are mostly read again, not added.
-            let seeded = c.unique.seeded as usize;
-            c.unique.reserve(rows.saturating_sub(seeded));
-        };
-        let failed = split(&mut reader, jobs, &spare, expect).err();
+        let failed = split(&mut reader, jobs, &spare).err();
         let workers: Vec<W> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
@@ -255,10 +255,8 @@ fn split<T: FromRow>(
     reader: &mut TableReader<T>,
     jobs: SyncSender<Job<T>>,
     spare: &Receiver<Vec<RawRow>>,
-    expect: impl FnOnce(usize),
 ) -> Result<(), InputError> {
     let mut seq = 0;
-    let mut expect = Some(expect);
     if let Rows::Csv(rows) = &mut reader.rows {
         loop {
             let mut batch = spare.try_recv().unwrap_or_default();
@@ -286,9 +284,6 @@ fn split<T: FromRow>(
             }
             batch.truncate(filled);
             reader.rows_read += filled as u64;
-            if let Some(expect) = expect.take() {
-                expect(expected_rows(&batch, reader.size));
-            }
             let last = filled < BATCH;
             if filled > 0 && jobs.send(Job::Raw(seq, batch)).is_err() {
                 break;
@@ -319,21 +314,6 @@ fn split<T: FromRow>(
     }
     Ok(())
 }
-
-/// The rows a file of `size` bytes holds if its rows are as long as the
-/// first batch's (a full batch: a short one is the whole file).
-fn expected_rows(first: &[RawRow], size: u64) -> usize {
-    let last_start = first.last().map_or(0, |(_, record, _)| record.start());
-    if first.len() < BATCH || last_start == 0 {
-        return first.len();
-    }
-    let rows = size as f64 / last_start as f64 * (first.len() - 1) as f64;
-    // A wild guess (a first batch of tiny rows) is bounded.
-    (rows as usize).min(MAX_EXPECTED)
-}
-
-/// The most ids the duplicate check makes room for before it sees them.
-const MAX_EXPECTED: usize = 1 << 22;
 
 /// What a worker needs to read a raw CSV row.
 struct Read<'a> {

@@ -1125,3 +1125,25 @@ fn files_are_counted_but_not_hashed_when_no_report_shows_the_hash() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn rows_are_expected_from_the_size_and_the_rows_read_with_the_header() {
+    let dir = fresh_dir("expected-rows");
+    let open = |name: &str, rows: usize| {
+        let mut text = String::from("incident_id,reported_at,closed_at\n");
+        for n in 0..rows {
+            // Some rows are longer than others, as real ones are.
+            let closed = if n % 3 == 0 { "2025-07-02 09:00" } else { "" };
+            text.push_str(&format!("INC-{n:06},2025-07-01 10:30,{closed}\n"));
+        }
+        let path = put(&dir, name, text.as_bytes());
+        TableReader::<Incident>::open(&path, &Clock::default()).unwrap()
+    };
+    // A small file is buffered whole with the header: its rows are counted.
+    assert_eq!(open("small.csv", 10).rows_expected(), 10);
+    assert_eq!(open("empty.csv", 0).rows_expected(), 0);
+    // A large one is judged by the rows that came with the header.
+    let guess = open("large.csv", 200_000).rows_expected();
+    assert!((190_000..=210_000).contains(&guess), "{guess}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
