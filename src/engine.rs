@@ -435,15 +435,8 @@ pub struct Partial {
 /// in linear time. Rules are sorted on up to `threads` threads (two at
 /// most).
 pub fn merge(parts: Vec<Partial>, threads: usize) -> Outcome {
-    let Some(rules) = parts.first().map(|p| p.stats.len()) else {
-        return Outcome {
-            findings: Vec::new(),
-            stats: Vec::new(),
-            outside_calendar: 0,
-        };
-    };
     let mut stats: Option<Vec<RuleStats>> = None;
-    let mut by_rule: Vec<Vec<Finding>> = (0..rules).map(|_| Vec::new()).collect();
+    let mut found: Vec<Vec<Vec<Finding>>> = Vec::with_capacity(parts.len());
     let mut outside_calendar = 0;
     for part in parts {
         match &mut stats {
@@ -454,26 +447,27 @@ pub fn merge(parts: Vec<Partial>, threads: usize) -> Outcome {
                 }
             }
         }
-        for (all, found) in by_rule.iter_mut().zip(part.findings) {
-            if all.is_empty() {
-                *all = found;
-            } else {
-                all.extend(found);
-            }
-        }
+        found.push(part.findings);
         outside_calendar += part.outside_calendar;
     }
-    let mut stats = stats.unwrap_or_default();
-    // Rules in code order, each with its findings.
-    let mut rules: Vec<(RuleStats, Vec<Finding>)> = stats.drain(..).zip(by_rule).collect();
+    // Rules in code order, with their places in the parts.
+    let mut rules: Vec<(RuleStats, usize)> =
+        stats.unwrap_or_default().into_iter().zip(0..).collect();
     rules.sort_by(|a, b| a.0.rule.cmp(&b.0.rule));
-    sort_by_rule(&mut rules, threads);
-    let mut findings = Vec::with_capacity(rules.iter().map(|r| r.1.len()).sum());
-    for (s, found) in rules {
+    // Each finding is moved once, to its rule's place in the result (each
+    // part's are freed as soon as they are moved), and sorted there.
+    let total = found.iter().flatten().map(Vec::len).sum();
+    let mut findings = Vec::with_capacity(total);
+    let mut ends = Vec::with_capacity(rules.len());
+    let mut stats = Vec::with_capacity(rules.len());
+    for (s, rule) in rules {
+        for part in &mut found {
+            findings.extend(std::mem::take(&mut part[rule]));
+        }
+        ends.push(findings.len());
         stats.push(s);
-        // Each rule's findings are freed as soon as they are moved.
-        findings.extend(found);
     }
+    sort_by_rule(&mut findings, &ends, threads);
     Outcome {
         findings,
         stats,
@@ -481,30 +475,34 @@ pub fn merge(parts: Vec<Partial>, threads: usize) -> Outcome {
     }
 }
 
-/// Sorts each rule's findings by the key after the rule. With two threads
-/// or more and enough findings, the rules are shared between two threads
-/// in two runs of about equal numbers of findings.
-fn sort_by_rule(rules: &mut [(RuleStats, Vec<Finding>)], threads: usize) {
-    let sort = |rules: &mut [(RuleStats, Vec<Finding>)]| {
-        for (_, found) in rules {
+/// Sorts each rule's findings (`findings[..ends[0]]`, then up to
+/// `ends[1]`, …) by the key after the rule. With two threads or more and
+/// enough findings, the rules are shared between two threads in two runs
+/// of about equal numbers of findings.
+fn sort_by_rule(findings: &mut [Finding], ends: &[usize], threads: usize) {
+    let mut rules: Vec<&mut [Finding]> = Vec::with_capacity(ends.len());
+    let (mut rest, mut at) = (findings, 0);
+    for &end in ends {
+        let (rule, after) = std::mem::take(&mut rest).split_at_mut(end - at);
+        rules.push(rule);
+        (rest, at) = (after, end);
+    }
+    let sort = |rules: &mut [&mut [Finding]]| {
+        for found in rules {
             // Stable, and so adaptive to runs; the key is unique (a check
             // judges a subject once), so any sort gives this order.
             found.sort_by(|a, b| a.key_in_rule().cmp(&b.key_in_rule()));
         }
     };
-    let total: usize = rules.iter().map(|r| r.1.len()).sum();
+    let total = at;
     if threads < 2 || total < PARALLEL_SORT {
-        sort(rules);
+        sort(&mut rules);
         return;
     }
     // The first rules, up to about half the findings, on another thread.
-    let mut before = 0;
-    let split = rules
+    let split = ends
         .iter()
-        .position(|r| {
-            before += r.1.len();
-            before * 2 >= total
-        })
+        .position(|&end| end * 2 >= total)
         .map_or(rules.len(), |last| last + 1);
     let (first, second) = rules.split_at_mut(split);
     std::thread::scope(|scope| {

@@ -78,16 +78,17 @@ pub struct ReadOnThreads<W> {
 /// Reads `reader`'s table to the end on `threads` workers beside this
 /// thread. Each record is passed to `commit` with the state, in file
 /// order, with the number of its id if the id was seeded (see
-/// [`TableReader::seed`]) and this is its first row; what `commit`
-/// returns is passed to `work`, on the worker's own state (made by
-/// `worker`), a batch or more at a time and in no particular order.
+/// [`TableReader::seed_with`]) and this is its first row; the record and
+/// what `commit` returned are then passed to `work`, on the worker's own
+/// state (made by `worker`): in file order within a batch, batches in no
+/// particular order.
 pub fn read_on_threads<T, S, X, W>(
     mut reader: TableReader<T>,
     threads: usize,
     state: &mut S,
     commit: impl Fn(&mut S, &T, Option<u32>) -> X + Sync,
     worker: impl Fn() -> W + Sync,
-    work: impl Fn(&mut W, &mut Vec<(T, X)>) + Sync,
+    work: impl Fn(&mut W, T, X) + Sync,
 ) -> Result<ReadOnThreads<W>, InputError>
 where
     T: FromRow + Send,
@@ -134,21 +135,29 @@ where
                 scope.spawn(move || {
                     let mut mine = worker();
                     let mut codes = Codes::new();
-                    let mut converted = Vec::with_capacity(BATCH);
-                    let mut kept = Vec::with_capacity(BATCH);
                     let mut ready: Vec<Ready<T>> = Vec::with_capacity(BATCH);
+                    // The id's hash is worked out outside the lock. A
+                    // record is moved as little as it can be: it is
+                    // converted in place in `ready`, and handed to `work`
+                    // from there.
+                    let hashed = |row: Result<T, (Line, String)>| {
+                        row.map(|t| {
+                            let hash = Unique::hash_of(&t);
+                            (t, hash)
+                        })
+                    };
                     while let Some(job) = next_job(queue) {
                         let seq = match job {
                             Job::Raw(seq, rows) => {
                                 let (map, names) =
                                     layout.as_ref().expect("raw rows only come from CSV");
-                                converted.extend(rows.iter().map(|(line, record, raw)| {
+                                ready.extend(rows.iter().map(|(line, record, raw)| {
                                     let read = Read {
                                         map,
                                         names,
                                         clock: &clock,
                                     };
-                                    read.convert::<T>(*line, record, raw, &mut codes)
+                                    hashed(read.convert::<T>(*line, record, raw, &mut codes))
                                 }));
                                 // Back to the reader with its buffers, to be
                                 // filled again without allocating.
@@ -156,18 +165,10 @@ where
                                 seq
                             }
                             Job::Converted(seq, rows) => {
-                                converted.extend(rows);
+                                ready.extend(rows.into_iter().map(hashed));
                                 seq
                             }
                         };
-                        // The id's hash is worked out outside the lock.
-                        let prepared = converted.drain(..).map(|row| {
-                            row.map(|t| {
-                                let hash = Unique::hash_of(&t);
-                                (t, hash)
-                            })
-                        });
-                        ready.extend(prepared);
                         // In the lock only the decisions are made, in file
                         // order; records are moved after it.
                         let mut committed = Vec::new();
@@ -207,14 +208,15 @@ where
                             }
                         }
                         for (mut batch, decided) in committed {
-                            let rows = batch.drain(..).zip(decided);
-                            kept.extend(rows.filter_map(|(row, x)| Some((row.ok()?.0, x?))));
+                            for (row, x) in batch.drain(..).zip(decided) {
+                                if let (Ok((t, _)), Some(x)) = (row, x) {
+                                    work(&mut mine, t, x);
+                                }
+                            }
                             if ready.capacity() == 0 {
                                 ready = batch;
                             }
                         }
-                        work(&mut mine, &mut kept);
-                        kept.clear();
                     }
                     mine
                 })
