@@ -613,7 +613,7 @@ fn evaluate_rules(
     if evaluators.is_empty() {
         evaluators.push(Evaluator::new(plan, rules.clone(), &joins, as_of, clock));
     }
-    evaluators[0].unlinked(&claimed);
+    evaluators[0].unlinked(&claimed, 0, 1);
     merge(
         evaluators.into_iter().map(Evaluator::finish).collect(),
         threads,
@@ -713,18 +713,26 @@ impl<'a> Evaluator<'a> {
 
     /// After the incidents: the crimes whose incident is not in the export
     /// (or who name none) and their updates, then the updates whose crime
-    /// is not in the export.
-    pub fn unlinked(&mut self, claimed: &Claimed) {
+    /// is not in the export; share `share` of `shares` (each a stretch of
+    /// the crimes and one of the updates), so that several evaluators can
+    /// share the work.
+    pub fn unlinked(&mut self, claimed: &Claimed, share: usize, shares: usize) {
         let joins = self.joins;
-        for (c, &g) in joins.group_of_crime.iter().enumerate() {
+        let stretch = |len: usize| {
+            let per = len.div_ceil(shares.max(1));
+            (share * per).min(len)..((share + 1) * per).min(len)
+        };
+        let crimes = stretch(joins.group_of_crime.len());
+        for (c, &g) in joins.group_of_crime[crimes.clone()].iter().enumerate() {
             if g == NONE || !claimed.0[g as usize] {
-                self.crime(c, None);
+                self.crime(crimes.start + c, None);
             }
         }
-        for (u, &c) in joins.crime_of_update.iter().enumerate() {
+        let updates = stretch(joins.crime_of_update.len());
+        for (u, &c) in joins.crime_of_update[updates.clone()].iter().enumerate() {
             if c == NONE {
                 let cx = Ctx::default();
-                self.update(u, cx);
+                self.update(updates.start + u, cx);
             }
         }
     }

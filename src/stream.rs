@@ -29,6 +29,10 @@ use crate::time::{Clock, Instant};
 /// gains nothing from more workers than cores.
 pub const MAX_THREADS: usize = 256;
 
+/// Crimes per share of the last stage (those no incident claimed), at
+/// least: fewer are not worth a thread.
+const UNLINKED_SHARE: usize = 8192;
+
 /// What a run read and found.
 pub struct Checked {
     pub outcome: Outcome,
@@ -148,10 +152,22 @@ pub fn check_export(
     // The incidents' ids served the duplicate check and nothing after.
     drop(ids);
     let mut partials: Vec<Partial> = workers.into_iter().map(Evaluator::finish).collect();
-    let claimed = claimed.0;
-    let mut last = evaluator();
-    last.unlinked(&claimed);
-    partials.push(last.finish());
+    // What no incident claimed is judged last, shared between the threads.
+    let claimed = &claimed.0;
+    let shares = threads.min(1 + numbered / UNLINKED_SHARE);
+    let last = |share| {
+        let mut ev = evaluator();
+        ev.unlinked(claimed, share, shares);
+        ev.finish()
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..shares).map(|k| scope.spawn(move || last(k))).collect();
+        partials.push(last(0));
+        partials.extend(others.into_iter().map(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }));
+    });
     let outcome = merge(partials, threads);
 
     let mut inputs = vec![incidents_input, crimes_read.input];
