@@ -110,8 +110,7 @@ pub type Group = u32;
 
 impl<'a> Joins<'a> {
     /// `crimes` in input order; `crime_ids` numbers them by their index
-    /// (first of equal ids). `number` numbers incident ids (all the
-    /// crimes' at once, `None` for a crime that names none), from 0 in the
+    /// (first of equal ids). `number` numbers incident ids, from 0 in the
     /// order first given (equal ids keep the first's number; `None` if it
     /// cannot): each group's number is its incident id's. The streamed run
     /// numbers them in the incidents' duplicate check, seeding it as the
@@ -122,7 +121,7 @@ impl<'a> Joins<'a> {
         crimes: Vec<&'a Crime>,
         updates: &'a [Update],
         crime_ids: &Ids,
-        number: &mut Numbering,
+        number: &mut dyn FnMut(&str) -> Option<u32>,
     ) -> Joins<'a> {
         let crime_count = crimes.len();
         let ((first_crime, group_of_crime), (crime_of_update, (update_starts, crime_updates))) =
@@ -162,7 +161,7 @@ impl<'a> Joins<'a> {
             records.crimes.iter().collect(),
             records.updates,
             &crime_ids,
-            &mut |ids| ids.iter().map(|id| groups.number((*id)?)).collect(),
+            &mut |id| groups.number(id),
         )
     }
 
@@ -191,22 +190,19 @@ impl<'a> Joins<'a> {
     }
 }
 
-/// Numbers ids, all at once (see [`Joins::new`]).
-pub type Numbering<'n> = dyn FnMut(&[Option<&str>]) -> Vec<Option<u32>> + 'n;
-
 /// Groups crimes by incident id, numbered by `number` (see
 /// [`Joins::new`]): each group's first crime, and each crime's group
 /// (`NONE` when it names no incident).
-fn group_crimes(crimes: &[&Crime], number: &mut Numbering) -> (Vec<u32>, Vec<u32>) {
-    let ids: Vec<Option<&str>> = crimes.iter().map(|c| c.incident_id.as_deref()).collect();
-    let numbers = number(&ids);
-    drop(ids);
+fn group_crimes(
+    crimes: &[&Crime],
+    number: &mut dyn FnMut(&str) -> Option<u32>,
+) -> (Vec<u32>, Vec<u32>) {
     let mut first_crime: Vec<u32> = Vec::new();
-    let group_of_crime: Vec<u32> = numbers
-        .into_iter()
+    let group_of_crime: Vec<u32> = crimes
+        .iter()
         .enumerate()
-        .map(|(c, g)| {
-            let Some(g) = g else {
+        .map(|(c, crime)| {
+            let Some(g) = crime.incident_id.as_deref().and_then(&mut *number) else {
                 return NONE;
             };
             // Numbers are given in order: a new one is the next group.

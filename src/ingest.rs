@@ -418,7 +418,7 @@ impl<T: FromRow> TableReader<T> {
     pub fn seed_with<R>(
         &mut self,
         expected: usize,
-        give: impl FnOnce(&mut crate::engine::Numbering) -> R,
+        give: impl FnOnce(&mut dyn FnMut(&str) -> Option<u32>) -> R,
     ) -> R {
         // The file's rows are made room for now too: making room later
         // would rehash every seeded id (~300k on the 1M-incident export)
@@ -427,7 +427,7 @@ impl<T: FromRow> TableReader<T> {
         let unique = &mut self.unique;
         debug_assert!(unique.ends.is_empty(), "seeded after reading");
         unique.reserve(expected.max(rows));
-        let given = give(&mut |ids| unique.number_all(ids));
+        let given = give(&mut |id| unique.number(id));
         unique.end_seeding();
         given
     }
@@ -492,12 +492,6 @@ struct Unique {
     /// larger than the cache) would cost a miss under the commit lock.
     read_seeds: Vec<u64>,
 }
-
-/// How many ids ahead of the one looked up a look-up touches the table
-/// where the next would be (`Unique::touch`): the table is too large for
-/// the cache, and several misses in flight overlap (on 1M incidents, the
-/// duplicate check's share of the run halved, from 10% to 5%).
-const LOOK_AHEAD: usize = 8;
 
 /// The line of an id given before reading and not yet read: no row is on
 /// line 0 (the first line is 1).
@@ -606,27 +600,6 @@ impl Unique {
             Some(k) => Some(k),
             None => self.insert_new(id, hash, UNSEEN),
         }
-    }
-
-    /// The numbers of ids (see [`Unique::number`]; `None` for none),
-    /// each looked up with the table's place for one a few ahead already
-    /// touched, so that their cache misses overlap (the table is larger
-    /// than the cache; seeding the groups of the 1M-incident export is
-    /// 400k look-ups on the way from the crimes to the incidents).
-    fn number_all(&mut self, ids: &[Option<&str>]) -> Vec<Option<u32>> {
-        let hashes: Vec<u64> = ids.iter().map(|id| id.map_or(0, hash_id)).collect();
-        let numbered = ids.iter().zip(&hashes).enumerate().map(|(i, (id, &hash))| {
-            if let Some(&ahead) = hashes.get(i + LOOK_AHEAD) {
-                // Kept, so that the look is not optimised away.
-                std::hint::black_box(self.touch(ahead));
-            }
-            let id = (*id)?;
-            match self.find_hashed(id, hash) {
-                Some(k) => Some(k),
-                None => self.insert_new(id, hash, UNSEEN),
-            }
-        });
-        numbered.collect()
     }
 
     /// The number of an id already in the table.
