@@ -557,12 +557,6 @@ impl Unique {
         lines.narrow.reserve(ids);
     }
 
-    /// Looks at where an id with this hash would be, and nothing more: so
-    /// that its memory is at hand when the id is checked, a few rows on.
-    fn touch(&self, hash: u64) -> bool {
-        self.table.find(hash, |_| false).is_some()
-    }
-
     /// Duplicates are judged among readable rows only, so this runs after
     /// the conversion; the first row with an id is kept.
     fn check<T: FromRow>(&mut self, record: T) -> Result<T, (Line, String)> {

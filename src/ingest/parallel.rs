@@ -24,13 +24,6 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 /// Rows handed to a worker at a time.
 const BATCH: usize = 1024;
 
-/// How many rows ahead of the one checked for a duplicate the commit looks
-/// at where the next id would be in the table (`Unique::touch`): the table
-/// is too large for the cache, and a probe that waits on memory holds the
-/// lock; several in flight overlap (on 1M incidents, its share of the
-/// run's time halved, from 10% to 5%).
-const AHEAD: usize = 8;
-
 /// Batches the reader may be ahead of the workers, at most.
 const MAX_WAITING: usize = 16;
 
@@ -179,13 +172,7 @@ where
                             while let Some(batch) = c.pending.remove(&c.next) {
                                 let decided: Vec<Option<X>> = batch
                                     .iter()
-                                    .enumerate()
-                                    .map(|(i, row)| {
-                                        if let Some(Ok((_, ahead))) = batch.get(i + AHEAD) {
-                                            // Kept, so that the look is not
-                                            // optimised away.
-                                            std::hint::black_box(c.unique.touch(*ahead));
-                                        }
+                                    .map(|row| {
                                         let kept = match row {
                                             Ok((t, hash)) => c
                                                 .unique
