@@ -164,6 +164,33 @@ fn unwritable_output_fails_before_reading() {
 }
 
 #[test]
+fn an_earlier_output_file_is_replaced_whole_even_by_a_failed_run() {
+    let dir = temp("earlier-output");
+    let path = dir.join("findings.jsonl");
+    let out = path.to_str().unwrap();
+    let earlier = "a finding of last night\n".repeat(100_000);
+    std::fs::write(&path, &earlier).unwrap();
+    let args = |export| ["check", export, "--as-of", AS_OF, "--format", "jsonl"];
+    let (code, _, _) = hocr(
+        &[
+            &args("fixtures/rec002-missing-record")[..],
+            &["--output", out],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0);
+    let (_, printed, _) = hocr(&args("fixtures/rec002-missing-record"));
+    assert!(!printed.is_empty());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), printed);
+    // A run that stops before any output still leaves nothing stale.
+    std::fs::write(&path, &earlier).unwrap();
+    let (code, _, _) = hocr(&[&args("fixtures/no-such-export")[..], &["--output", out]].concat());
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn output_is_byte_identical_between_runs() {
     for format in ["text", "jsonl", "csv"] {
         let run = || {
