@@ -66,22 +66,23 @@ impl serde::Serialize for Shared {
 /// The hash by which ids are found (duplicate checks, joins).
 ///
 /// Ids are mostly numbered in sequence (`INC000123`, `INC000124`, …) and
-/// exports mostly written in that order, while the tables of a
-/// million ids are far larger than the cache. So ids that differ only in
-/// the last four bits of the number their last four digits make hash
-/// alike but for those bits, kept at the bottom (where hashbrown finds a
-/// slot) and mixed into the top seven (its tag, which tells entries of
-/// one probe apart): a stretch of 16 such ids shares one cache line of
-/// the table instead of each costing a miss of its own. Stretches are
-/// spread as any hash spreads them; ids without a trailing digit hash as
-/// a whole. The hash only ever decides where to look first, never
-/// whether ids are equal. (On the 1M-incident export the incidents' look-ups took 71
-/// rather than 43 ms with a plain hash of the whole id; BENCHMARKS.md.)
+/// exports mostly written in that order, while the tables of a million
+/// ids are far larger than the cache. So ids that differ only in the last
+/// six bits of the number their last four digits make hash alike but for
+/// those bits, kept at the bottom (where hashbrown finds a slot) and mixed
+/// into the top seven (its tag, which tells the entries of one probe
+/// apart): a stretch of 64 such ids shares one cache line of the table's
+/// control bytes and four of its slots, read in order, instead of each id
+/// costing misses of its own. Stretches are spread as any hash spreads
+/// them; ids without a trailing digit hash as a whole. The hash only ever
+/// decides where to look first, never whether ids are equal. (On the
+/// 1M-incident export the incidents' look-ups took 71 ms with the whole id
+/// hashed, 43 ms with stretches of 16; BENCHMARKS.md.)
 pub fn hash_id(id: impl AsRef<[u8]>) -> u64 {
     use std::hash::BuildHasher;
     let id = id.as_ref();
-    // Four digits are enough for stretches of 16 (10,000 is a multiple of
-    // 16), and quicker to read than all of them.
+    // Four digits are enough (a stretch is cut short only at each
+    // 10,000th id), and quicker to read than all of them.
     let digits = id
         .iter()
         .rev()
@@ -90,10 +91,14 @@ pub fn hash_id(id: impl AsRef<[u8]>) -> u64 {
         .count();
     let (head, tail) = id.split_at(id.len() - digits);
     let number = tail.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
-    let stretch = rustc_hash::FxBuildHasher.hash_one((head, digits, number >> 4));
-    let low = number & 15;
-    (stretch & !15 | low) ^ (low << 57)
+    let stretch = rustc_hash::FxBuildHasher.hash_one((head, digits, number / STRETCH));
+    let low = number % STRETCH;
+    (stretch & !(STRETCH - 1) | low) ^ (low << 57)
 }
+
+/// Ids in sequence that [`hash_id`] puts side by side (a power of two, at
+/// most 128: the offset is also mixed into the seven bits of the tag).
+const STRETCH: u64 = 64;
 
 /// A time that may be absent, in 8 bytes (an `Option<Instant>` takes 16):
 /// a crime has five. No time an export can hold is the sentinel.
@@ -543,31 +548,35 @@ impl Record for Update {
 
 #[cfg(test)]
 mod tests {
-    use super::hash_id;
+    use super::{STRETCH, hash_id};
 
     #[test]
     fn ids_in_sequence_hash_to_neighbouring_slots_with_tags_of_their_own() {
         let slot = |h: u64| h & ((1 << 20) - 1);
         let tag = |h: u64| h >> 57;
-        let stretch: Vec<u64> = (0x120..0x130)
-            .map(|n| hash_id(format!("INC{n:09}")))
-            .collect();
+        let (from, to) = (0x100, 0x100 + STRETCH);
+        let stretch: Vec<u64> = (from..to).map(|n| hash_id(format!("INC{n:09}"))).collect();
         let first = slot(stretch[0]);
         for (k, &h) in stretch.iter().enumerate() {
             assert_eq!(slot(h), first + k as u64, "id {k} of the stretch");
         }
         let mut tags: Vec<u64> = stretch.iter().map(|&h| tag(h)).collect();
+        tags.sort();
         tags.dedup();
-        assert_eq!(tags.len(), 16, "tags tell a stretch's ids apart");
+        assert_eq!(
+            tags.len() as u64,
+            STRETCH,
+            "tags tell a stretch's ids apart"
+        );
         // The next stretch, another prefix, or the same number written
         // with more digits, lands elsewhere.
         let elsewhere = [
-            hash_id(format!("INC{:09}", 0x130)),
-            hash_id(format!("CR{:09}", 0x120)),
-            hash_id(format!("INC{:010}", 0x120)),
+            hash_id(format!("INC{to:09}")),
+            hash_id(format!("CR{from:09}")),
+            hash_id(format!("INC{from:010}")),
         ];
         for h in elsewhere {
-            assert!(slot(h).abs_diff(first) > 16, "{h:x}");
+            assert!(slot(h).abs_diff(first) > STRETCH, "{h:x}");
         }
         // Ids with no trailing number are hashed whole.
         assert_ne!(hash_id("ABC-X"), hash_id("ABC-Y"));
