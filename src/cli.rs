@@ -630,7 +630,11 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
 }
 
 fn create(p: &Path) -> Result<File, Failure> {
-    File::create(p).map_err(|e| Failure(format!("cannot write `{}`: {e}", p.display())))
+    File::create(p).map_err(cannot_write(p))
+}
+
+fn cannot_write(p: &Path) -> impl Fn(io::Error) -> Failure + '_ {
+    move |e| Failure(format!("cannot write `{}`: {e}", p.display()))
 }
 
 /// [`create`], with whatever the file held emptied on another thread
@@ -639,14 +643,14 @@ fn create(p: &Path) -> Result<File, Failure> {
 /// anything could be read. The file is emptied all the same, before the
 /// first write (`Emptied::wait`) or whenever the run ends.
 fn create_beside(p: &Path) -> Result<(File, Emptied), Failure> {
-    let cannot = |e: io::Error| Failure(format!("cannot write `{}`: {e}", p.display()));
+    let cannot = cannot_write(p);
     let file = File::options()
         .write(true)
         .create(true)
         .truncate(false)
         .open(p)
-        .map_err(cannot)?;
-    let same = file.try_clone().map_err(cannot)?;
+        .map_err(&cannot)?;
+    let same = file.try_clone().map_err(&cannot)?;
     let emptying = std::thread::spawn(move || same.set_len(0));
     Ok((file, Emptied(Some(emptying))))
 }

@@ -91,14 +91,6 @@ where
 {
     let threads = threads.max(1);
     let mut unique = std::mem::take(&mut reader.unique);
-    // The duplicate check makes room for the rows the file's size
-    // suggests, before reading; seeded ids are mostly read again, not
-    // added.
-    unique.reserve(
-        reader
-            .rows_expected()
-            .saturating_sub(unique.seeded as usize),
-    );
     let layout = match &reader.rows {
         Rows::Csv(rows) => Some(rows.layout()),
         Rows::Jsonl(_) => None,
