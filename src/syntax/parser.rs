@@ -124,6 +124,7 @@ const KEYWORDS: &[&str] = &[
     "and",
     "any",
     "after",
+    "applies",
     "as",
     "contains",
     "count",
@@ -139,6 +140,7 @@ const KEYWORDS: &[&str] = &[
     "in",
     "is",
     "message",
+    "needs",
     "no",
     "not",
     "of",
@@ -468,6 +470,26 @@ fn date(i: In) -> R<Spanned<chrono::NaiveDate>> {
     }
 }
 
+/// A word where a date belongs, as written: whether it is a date is the
+/// checker's to say (E018), so that a wrong date gets its own diagnostic.
+fn date_text(i: In) -> R<Spanned<String>> {
+    let (i, _) = ws(i)?;
+    let (rest, text) = match take_while1::<_, In, PErr>(|c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | ':' | '_')
+    })(i)
+    {
+        Ok(ok) => ok,
+        Err(_) => return fail(i, "a date like `2018-04-01`"),
+    };
+    Ok((
+        rest,
+        Spanned {
+            node: text.fragment().to_string(),
+            span: span_of(i, rest),
+        },
+    ))
+}
+
 fn year(i: In) -> R<Spanned<i32>> {
     let (rest, n) = integer(i)?;
     let y = i32::try_from(n.node).unwrap_or(i32::MAX);
@@ -626,6 +648,8 @@ const CLAUSE_WORDS: &[&str] = &[
     "require",
     "grace",
     "otherwise",
+    "applies",
+    "needs",
     "example",
 ];
 
@@ -703,6 +727,33 @@ fn clause(i: In) -> R<Clause> {
         "otherwise" => {
             let (i, k) = cut_err(ident("the kind of finding, e.g. `late` or `missing`")(i))?;
             Ok((i, Clause::Otherwise(k)))
+        }
+        "applies" => {
+            let mut dates = [None, None];
+            let mut i = i;
+            for (n, word) in ["from", "until"].into_iter().enumerate() {
+                if let Ok((rest, _)) = kw(word)(i) {
+                    let (rest, d) = cut_err(expect("a date like `2018-04-01`", date_text)(rest))?;
+                    dates[n] = Some(d);
+                    i = rest;
+                }
+            }
+            let [from, until] = dates;
+            if from.is_none() && until.is_none() {
+                return fail(i, "`from DATE` or `until DATE`");
+            }
+            let span = span_of(start, i);
+            Ok((i, Clause::Applies { from, until, span }))
+        }
+        "needs" => {
+            let (mut i, first) = cut_err(ident("the name of a field")(i))?;
+            let mut fields = vec![first];
+            while let Ok((rest, _)) = symbol(",")(i) {
+                let (rest, f) = cut_err(ident("the name of a field")(rest))?;
+                fields.push(f);
+                i = rest;
+            }
+            Ok((i, Clause::Needs(fields)))
         }
         "example" => {
             let (i, e) = example(start, i)?;
