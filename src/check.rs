@@ -649,7 +649,8 @@ impl Checker {
                     applies: None,
                     needs: Vec::new(),
                 }),
-                Clause::Applies { span, .. } => {
+                Clause::Applies(a) => {
+                    let span = &a.span;
                     let slot = match in_check {
                         Some(d) => &mut d.applies,
                         None => &mut rule_applies,
@@ -910,7 +911,7 @@ impl Checker {
             };
             self.unread_needs(&check, &d.needs);
             window_spans.push(match applies {
-                Some(Clause::Applies { span, .. }) => *span,
+                Some(Clause::Applies(a)) => a.span,
                 _ => d.subject.span,
             });
             checks.push(check);
@@ -935,9 +936,10 @@ impl Checker {
     /// `applies from … until …`: both dates real (E018), in order (E019),
     /// on a subject with a report time (E021).
     fn window(&mut self, applies: &Clause, subject: ast::Spanned<Subject>) -> Option<Window> {
-        let Clause::Applies { from, until, span } = applies else {
+        let Clause::Applies(a) = applies else {
             return None;
         };
+        let (from, until, span) = (&a.node.from, &a.node.until, &a.span);
         let mut read = |d: &Option<ast::Spanned<String>>| -> Result<Option<NaiveDate>, ()> {
             let Some(d) = d else { return Ok(None) };
             match NaiveDate::parse_from_str(&d.node, "%Y-%m-%d") {

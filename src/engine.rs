@@ -1260,6 +1260,10 @@ mod tests {
             pending: 0,
             exempt: 0,
             not_applicable: 0,
+            outside_window: 0,
+            not_judged: 0,
+            applies: Vec::new(),
+            needs: Vec::new(),
         }
     }
 

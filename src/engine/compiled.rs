@@ -734,6 +734,13 @@ mod tests {
                 offender_history_checked: boolean(rng),
                 dpp_consent: boolean(rng),
                 victim_enhanced: boolean(rng),
+                transferred_from: opt(rng, 20),
+                received_at: maybe(rng),
+                transferred_to: opt(rng, 20),
+                // Some crimes of the set, itself, and ids not in it.
+                duplicate_of: rng
+                    .chance(50)
+                    .then(|| format!("C{}", rng.below(65)).as_str().into()),
                 quality: quality(rng),
             })
             .collect();
@@ -912,6 +919,18 @@ mod tests {
                 Some(b(field(Table::Crimes, "victim_enhanced"))),
             ),
             CExpr::Aggregate(Quantifier::No, Some(b(CExpr::Linked(Table::Incidents)))),
+            // A reference followed inside an aggregate, to a time.
+            CExpr::Aggregate(
+                Quantifier::Any,
+                Some(b(CExpr::Cmp(
+                    CmpOp::Lt,
+                    b(CExpr::Referenced(
+                        Table::Crimes.field_index("duplicate_of").unwrap(),
+                        Table::Crimes.field_index("recorded_at").unwrap(),
+                    )),
+                    b(field(Table::Crimes, "recorded_at")),
+                ))),
+            ),
             CExpr::Not(b(field(Table::Updates, "victim_informed_at"))),
             CExpr::Pseudo(Pseudo::Field),
             CExpr::Cmp(CmpOp::Eq, b(CExpr::Pseudo(Pseudo::Table)), b(s("CRIMES"))),

@@ -733,9 +733,10 @@ impl<'t> Printer<'t> {
                 (anchor.span.end, span_after(first, anchor))
             }
             Clause::Otherwise(k) => (k.span.end, text(format!("otherwise {}", k.node))),
-            Clause::Applies { from, until, span } => {
+            Clause::Applies(a) => {
                 let mut line = String::from("applies");
-                for (word, date) in [("from", from), ("until", until)] {
+                let span = a.span;
+                for (word, date) in [("from", &a.node.from), ("until", &a.node.until)] {
                     if let Some(d) = date {
                         line.push_str(&format!(" {word} {}", d.node));
                     }

@@ -256,7 +256,8 @@ fn string(i: In) -> R<Spanned<String>> {
                 match next {
                     Some(c @ ('"' | '\\')) => {
                         out.push(c);
-                        let (rest, _) = take_n(i, 1 + c.len_utf8())?;
+                        // The backslash and the character after it.
+                        let (rest, _) = take_n(i, 2)?;
                         i = rest;
                     }
                     _ => {
@@ -270,13 +271,14 @@ fn string(i: In) -> R<Spanned<String>> {
             }
             Some(c) => {
                 out.push(c);
-                let (rest, _) = take_n(i, c.len_utf8())?;
+                let (rest, _) = take_n(i, 1)?;
                 i = rest;
             }
         }
     }
 }
 
+/// The next `n` characters (not bytes: nom counts a text's characters).
 fn take_n(i: In, n: usize) -> R<In> {
     nom::bytes::complete::take(n)(i)
 }
@@ -743,7 +745,13 @@ fn clause(i: In) -> R<Clause> {
                 return fail(i, "`from DATE` or `until DATE`");
             }
             let span = span_of(start, i);
-            Ok((i, Clause::Applies { from, until, span }))
+            Ok((
+                i,
+                Clause::Applies(Spanned {
+                    node: Applies { from, until },
+                    span,
+                }),
+            ))
         }
         "needs" => {
             let (mut i, first) = cut_err(ident("the name of a field")(i))?;
@@ -1621,6 +1629,41 @@ mod tests {
         let (file, errors) = parse_file(text);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(file.items.len(), 1);
+    }
+
+    /// Verbatim quotes carry typographic quotes and bullets: a string is
+    /// read character by character, never skipping what follows one.
+    #[test]
+    fn strings_keep_non_ascii_text_verbatim() {
+        let text = "edition \"x ‘rarely appropriate’ • é \\\" ok\"\n";
+        let (file, errors) = parse_file(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let Item::Edition(e) = &file.items[0] else {
+            panic!("an edition")
+        };
+        assert_eq!(e.node, "x ‘rarely appropriate’ • é \" ok");
+    }
+
+    /// `applies` keeps its dates as written (the checker reads them) and
+    /// `needs` its field names.
+    #[test]
+    fn applies_and_needs_clauses() {
+        let text = "rule R1 r \"t\" {\n  for each crime\n  applies from 2018-04-01 until someday\n  needs a, b\n  require x\n}\n";
+        let file = ok(text);
+        let Item::Rule(r) = &file.items[0] else {
+            panic!("a rule")
+        };
+        let Clause::Applies(a) = &r.clauses[1] else {
+            panic!("{:?}", r.clauses[1])
+        };
+        let (from, until) = (&a.node.from, &a.node.until);
+        assert_eq!(from.as_ref().map(|d| d.node.as_str()), Some("2018-04-01"));
+        assert_eq!(until.as_ref().map(|d| d.node.as_str()), Some("someday"));
+        let Clause::Needs(names) = &r.clauses[2] else {
+            panic!("{:?}", r.clauses[2])
+        };
+        assert_eq!(names.iter().map(|n| n.node.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert!(!errs("rule R1 r \"t\" {\n  for each crime\n  applies\n  require x\n}\n").is_empty());
     }
 
     fn ok(text: &str) -> File {
