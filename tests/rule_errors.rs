@@ -55,12 +55,17 @@ corpus! {
     e015_example_expectation => "e015-example-expectation.hocr",
     e016_audit_sizes => "e016-audit-sizes.hocr",
     e017_too_deep => "e017-too-deep.hocr",
+    e018_window_not_a_date => "e018-window-not-a-date.hocr",
+    e019_window_backwards => "e019-window-backwards.hocr",
+    e020_versions_overlap => "e020-versions-overlap.hocr",
+    e021_window_and_needs_misplaced => "e021-window-and-needs-misplaced.hocr",
     w001_unused_group => "w001-unused-group.hocr",
     w002_never_true => "w002-never-true.hocr",
     w003_calendar => "w003-calendar.hocr",
     w004_no_edition => "w004-no-edition.hocr",
     w005_example_name_twice => "w005-example-name-twice.hocr",
     w006_strata_overlap => "w006-strata-overlap.hocr",
+    w007_needs_unread => "w007-needs-unread.hocr",
 }
 
 /// Every documented code is shown by some entry of the corpus.
