@@ -170,8 +170,8 @@ fn rec001_threshold_is_rule_text() {
         edit(
             rules,
             "recording.hocr",
-            "require recorded_at within 24 hours after report_time",
-            "require recorded_at within 48 hours after report_time",
+            "require recorded_at within 24 hours after record_clock_start",
+            "require recorded_at within 48 hours after record_clock_start",
         );
     });
     let late = one(&before, "REC001", "T1", None);
