@@ -731,7 +731,14 @@ impl<'a> Evaluator<'a> {
                     unjudged,
                 });
             }
-            stats.push(RuleStats::new(rule));
+            let mut st = RuleStats::new(rule);
+            for &(t, f) in rule.checks.iter().flat_map(|c| &c.needs) {
+                let name = t.fields()[f].name;
+                if !joins.holds(t, f) && !st.missing.iter().any(|m| m == name) {
+                    st.missing.push(name.to_string());
+                }
+            }
+            stats.push(st);
             names.push((Shared::new(&rule.code), Shared::new(rule.message())));
         }
         let findings = stats.iter().map(|_| Vec::new()).collect();
@@ -1264,6 +1271,7 @@ mod tests {
             not_judged: 0,
             applies: Vec::new(),
             needs: Vec::new(),
+            missing: Vec::new(),
         }
     }
 

@@ -87,6 +87,10 @@ pub struct RuleStats {
     /// The fields its checks need (`needs`), by name.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
+    /// Of `needs`: those no record of the export holds, which left
+    /// subjects not judged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 impl RuleStats {
@@ -115,6 +119,7 @@ impl RuleStats {
                 .flat_map(|c| &c.needs)
                 .map(|&(t, f)| t.fields()[f].name.to_string())
                 .collect(),
+            missing: Vec::new(),
         }
     }
 

@@ -179,11 +179,11 @@ fn editions(w: &mut dyn Write, stats: &[crate::findings::RuleStats]) -> io::Resu
             parts.push(format!(
                 "{} not judged: no record of the export holds {}",
                 s.not_judged,
-                s.needs
+                s.missing
                     .iter()
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
-                    .join(" or ")
+                    .join(", ")
             ));
         }
         writeln!(w, "  {} {}  {}", s.rule, s.name, parts.join("; "))?;

@@ -1662,8 +1662,13 @@ mod tests {
         let Clause::Needs(names) = &r.clauses[2] else {
             panic!("{:?}", r.clauses[2])
         };
-        assert_eq!(names.iter().map(|n| n.node.as_str()).collect::<Vec<_>>(), ["a", "b"]);
-        assert!(!errs("rule R1 r \"t\" {\n  for each crime\n  applies\n  require x\n}\n").is_empty());
+        assert_eq!(
+            names.iter().map(|n| n.node.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert!(
+            !errs("rule R1 r \"t\" {\n  for each crime\n  applies\n  require x\n}\n").is_empty()
+        );
     }
 
     fn ok(text: &str) -> File {
