@@ -959,16 +959,16 @@ impl Checker {
         let (Ok(from_date), Ok(until_date)) = (from_date, until_date) else {
             return None;
         };
-        if let (Some(a), Some(b), Some(u)) = (from_date, until_date, until) {
-            if b <= a {
-                self.error(
-                    "E019",
-                    u.span,
-                    format!("the window ends ({b}) before it starts ({a})"),
-                    "a window runs from its first day up to, not including, its `until` day: write the later date after `until`",
-                );
-                return None;
-            }
+        if let (Some(a), Some(b), Some(u)) = (from_date, until_date, until)
+            && b <= a
+        {
+            self.error(
+                "E019",
+                u.span,
+                format!("the window ends ({b}) before it starts ({a})"),
+                "a window runs from its first day up to, not including, its `until` day: write the later date after `until`",
+            );
+            return None;
         }
         let time = match report_time(subject.node) {
             Some(t) => t,
@@ -1836,13 +1836,13 @@ impl Checker {
                 .and_then(|t| Some((t, t.field_index(&name.node)?)))
                 .and_then(|(t, idx)| Some((idx, refers_to(t, idx)?)));
             if let (Some((via, Table::Crimes)), Some(next)) = (reference, p.get(n + 1)) {
-                if n + 2 == p.len() {
-                    if let Some(f) = Table::Crimes.field_index(&next.node) {
-                        return (
-                            CExpr::Referenced(via, f),
-                            Ty::of_field(Table::Crimes.fields()[f].ty),
-                        );
-                    }
+                if n + 2 == p.len()
+                    && let Some(f) = Table::Crimes.field_index(&next.node)
+                {
+                    return (
+                        CExpr::Referenced(via, f),
+                        Ty::of_field(Table::Crimes.fields()[f].ty),
+                    );
                 }
                 self.error(
                     "E002",

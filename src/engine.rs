@@ -262,10 +262,10 @@ fn references(crimes: &[&Crime], crime_ids: &Ids) -> FxHashMap<(usize, usize), u
         .filter(|&f| crate::records::refers_to(Table::Crimes, f) == Some(Table::Crimes));
     for field in fields {
         for crime in crimes {
-            if let Val::Text(id) = crime.get(field) {
-                if let Some(at) = crime_ids.find(id) {
-                    out.insert((field, std::ptr::from_ref(*crime) as usize), at);
-                }
+            if let Val::Text(id) = crime.get(field)
+                && let Some(at) = crime_ids.find(id)
+            {
+                out.insert((field, std::ptr::from_ref(*crime) as usize), at);
             }
         }
     }
