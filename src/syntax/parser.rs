@@ -255,7 +255,8 @@ fn string(i: In) -> R<Spanned<String>> {
                 match next {
                     Some(c @ ('"' | '\\')) => {
                         out.push(c);
-                        let (rest, _) = take_n(i, 1 + c.len_utf8())?;
+                        // The backslash and the character after it.
+                        let (rest, _) = take_n(i, 2)?;
                         i = rest;
                     }
                     _ => {
@@ -269,13 +270,14 @@ fn string(i: In) -> R<Spanned<String>> {
             }
             Some(c) => {
                 out.push(c);
-                let (rest, _) = take_n(i, c.len_utf8())?;
+                let (rest, _) = take_n(i, 1)?;
                 i = rest;
             }
         }
     }
 }
 
+/// The next `n` characters (not bytes: nom counts a text's characters).
 fn take_n(i: In, n: usize) -> R<In> {
     nom::bytes::complete::take(n)(i)
 }

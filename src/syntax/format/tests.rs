@@ -60,6 +60,11 @@ fn a_source_keeps_its_address_and_wraps_before_at() {
         "rule R1 x \"t\" {\nsource \"HMICFRS glossary\"   at\n\"https://h.gov.uk/g\"\n policy   \"p\"\n}\n",
         "rule R1 x \"t\" {\n  source \"HMICFRS glossary\" at \"https://h.gov.uk/g\"\n  policy \"p\"\n}\n",
     );
+    // Verbatim quotes carry typographic quotes, dashes and bullets.
+    check(
+        "rule R1 x \"t\" {\n  quote \"‘cancelled’ • rape – \\\"C1\\\" ok\"\n}\n",
+        "rule R1 x \"t\" {\n  quote \"‘cancelled’ • rape – \\\"C1\\\" ok\"\n}\n",
+    );
     let long = "x".repeat(70);
     check(
         &format!("rule R1 x \"t\" {{\n  source \"{long}\" at \"https://h.gov.uk/{long}\"\n}}\n"),
