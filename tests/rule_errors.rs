@@ -59,6 +59,9 @@ corpus! {
     e019_window_backwards => "e019-window-backwards.hocr",
     e020_versions_overlap => "e020-versions-overlap.hocr",
     e021_window_and_needs_misplaced => "e021-window-and-needs-misplaced.hocr",
+    e022_empty_quote_or_policy => "e022-empty-quote-or-policy.hocr",
+    e023_source_without_address => "e023-source-without-address.hocr",
+    e024_address_not_web => "e024-address-not-web.hocr",
     w001_unused_group => "w001-unused-group.hocr",
     w002_never_true => "w002-never-true.hocr",
     w003_calendar => "w003-calendar.hocr",
@@ -66,6 +69,8 @@ corpus! {
     w005_example_name_twice => "w005-example-name-twice.hocr",
     w006_strata_overlap => "w006-strata-overlap.hocr",
     w007_needs_unread => "w007-needs-unread.hocr",
+    w009_no_quote_or_policy => "w009-no-quote-or-policy.hocr",
+    w010_said_twice => "w010-said-twice.hocr",
 }
 
 /// Every documented code is shown by some entry of the corpus.
