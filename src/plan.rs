@@ -651,6 +651,27 @@ mod tests {
         assert!(!glob_match("A?C", "AC"));
     }
 
+    /// Windows run from the start of `from` up to, not including, the
+    /// start of `until`: one ending on a day and one starting that day do
+    /// not overlap; an open end overlaps everything on its side.
+    #[test]
+    fn windows_overlap_only_when_they_share_a_day() {
+        let d = |s: &str| Some(s.parse::<chrono::NaiveDate>().unwrap());
+        let w = |from, until| Window {
+            from,
+            until,
+            time: CExpr::Const(Const::Bool(false)),
+        };
+        let old = w(d("2018-04-01"), d("2023-05-31"));
+        assert!(!old.overlaps(&w(d("2023-05-31"), None)));
+        assert!(old.overlaps(&w(d("2023-05-30"), None)));
+        assert!(old.overlaps(&w(None, None)));
+        assert!(!old.overlaps(&w(None, d("2018-04-01"))));
+        assert!(old.overlaps(&w(None, d("2018-04-02"))));
+        assert_eq!(old.words(), "from 2018-04-01 until 2023-05-31");
+        assert_eq!(w(None, d("2030-01-01")).words(), "until 2030-01-01");
+    }
+
     #[test]
     fn leading_zeros_are_not_in_ranges() {
         let s = set(&["C1..C5"]);
