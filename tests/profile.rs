@@ -337,7 +337,7 @@ fn a_date_not_in_the_profiles_format_is_rejected_like_canonical_input() {
     std::fs::write(&incidents, text).unwrap();
     let rejects = dir.join("rejects.csv");
     let (code, findings, rejected) = check(path(&dir), &["--profile", PROFILE], &rejects);
-    assert_eq!(code, 3);
+    assert_eq!(code, 4);
     let rejected = reject_lines(&rejected);
     assert!(
         rejected.contains(&(
