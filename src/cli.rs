@@ -666,17 +666,24 @@ fn create(p: &Path) -> Result<Output, Failure> {
 /// (`hocr check … | head`) is not an error.
 fn written(out: &mut Output, result: io::Result<()>) -> Result<(), Failure> {
     match result.and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure(format!(
-            "cannot write `{}`: {e}; any earlier file there is left as it was",
-            out.name()
-        ))),
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(cannot_write(out, e)),
         _ => Ok(()),
     }
+}
+
+fn cannot_write(out: &Output, e: io::Error) -> Failure {
+    let kept = if out.replaces() {
+        "; any earlier file there is left as it was"
+    } else {
+        ""
+    };
+    Failure(format!("cannot write `{}`: {e}{kept}", out.name()))
 }
 
 fn commit(out: Output) -> Result<(), Failure> {
     let name = out.name();
     match out.commit() {
+        // Only a file replaced whole can fail here: its earlier bytes stay.
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure(format!(
             "cannot write `{name}`: {e}; any earlier file there is left as it was"
         ))),

@@ -187,6 +187,12 @@ impl Output {
         self.shown.display().to_string()
     }
 
+    /// Whether the target is replaced whole on commit (rather than written
+    /// directly): then a failure leaves any earlier file as it was.
+    pub fn replaces(&self) -> bool {
+        self.temp.is_some()
+    }
+
     /// Flushes, syncs and puts the file in place of the target.
     pub fn commit(mut self) -> io::Result<()> {
         self.writer.flush()?;
