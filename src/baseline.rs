@@ -202,11 +202,7 @@ pub fn load(path: &Path, if_exists: bool, as_of: Instant) -> Result<Option<Basel
         file,
         as_of: then,
         rules_fingerprint: doc.rules.fingerprint,
-        findings: doc
-            .findings
-            .into_iter()
-            .map(Identity::normalised)
-            .collect(),
+        findings: doc.findings.into_iter().map(Identity::normalised).collect(),
     }))
 }
 

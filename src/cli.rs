@@ -5,10 +5,10 @@ use crate::check::check;
 use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
 use crate::engine::Records;
 use crate::ingest::{ExportPaths, Profile, read_export, write_rejects};
+use crate::outfile::{self, Output};
 use crate::plan::{Plan, RuleFile, Severity};
 use crate::progress::Progress;
 use crate::report::{self, Report};
-use crate::outfile::{self, Output};
 use crate::rulefiles;
 use crate::time::{Clock, Instant};
 use crate::{examples, explain};
@@ -508,9 +508,18 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     let outputs = [("--output", &args.output), ("--rejects", &args.rejects)];
     let mut inputs = export_inputs(&paths);
     inputs.extend(baseline_path.map(|p| ("the baseline".to_string(), p.as_path())));
-    inputs.extend(args.profile.as_deref().map(|p| ("the profile".to_string(), p)));
+    inputs.extend(
+        args.profile
+            .as_deref()
+            .map(|p| ("the profile".to_string(), p)),
+    );
     let rule_files = args.rules.as_deref().map(outfile::files_under);
-    inputs.extend(rule_files.iter().flatten().map(|p| ("the rule file".to_string(), p.as_path())));
+    inputs.extend(
+        rule_files
+            .iter()
+            .flatten()
+            .map(|p| ("the rule file".to_string(), p.as_path())),
+    );
     refuse_overlap(&outputs, &inputs)?;
     // Open outputs first: an unwritable output fails before any reading.
     let mut out = match &args.output {
@@ -759,7 +768,12 @@ fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
     )?;
     let mut inputs = export_inputs(&paths);
     let rule_files = args.rules.as_deref().map(outfile::files_under);
-    inputs.extend(rule_files.iter().flatten().map(|p| ("the rule file".to_string(), p.as_path())));
+    inputs.extend(
+        rule_files
+            .iter()
+            .flatten()
+            .map(|p| ("the rule file".to_string(), p.as_path())),
+    );
     refuse_overlap(&[("--output", &Some(args.output.clone()))], &inputs)?;
     let format = if io::stderr().is_terminal() {
         ErrorFormat::Human

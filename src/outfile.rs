@@ -268,8 +268,12 @@ fn standard_stream(target: &Path) -> io::Result<Option<File>> {
         return Ok(None);
     };
     let fd = match text {
-        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => io::stdout().as_fd().try_clone_to_owned()?,
-        "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => io::stderr().as_fd().try_clone_to_owned()?,
+        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => {
+            io::stdout().as_fd().try_clone_to_owned()?
+        }
+        "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => {
+            io::stderr().as_fd().try_clone_to_owned()?
+        }
         _ if text.starts_with("/dev/fd/") || text.starts_with("/proc/") => {
             return File::options().write(true).open(target).map(Some);
         }

@@ -411,16 +411,16 @@ fn an_empty_cut_short_or_foreign_baseline_stops_the_run() {
     );
     refused_baseline(&write("junk.json", "hello\n"), "not an hocr JSON report");
     refused_baseline(
-        &write("foreign.json", r#"{"tool":{"name":"other"},"as_of":"2025-06-01T00:00:00Z","rules":{"fingerprint":"x"},"findings":[]}"#),
+        &write(
+            "foreign.json",
+            r#"{"tool":{"name":"other"},"as_of":"2025-06-01T00:00:00Z","rules":{"fingerprint":"x"},"findings":[]}"#,
+        ),
         "written by `other`, not hocr",
     );
     // A count that does not match the findings: edited or damaged.
     let mut doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     doc["findings"].as_array_mut().unwrap().pop();
-    refused_baseline(
-        &write("short.json", &doc.to_string()),
-        "but holds",
-    );
+    refused_baseline(&write("short.json", &doc.to_string()), "but holds");
     // JSON Lines cannot prove it is whole: cut at a line, it looks whole.
     let (_, jsonl, _) = hocr(&[
         "check",
@@ -431,7 +431,10 @@ fn an_empty_cut_short_or_foreign_baseline_stops_the_run() {
         "jsonl",
     ]);
     let first_line = jsonl.lines().next().unwrap();
-    refused_baseline(&write("cut.jsonl", &format!("{first_line}\n")), "JSON Lines");
+    refused_baseline(
+        &write("cut.jsonl", &format!("{first_line}\n")),
+        "JSON Lines",
+    );
     // A missing baseline is an error unless --baseline-if-exists.
     refused_baseline(&dir.join("missing.json"), "--baseline-if-exists");
 }
@@ -459,7 +462,9 @@ fn a_baseline_from_the_future_is_refused_and_another_rule_set_is_said() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("was made with another rule set"), "{err}");
     assert!(
-        out.contains("warning: the baseline was made with another rule set (sha256:0000000000000000"),
+        out.contains(
+            "warning: the baseline was made with another rule set (sha256:0000000000000000"
+        ),
         "{out}"
     );
 }
@@ -482,7 +487,10 @@ fn baseline_if_exists_runs_the_first_night_and_says_so() {
     };
     let (code, out, err) = run("text");
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("does not exist (--baseline-if-exists): no comparison"), "{out}");
+    assert!(
+        out.contains("does not exist (--baseline-if-exists): no comparison"),
+        "{out}"
+    );
     assert!(err.contains("no comparison"), "{err}");
     let (code, out, _) = run("json");
     assert_eq!(code, 0);

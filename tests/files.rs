@@ -131,7 +131,10 @@ fn a_failed_run_leaves_earlier_files_byte_identical_and_no_temporary() {
             .unwrap()
             .contains("`reported_at` is not a timestamp")
     );
-    assert_eq!(names(&earlier.dir), ["bad-header", "rejects.csv", "report.json"]);
+    assert_eq!(
+        names(&earlier.dir),
+        ["bad-header", "rejects.csv", "report.json"]
+    );
 }
 
 /// Starts `check` with last night's files as outputs and a baseline FIFO
@@ -186,7 +189,11 @@ fn after_sigkill_the_stray_temporary_is_tidied_by_the_next_run_but_a_live_one_is
     fs::remove_file(earlier.dir.join("baseline.fifo")).unwrap();
     let strays = temporaries(&earlier.dir);
     assert_eq!(strays.len(), 2, "{strays:?}");
-    assert!(strays.iter().any(|n| n.starts_with(".hocr-partial-report.json.")));
+    assert!(
+        strays
+            .iter()
+            .any(|n| n.starts_with(".hocr-partial-report.json."))
+    );
     assert_eq!(fs::read_to_string(&earlier.report).unwrap(), EARLIER_REPORT);
     // Another run still writing in the same directory holds its temporary
     // locked: it must survive the tidying.
@@ -203,7 +210,11 @@ fn after_sigkill_the_stray_temporary_is_tidied_by_the_next_run_but_a_live_one_is
         "the killed run's temporaries are gone, the live one is kept"
     );
     drop(held);
-    assert!(fs::read_to_string(&earlier.report).unwrap().contains("\"findings_total\""));
+    assert!(
+        fs::read_to_string(&earlier.report)
+            .unwrap()
+            .contains("\"findings_total\"")
+    );
 }
 
 #[test]
@@ -271,7 +282,14 @@ fn devices_and_fifos_are_written_directly() {
     assert!(!expected.is_empty());
     // /dev/stdout to a pipe.
     let (code, out, err) = hocr(&[
-        "check", EXPORT, "--as-of", AS_OF, "--format", "jsonl", "--output", "/dev/stdout",
+        "check",
+        EXPORT,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "jsonl",
+        "--output",
+        "/dev/stdout",
     ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, expected);
@@ -280,7 +298,14 @@ fn devices_and_fifos_are_written_directly() {
     let file = dir.join("stdout.jsonl");
     let status = Command::new(env!("CARGO_BIN_EXE_hocr"))
         .args([
-            "check", EXPORT, "--as-of", AS_OF, "--format", "jsonl", "--output", "/dev/stdout",
+            "check",
+            EXPORT,
+            "--as-of",
+            AS_OF,
+            "--format",
+            "jsonl",
+            "--output",
+            "/dev/stdout",
         ])
         .stdout(fs::File::create(&file).unwrap())
         .status()
@@ -303,13 +328,26 @@ fn devices_and_fifos_are_written_directly() {
     assert!(out.is_empty());
     // A FIFO, read as it is written.
     let fifo = dir.join("report.fifo");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
     };
     let (code, _, err) = hocr(&[
-        "check", EXPORT, "--as-of", AS_OF, "--format", "jsonl", "--output", s(&fifo),
+        "check",
+        EXPORT,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "jsonl",
+        "--output",
+        s(&fifo),
     ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(reader.join().unwrap(), expected);
@@ -341,7 +379,10 @@ fn two_runs_writing_one_output_at_once_leave_one_whole_report() {
             assert_eq!(c.wait().unwrap().code(), Some(0));
         }
         let got = fs::read_to_string(&report).unwrap();
-        assert!(got == whole[0] || got == whole[1], "a mixture of two reports");
+        assert!(
+            got == whole[0] || got == whole[1],
+            "a mixture of two reports"
+        );
         assert_eq!(names(&dir), ["findings.jsonl"]);
     }
 }
@@ -393,7 +434,12 @@ fn an_output_naming_an_input_or_the_other_output_is_refused_before_anything_is_r
     // A hard link to the crimes file, as --rejects.
     let hard = dir.join("hard-link.csv");
     fs::hard_link(&crimes, &hard).unwrap();
-    refused(&check(&["--rejects", s(&hard)]), s(&hard), s(&crimes), &[&crimes]);
+    refused(
+        &check(&["--rejects", s(&hard)]),
+        s(&hard),
+        s(&crimes),
+        &[&crimes],
+    );
     // A symbolic link to the baseline.
     let baseline = dir.join("yesterday.json");
     let (_, json, _) = hocr(&check(&[]).iter().map(String::as_str).collect::<Vec<_>>());
@@ -445,7 +491,15 @@ fn an_output_naming_an_input_or_the_other_output_is_refused_before_anything_is_r
     assert!(!report.exists());
     // audit sample over the export, audit score over its worksheet.
     refused(
-        &["audit", "sample", s(&export), "--seed", "1", "--output", s(&crimes)],
+        &[
+            "audit",
+            "sample",
+            s(&export),
+            "--seed",
+            "1",
+            "--output",
+            s(&crimes),
+        ],
         s(&crimes),
         s(&crimes),
         &[&crimes],
@@ -467,14 +521,30 @@ fn audit_outputs_are_replaced_only_by_a_run_that_succeeds() {
     fs::write(&sheet, "last week's worksheet\n").unwrap();
     // A plan that does not exist: nothing drawn, the worksheet kept.
     let (code, _, err) = hocr(&[
-        "audit", "sample", "fixtures/sample", "--seed", "42", "--plan", "no-such-plan",
-        "--output", s(&sheet),
+        "audit",
+        "sample",
+        "fixtures/sample",
+        "--seed",
+        "42",
+        "--plan",
+        "no-such-plan",
+        "--output",
+        s(&sheet),
     ]);
     assert_eq!(code, 2, "{err}");
-    assert_eq!(fs::read_to_string(&sheet).unwrap(), "last week's worksheet\n");
+    assert_eq!(
+        fs::read_to_string(&sheet).unwrap(),
+        "last week's worksheet\n"
+    );
     assert_eq!(names(&dir), ["audit.csv"]);
     let (code, _, err) = hocr(&[
-        "audit", "sample", "fixtures/sample", "--seed", "42", "--output", s(&sheet),
+        "audit",
+        "sample",
+        "fixtures/sample",
+        "--seed",
+        "42",
+        "--output",
+        s(&sheet),
     ]);
     assert_eq!(code, 0, "{err}");
     let drawn = fs::read_to_string(&sheet).unwrap();
@@ -483,7 +553,13 @@ fn audit_outputs_are_replaced_only_by_a_run_that_succeeds() {
     let score = dir.join("score.json");
     fs::write(&score, EARLIER_REPORT).unwrap();
     let (code, _, _) = hocr(&[
-        "audit", "score", s(&sheet), "--format", "json", "--output", s(&score),
+        "audit",
+        "score",
+        s(&sheet),
+        "--format",
+        "json",
+        "--output",
+        s(&score),
     ]);
     assert_eq!(code, 2, "the drawn worksheet has no verdicts yet");
     assert_eq!(fs::read_to_string(&score).unwrap(), EARLIER_REPORT);
