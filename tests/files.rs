@@ -565,3 +565,42 @@ fn audit_outputs_are_replaced_only_by_a_run_that_succeeds() {
     assert_eq!(fs::read_to_string(&score).unwrap(), EARLIER_REPORT);
     assert_eq!(names(&dir), ["audit.csv", "score.json"]);
 }
+
+#[test]
+fn a_run_stopped_while_it_reads_a_large_export_leaves_earlier_files() {
+    let earlier = Earlier::new("killed-mid-read");
+    let export = earlier.dir.join("export");
+    let made = Command::new(env!("CARGO_BIN_EXE_hocr-gen"))
+        .args(["--incidents", "50000", "--out", s(&export)])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut args = vec!["check", s(&export), "--as-of", AS_OF, "--format", "json"];
+    args.extend(earlier.outputs());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hocr"))
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while temporaries(&earlier.dir).len() < 2 {
+        assert!(Instant::now() < deadline, "the run never started its files");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    if status.code() == Some(0) {
+        println!("note: the run finished before SIGTERM arrived; the FIFO test covers the signal");
+        assert!(temporaries(&earlier.dir).is_empty());
+        return;
+    }
+    assert_eq!(status.signal(), Some(15), "{status:?}");
+    earlier.assert_untouched("SIGTERM while reading");
+}
