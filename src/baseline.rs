@@ -86,6 +86,26 @@ pub struct Changes {
     pub counts: Option<Counts>,
 }
 
+impl Changes {
+    /// What stderr says about the baseline, when anything: a summary in
+    /// JSON may not be read by a person.
+    pub fn note(&self) -> Option<String> {
+        if !self.found {
+            Some(format!(
+                "note: baseline `{}` does not exist: no comparison",
+                self.file
+            ))
+        } else if self.same_rules == Some(false) {
+            Some(format!(
+                "warning: baseline `{}` was made with another rule set: findings of rules changed since may show as new or resolved",
+                self.file
+            ))
+        } else {
+            None
+        }
+    }
+}
+
 /// The counts a report shows, overall and per rule.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Counts {

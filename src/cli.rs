@@ -505,22 +505,21 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         args.updates.as_deref(),
     )?;
     let baseline_path = args.baseline.as_ref().or(args.baseline_if_exists.as_ref());
-    let outputs = [("--output", &args.output), ("--rejects", &args.rejects)];
-    let mut inputs = export_inputs(&paths);
-    inputs.extend(baseline_path.map(|p| ("the baseline".to_string(), p.as_path())));
-    inputs.extend(
-        args.profile
-            .as_deref()
-            .map(|p| ("the profile".to_string(), p)),
-    );
-    let rule_files = args.rules.as_deref().map(outfile::files_under);
-    inputs.extend(
-        rule_files
-            .iter()
-            .flatten()
-            .map(|p| ("the rule file".to_string(), p.as_path())),
-    );
-    refuse_overlap(&outputs, &inputs)?;
+    let rule_files = args
+        .rules
+        .as_deref()
+        .map_or(Vec::new(), outfile::files_under);
+    refuse_overlap(
+        &[("--output", &args.output), ("--rejects", &args.rejects)],
+        &inputs(
+            &paths,
+            &[
+                ("the baseline", baseline_path.map(PathBuf::as_path)),
+                ("the profile", args.profile.as_deref()),
+            ],
+            &rule_files,
+        ),
+    )?;
     // Open outputs first: an unwritable output fails before any reading.
     let mut out = match &args.output {
         Some(p) => create(p)?,
@@ -594,17 +593,10 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Ok(b) => crate::baseline::compare(&b, &plan.fingerprint, &mut outcome.findings),
         Err(absent) => crate::baseline::absent(absent),
     });
-    if let Some(c) = &changes
+    if let Some(note) = changes.as_ref().and_then(crate::baseline::Changes::note)
         && !args.quiet
     {
-        if !c.found {
-            say_err!("note: baseline `{}` does not exist: no comparison", c.file);
-        } else if c.same_rules == Some(false) {
-            say_err!(
-                "warning: baseline `{}` was made with another rule set: findings of rules changed since may show as new or resolved",
-                c.file
-            );
-        }
+        say_err!("{note}");
     }
     let report = Report {
         changes: changes.as_ref(),
@@ -712,16 +704,27 @@ fn refuse_overlap(
     outfile::refuse_overlap(&outputs, inputs).map_err(Failure)
 }
 
-/// The export's files, named for [`refuse_overlap`].
-fn export_inputs(paths: &ExportPaths) -> Vec<outfile::Role<'_>> {
-    [
-        ("the incidents export", Some(&paths.incidents)),
-        ("the crimes export", Some(&paths.crimes)),
-        ("the updates export", paths.updates.as_ref()),
-    ]
-    .into_iter()
-    .filter_map(|(role, p)| p.map(|p| (role.to_string(), p.as_path())))
-    .collect()
+/// Every file a run reads, named for [`refuse_overlap`]: the export's
+/// files, `others` that are given, and the rule files.
+fn inputs<'a>(
+    paths: &'a ExportPaths,
+    others: &[(&str, Option<&'a Path>)],
+    rule_files: &'a [PathBuf],
+) -> Vec<outfile::Role<'a>> {
+    let export = [
+        ("the incidents export", Some(paths.incidents.as_path())),
+        ("the crimes export", Some(paths.crimes.as_path())),
+        ("the updates export", paths.updates.as_deref()),
+    ];
+    let rules = rule_files
+        .iter()
+        .map(|p| ("the rule file", Some(p.as_path())));
+    export
+        .into_iter()
+        .chain(others.iter().copied())
+        .chain(rules)
+        .filter_map(|(role, p)| p.map(|p| (role.to_string(), p)))
+        .collect()
 }
 
 fn export_paths(
@@ -766,15 +769,14 @@ fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
         args.crimes.as_deref(),
         None,
     )?;
-    let mut inputs = export_inputs(&paths);
-    let rule_files = args.rules.as_deref().map(outfile::files_under);
-    inputs.extend(
-        rule_files
-            .iter()
-            .flatten()
-            .map(|p| ("the rule file".to_string(), p.as_path())),
-    );
-    refuse_overlap(&[("--output", &Some(args.output.clone()))], &inputs)?;
+    let rule_files = args
+        .rules
+        .as_deref()
+        .map_or(Vec::new(), outfile::files_under);
+    refuse_overlap(
+        &[("--output", &Some(args.output.clone()))],
+        &inputs(&paths, &[], &rule_files),
+    )?;
     let format = if io::stderr().is_terminal() {
         ErrorFormat::Human
     } else {
