@@ -549,6 +549,24 @@ fn audit_outputs_are_replaced_only_by_a_run_that_succeeds() {
     assert_eq!(code, 0, "{err}");
     let drawn = fs::read_to_string(&sheet).unwrap();
     assert!(drawn.starts_with("\u{feff}incident_id,stratum,"), "{drawn}");
+    // Rows rejected: drawn all the same (exit 4 is a success), so written.
+    let partial = dir.join("partial.csv");
+    let (code, _, err) = hocr(&[
+        "audit",
+        "sample",
+        REJECTING,
+        "--seed",
+        "1",
+        "--output",
+        s(&partial),
+    ]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("rows rejected (they cannot be drawn)"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&partial).unwrap().lines().count(), 4);
+    fs::remove_file(&partial).unwrap();
     // A worksheet with problems: nothing scored, the earlier score kept.
     let score = dir.join("score.json");
     fs::write(&score, EARLIER_REPORT).unwrap();
