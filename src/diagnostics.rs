@@ -1,7 +1,11 @@
 //! Rule-file diagnostics: one model, rendered for people (graphical, via
 //! miette), for screen readers and logs (plain) and for tools (JSON).
-//! Every code is documented in `docs/diagnostics.md`, which `hocr explain`
-//! reads.
+//! Every code is one [`Code`] of the registry ([`codes`]), documented
+//! there; `hocr explain` and `docs/diagnostics.md` are made from it.
+
+pub mod codes;
+
+pub use codes::Code;
 
 use crate::syntax::ast::Span;
 use serde::Serialize;
@@ -224,8 +228,8 @@ fn json(d: &Diagnostic, sources: &[Source]) -> String {
     .unwrap_or_default()
 }
 
-/// The documentation of one diagnostic code: a `## CODE title` section of
-/// `docs/diagnostics.md`.
+/// The documentation of one diagnostic code, from the registry
+/// ([`codes`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CodeDoc {
     pub code: &'static str,
@@ -234,28 +238,24 @@ pub struct CodeDoc {
     pub body: &'static str,
 }
 
-/// `docs/diagnostics.md`, compiled in: the one place codes are explained.
-const DOCS: &str = include_str!("../docs/diagnostics.md");
+impl From<Code> for CodeDoc {
+    fn from(code: Code) -> CodeDoc {
+        CodeDoc {
+            code: code.as_str(),
+            title: code.title(),
+            body: code.doc(),
+        }
+    }
+}
 
-/// Every documented diagnostic code, in the order of the file.
+/// Every diagnostic code, in the order of the registry.
 pub fn documented() -> impl Iterator<Item = CodeDoc> {
-    // A section starts at a line `## CODE title` and runs to the next one.
-    let mut sections = DOCS.split("\n## ");
-    sections.next();
-    sections.filter_map(|section| {
-        let (heading, body) = section.split_once('\n').unwrap_or((section, ""));
-        let (code, title) = heading.trim().split_once(' ')?;
-        Some(CodeDoc {
-            code,
-            title: title.trim(),
-            body: body.trim(),
-        })
-    })
+    Code::ALL.iter().map(|&c| CodeDoc::from(c))
 }
 
 /// The documentation of a diagnostic code (any case), if it has one.
 pub fn doc(code: &str) -> Option<CodeDoc> {
-    documented().find(|d| d.code.eq_ignore_ascii_case(code.trim()))
+    Code::parse(code).map(CodeDoc::from)
 }
 
 /// Levenshtein distance, for "did you mean".

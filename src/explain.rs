@@ -1,7 +1,8 @@
 //! `hocr explain CODE`: what a rule checks and why, quoted from its rule
 //! file (which is written to be read), or what a rule-file diagnostic means
-//! and how to fix it, from `docs/diagnostics.md`. Nothing here is written
-//! about any one rule: it all comes from the rule files and the docs.
+//! and how to fix it, from the registry of codes
+//! ([`crate::diagnostics::codes`]). Nothing here is written about any one
+//! rule or code: it all comes from the rule files and the registry.
 
 use crate::diagnostics::{self, did_you_mean, line_col};
 use crate::plan::{Plan, Rule};

@@ -324,7 +324,18 @@ fn the_engine_knows_no_rule_code() {
     assert!(files.len() > 10, "source tree not found: {files:?}");
     for path in files {
         let text = fs::read_to_string(&path).unwrap();
+        // The registry of diagnostic codes documents each code in a raw
+        // string (`r#"…"#`), documentation as much as a `///` comment.
+        let registry = path.ends_with("diagnostics/codes.rs");
+        let mut in_doc = false;
         for (n, line) in text.lines().enumerate() {
+            if registry {
+                if in_doc {
+                    in_doc = line != "\"#";
+                    continue;
+                }
+                in_doc = line.ends_with("r#\"");
+            }
             let code_part = line.split("//").next().unwrap_or("");
             if code_part.trim_start().starts_with("after_help") {
                 continue;
