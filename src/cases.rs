@@ -217,10 +217,7 @@ pub fn find(dirs: &[PathBuf]) -> Result<Vec<Case>, Vec<String>> {
     for (name, mut paths) in by_name {
         paths.sort();
         if paths.len() > 1 {
-            let listed: Vec<String> = paths
-                .iter()
-                .map(|p| format!("`{}`", p.display()))
-                .collect();
+            let listed: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
             errors.push(format!(
                 "two cases are named `{name}`: {}; rename one (a case's name is its directory's)",
                 listed.join(" and ")
@@ -588,12 +585,7 @@ pub fn test(
         if failed > 0 {
             parts.push(format!("{failed} could not be run"));
         }
-        writeln!(
-            out,
-            "{}: {}",
-            plural(cases.len(), "case"),
-            parts.join(", ")
-        )?;
+        writeln!(out, "{}: {}", plural(cases.len(), "case"), parts.join(", "))?;
         if verdict.different {
             writeln!(
                 out,
@@ -678,9 +670,13 @@ pub fn new_case(
         .prefix(&format!("{}{name}.", outfile::TEMP_PREFIX))
         .tempdir_in(cases_dir)
         .map_err(cannot)?;
-    for source in [Some(&paths.incidents), Some(&paths.crimes), paths.updates.as_ref()]
-        .into_iter()
-        .flatten()
+    for source in [
+        Some(&paths.incidents),
+        Some(&paths.crimes),
+        paths.updates.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
     {
         let file_name = source.file_name().expect("an export file has a name");
         let mut input = std::fs::File::open(source).map_err(|e| {
