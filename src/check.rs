@@ -758,18 +758,25 @@ impl Checker {
             let filters = d
                 .wheres
                 .iter()
-                .map(|e| self.condition(e, subject))
+                .map(|e| self.condition_checked(e, subject))
                 .collect::<Vec<_>>();
-            for (e, c) in d.wheres.iter().zip(&filters) {
-                if never_true(c) {
-                    self.warn(
-                        "W002",
-                        e.span,
-                        "this condition can never be true".into(),
-                        "the check will never apply; correct or remove the condition",
-                    );
-                }
-            }
+            let filters = filters
+                .into_iter()
+                .zip(&d.wheres)
+                .map(|((c, clean), e)| {
+                    // A condition with an error in it stands as `false`:
+                    // that it can never be true is the error's doing.
+                    if clean && never_true(&c) {
+                        self.warn(
+                            "W002",
+                            e.span,
+                            "this condition can never be true".into(),
+                            "the check will never apply; correct or remove the condition",
+                        );
+                    }
+                    c
+                })
+                .collect::<Vec<_>>();
             let exemptions = d
                 .unless
                 .iter()
@@ -779,7 +786,21 @@ impl Checker {
                 if unreadable_clause {
                     continue;
                 }
-                self.error("E006", d.subject.span, format!("this check of rule `{}` has no `require`", r.code.node), "add what must hold, e.g. `require recorded_at within 24 hours after report_time`");
+                let example = self.condition_examples(subject);
+                let first = example
+                    .split(" or ")
+                    .next()
+                    .unwrap_or_default()
+                    .trim_matches('`');
+                let help = format!(
+                    "add what must hold, e.g. `require {first}`, or a deadline: `require … within 24 hours after …`"
+                );
+                self.error(
+                    "E006",
+                    d.subject.span,
+                    format!("this check of rule `{}` has no `require`", r.code.node),
+                    help,
+                );
                 continue;
             };
             let requirement = match req {
@@ -1110,8 +1131,8 @@ impl Checker {
                     "give each stratum its own name",
                 );
             }
-            let filter = self.condition(&s.filter, Subject::Incident);
-            if never_true(&filter) {
+            let (filter, clean) = self.condition_checked(&s.filter, Subject::Incident);
+            if clean && never_true(&filter) {
                 self.warn(
                     "W002",
                     s.filter.span,
@@ -1216,7 +1237,7 @@ impl Checker {
                         "stratum `{}` takes every incident, so it overlaps every other stratum",
                         a.name
                     ),
-                    "give it a condition that leaves out the other strata's incidents, e.g. `… and not violence_report`",
+                    "give it a condition that leaves out the other strata's incidents: `… and not …` with another stratum's condition",
                 );
                 continue;
             }
@@ -1258,15 +1279,105 @@ impl Checker {
         self.typed(e, subject, Ty::Bool, "a condition (yes or no)")
     }
 
+    /// [`Self::condition`], and whether it was compiled without an error.
+    fn condition_checked(&mut self, e: &ast::Expr, subject: Subject) -> (CExpr, bool) {
+        let errors = self.error_count();
+        let c = self.condition(e, subject);
+        (c, self.error_count() == errors)
+    }
+
+    fn error_count(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .count()
+    }
+
+    /// Conditions about each `subject` for a help text, made of its own
+    /// fields and this rule set's groups, so that the suggestion checks
+    /// as written wherever it is made (never a name only the shipped
+    /// rules declare).
+    fn condition_examples(&self, subject: Subject) -> String {
+        let mut out = Vec::new();
+        match table_of(subject) {
+            Some(t) => {
+                let fields = t.fields();
+                if let Some(f) = fields.iter().find(|f| f.ty == FieldType::Bool) {
+                    out.push(format!("`{} is true`", f.name));
+                }
+                let code = fields
+                    .iter()
+                    .find(|f| matches!(f.ty, FieldType::Code | FieldType::Offence));
+                match (code, self.groups.keys().min()) {
+                    (Some(f), Some(g)) => out.push(format!("`{} in {g}`", f.name)),
+                    (Some(f), None) => out.push(format!("`{} is present`", f.name)),
+                    _ => {}
+                }
+                if out.is_empty()
+                    && let Some(f) = fields.iter().find(|f| f.ty == FieldType::Time)
+                {
+                    out.push(format!("`{} is present`", f.name));
+                }
+            }
+            None => out.extend(
+                Pseudo::ALL
+                    .iter()
+                    .filter(|(_, p)| !matches!(p, Pseudo::Field | Pseudo::Table))
+                    .take(1)
+                    .map(|(n, _)| format!("`{n}`")),
+            ),
+        }
+        out.join(" or ")
+    }
+
+    /// A comparison of a code about each `subject`, for a help text: a
+    /// code field of its own with a quoted code, and with a group of the
+    /// rule set if it has one.
+    /// `compared`: the expressions compared, one of which may be a code
+    /// field to write the example with.
+    fn code_examples(&self, subject: Subject, compared: [&CExpr; 2]) -> Option<String> {
+        let is_code =
+            |f: &&crate::records::FieldDef| matches!(f.ty, FieldType::Code | FieldType::Offence);
+        let own = compared.iter().find_map(|c| match c {
+            CExpr::Field(t, i) => t.fields().get(*i).filter(is_code),
+            _ => None,
+        });
+        let f = match own {
+            Some(f) => f,
+            None => table_of(subject)?.fields().iter().find(is_code)?,
+        };
+        Some(match self.groups.keys().min() {
+            Some(g) => format!(
+                "e.g. `{} is \"X1\"`, or with a group: `{} in {g}`",
+                f.name, f.name
+            ),
+            None => format!("e.g. `{} is \"X1\"`", f.name),
+        })
+    }
+
     fn typed(&mut self, e: &ast::Expr, subject: Subject, want: Ty, words: &str) -> CExpr {
         let (c, ty) = self.expr(e, subject);
         if ty != want && ty != Ty::Error {
             let help = match (want, ty) {
                 (Ty::Bool, Ty::Time) => {
-                    "compare it, e.g. `recorded_at is present` or `recorded_at > reported_at`"
-                        .to_string()
+                    let times: Vec<&str> = table_of(subject)
+                        .map(|t| t.fields())
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|f| f.ty == FieldType::Time)
+                        .map(|f| f.name)
+                        .collect();
+                    match times[..] {
+                        [a, b, ..] => format!("compare it, e.g. `{a} is present` or `{b} > {a}`"),
+                        [a] => format!("compare it, e.g. `{a} is present`"),
+                        [] => "compare it with another time, or ask whether it `is present`"
+                            .to_string(),
+                    }
                 }
-                (Ty::Bool, _) => "write a condition, e.g. `status is \"cancelled\"`".to_string(),
+                (Ty::Bool, _) => format!(
+                    "write a condition, e.g. {}",
+                    self.condition_examples(subject)
+                ),
                 (Ty::Span, Ty::Int) => {
                     "add a unit: `24 hours`, `2 days`, `5 working days`".to_string()
                 }
@@ -1376,7 +1487,14 @@ impl Checker {
                         "E004",
                         list.span,
                         format!("`contains` needs a list of codes; this is {}", tl.words()),
-                        "`qualifiers` is the list field, e.g. `qualifiers contains \"DA\"`",
+                        match table_of(subject)
+                            .and_then(|t| t.fields().iter().find(|f| f.ty == FieldType::CodeList))
+                        {
+                            Some(f) => {
+                                format!("`{0}` is a list, e.g. `{0} contains \"DA\"`", f.name)
+                            }
+                            None => format!("each {} has no list of codes", subject.words()),
+                        },
                     );
                 }
                 let ci = match (ci, ti) {
@@ -1520,7 +1638,16 @@ impl Checker {
     ) -> CExpr {
         let (c, ty) = self.expr_in(x, subject, in_aggregate);
         if ty != Ty::Bool && ty != Ty::Error {
-            self.error("E004", x.span, format!("{word} needs a condition, found {}", ty.words()), "write a condition, e.g. `victim_enhanced is true` or `closing_code in crime_related`");
+            let help = format!(
+                "write a condition, e.g. {}",
+                self.condition_examples(subject)
+            );
+            self.error(
+                "E004",
+                x.span,
+                format!("{word} needs a condition, found {}", ty.words()),
+                help,
+            );
         }
         c
     }
@@ -1547,11 +1674,28 @@ impl Checker {
         };
         if !ok {
             let help = match (ta, tb) {
-                (Ty::Time, Ty::Int) | (Ty::Int, Ty::Time) => "a time compares with a time; to allow a delay write `recorded_at > reported_at + 24 hours`".to_string(),
-                (Ty::Time, Ty::Span) | (Ty::Span, Ty::Time) => "add the duration to a time: `recorded_at > reported_at + 24 hours`".to_string(),
-                (Ty::Code(_) | Ty::Text, _) | (_, Ty::Code(_) | Ty::Text) if !ordered => "a code is compared with a code in quotes, e.g. `cancellation_code is \"C1\"`, or with a group: `cancellation_code in cancellation_codes`".to_string(),
-                _ if ordered => "`<` and `>` compare numbers or times; codes are compared with `is` or `in`".to_string(),
-                _ => "compare like with like: a code with a quoted code, a time with a time".to_string(),
+                (Ty::Time, Ty::Int) | (Ty::Int, Ty::Time) => format!(
+                    "a time compares with a time; to allow a delay write {}",
+                    delay_example(subject)
+                ),
+                (Ty::Time, Ty::Span) | (Ty::Span, Ty::Time) => {
+                    format!("add the duration to a time: {}", delay_example(subject))
+                }
+                (Ty::Code(_) | Ty::Text, _) | (_, Ty::Code(_) | Ty::Text) if !ordered => match self
+                    .code_examples(subject, [&ca, &cb])
+                {
+                    Some(e) => {
+                        format!("a code is compared with a code in quotes or with a group, {e}")
+                    }
+                    None => "a code is compared with a code in quotes, or with a group with `in`"
+                        .to_string(),
+                },
+                _ if ordered => {
+                    "`<` and `>` compare numbers or times; codes are compared with `is` or `in`"
+                        .to_string()
+                }
+                _ => "compare like with like: a code with a quoted code, a time with a time"
+                    .to_string(),
             };
             self.error(
                 "E004",
@@ -1702,6 +1846,23 @@ impl Checker {
             return (CExpr::Const(Const::Bool(false)), Ty::Error);
         }
         (CExpr::Const(Const::Bool(false)), Ty::Error)
+    }
+}
+
+/// A delay written out for each `subject`, for a help text: its own time
+/// fields, so that it checks as written.
+fn delay_example(subject: Subject) -> String {
+    let times: Vec<&str> = table_of(subject)
+        .map(|t| t.fields())
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f.ty == FieldType::Time)
+        .map(|f| f.name)
+        .collect();
+    match times[..] {
+        [a, b, ..] => format!("`{b} > {a} + 24 hours`"),
+        [a] => format!("a time plus a duration, e.g. `{a} + 24 hours`"),
+        [] => "a time plus a duration, e.g. `… + 24 hours`".to_string(),
     }
 }
 

@@ -453,6 +453,12 @@ fn run_explain(args: ExplainArgs) -> Result<u8, Failure> {
                     Some(s) => say_err!("  help: did you mean `{s}`?"),
                     None => say_err!("  help: `hocr explain --list` lists every code"),
                 }
+                if args.rules.is_none() {
+                    say_err!(
+                        "  help: these are the shipped rules' codes; a code of your own rule set is explained with `hocr explain {} --rules DIR`",
+                        unknown.code
+                    );
+                }
                 return Ok(exit::ERROR);
             }
         },

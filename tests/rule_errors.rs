@@ -176,3 +176,15 @@ fn explain_with_other_rules() {
     ]);
     assert_eq!(code, 2, "rule-file errors stop explain: {stderr}");
 }
+
+/// A code the shipped rules do not have may be a custom rule set's: the
+/// error says how to explain those.
+#[test]
+fn explaining_an_unknown_code_mentions_rules_dir() {
+    let (code, out, err) = hocr(&["explain", "XYZ123"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(err.contains("`hocr explain XYZ123 --rules DIR`"), "{err}");
+    let (_, _, err) = hocr(&["explain", "XYZ123", "--rules", "rules"]);
+    assert!(!err.contains("--rules DIR"), "{err}");
+}

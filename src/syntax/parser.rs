@@ -1487,6 +1487,60 @@ fn unit(i: In) -> R<(Unit, Span)> {
     Ok((rest, (u, span_of(i, rest))))
 }
 
+/// Every unit a duration may have, as the help lists them.
+const UNITS: &str =
+    "`minutes`, `hours`, `days` or `working days` (or `minute`, `hour`, `day`, `working day`)";
+
+/// A word after a number, on the same line, that is plainly meant as a
+/// unit (`90 dayz`, `2 weeks`) is an error that lists the units, rather
+/// than the puzzling "expected `after`" further on.
+fn not_a_unit(i: In) -> Result<(), Err<PErr>> {
+    let Ok((j, _)) = ws(i) else { return Ok(()) };
+    let gap = &i.fragment()[..j.location_offset() - i.location_offset()];
+    let Ok((_, w)) = word(j) else { return Ok(()) };
+    let w = *w.fragment();
+    // Words that may follow a number in an expression.
+    const FOLLOW: &[&str] = &[
+        "and", "or", "is", "in", "not", "contains", "when", "else", "after", "before", "where",
+        "within", "then",
+    ];
+    const OTHER_UNITS: &[&str] = &[
+        "second", "seconds", "sec", "secs", "min", "mins", "hr", "hrs", "h", "d", "week", "weeks",
+        "month", "months", "year", "years", "workday", "workdays", "business",
+    ];
+    // Plurals first: a tie goes to the first, and `90 dayz` means days.
+    let known = [
+        "minutes", "hours", "days", "working", "minute", "hour", "day",
+    ];
+    let lower = w.to_ascii_lowercase();
+    if gap.contains('\n') || FOLLOW.contains(&lower.as_str()) {
+        return Ok(());
+    }
+    let close = crate::diagnostics::did_you_mean(&lower, known);
+    if close.is_none() && !OTHER_UNITS.contains(&lower.as_str()) {
+        return Ok(());
+    }
+    let help = match close {
+        Some(u) if u != lower => {
+            // Ties go to the singular; a number of them is plural.
+            let u = match u {
+                "working" => "working days",
+                "day" => "days",
+                "hour" => "hours",
+                "minute" => "minutes",
+                u => u,
+            };
+            format!("did you mean `{u}`? A duration is a number and one of {UNITS}")
+        }
+        _ => format!("a duration is a number and one of {UNITS}"),
+    };
+    fail_with(
+        j.location_offset(),
+        format!("`{w}` is not a unit of time"),
+        help,
+    )
+}
+
 const ATOM: &str =
     "a value (a field, a number, a quoted code, `true`, `false`, `any …`, `count …` or `(…)`)";
 
@@ -1510,6 +1564,7 @@ fn atom(i: In) -> R<Expr> {
             if let Ok((rest, (u, us))) = unit(rest) {
                 return Ok((rest, expr(ExprKind::Duration(n.node, u), n.span.to(us))));
             }
+            not_a_unit(rest)?;
             return Ok((rest, expr(ExprKind::Int(n.node), n.span)));
         }
         for (w, b) in [("true", true), ("false", false)] {
