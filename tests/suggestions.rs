@@ -18,10 +18,7 @@ use hocr::plan::RuleFile;
 use std::path::Path;
 
 fn files_of(path: &Path) -> Vec<RuleFile> {
-    match hocr::rulefiles::from_path(path) {
-        Ok(f) => f,
-        Err(_) => Vec::new(),
-    }
+    hocr::rulefiles::from_path(path).unwrap_or_default()
 }
 
 /// Rule sets to generate diagnostics from.
@@ -59,7 +56,7 @@ fn corpus() -> Vec<(String, Vec<RuleFile>)> {
     for (n, (subject, [code, time, misspelt, group])) in broken.iter().enumerate() {
         for (m, condition) in [
             format!("{code} and true"),
-            format!("{time}"),
+            time.to_string(),
             format!("{time} > 5"),
             format!("{time} > 24 hours"),
             format!("{code} = 5 working days"),
