@@ -735,38 +735,38 @@ mod tests {
 
     #[test]
     fn expected_lines_read_back_as_written() {
-        let fs = vec![finding("REC001", "1", "2025-01-07T09:00:00Z")];
+        let fs = vec![finding("T001", "1", "2025-01-07T09:00:00Z")];
         let text = expected_text(&fs);
         assert_eq!(
             text,
-            "{\"rule\":\"REC001\",\"kind\":\"late\",\"severity\":\"medium\",\"incident_id\":\"I1\",\"crime_id\":\"C1\",\"due\":\"2025-01-07T09:00:00Z\",\"at\":\"2025-01-07T09:00:01Z\"}\n"
+            "{\"rule\":\"T001\",\"kind\":\"late\",\"severity\":\"medium\",\"incident_id\":\"I1\",\"crime_id\":\"C1\",\"due\":\"2025-01-07T09:00:00Z\",\"at\":\"2025-01-07T09:00:01Z\"}\n"
         );
         assert_eq!(parse_expected(&text).unwrap(), fs);
     }
 
     #[test]
     fn a_malformed_line_is_named() {
-        let e = parse_expected("{\"rule\":\"REC001\"}\n").unwrap_err();
+        let e = parse_expected("{\"rule\":\"T001\"}\n").unwrap_err();
         assert!(e.starts_with("line 1: not a finding: missing field"), "{e}");
     }
 
     #[test]
     fn differences_are_added_gone_or_changed() {
         let was = vec![
-            finding("REC001", "1", "2025-01-07T09:00:00Z"),
-            finding("REC001", "2", "2025-01-07T09:00:00Z"),
+            finding("T001", "1", "2025-01-07T09:00:00Z"),
+            finding("T001", "2", "2025-01-07T09:00:00Z"),
         ];
         let now = vec![
-            finding("REC001", "2", "2025-01-08T09:00:00Z"),
-            finding("REC001", "3", "2025-01-07T09:00:00Z"),
+            finding("T001", "2", "2025-01-08T09:00:00Z"),
+            finding("T001", "3", "2025-01-07T09:00:00Z"),
         ];
         let d = diff(&was, &now);
         assert_eq!(
             describe(&d),
             [
-                "REC001 late, medium: incident I1, crime C1: due 2025-01-07T09:00:00Z, at 2025-01-07T09:00:01Z — no longer found (was expected)",
-                "REC001 late: incident I2, crime C2 — now due 2025-01-08T09:00:00Z (was due 2025-01-07T09:00:00Z)",
-                "REC001 late, medium: incident I3, crime C3: due 2025-01-07T09:00:00Z, at 2025-01-07T09:00:01Z — now found (was not)",
+                "T001 late, medium: incident I1, crime C1: due 2025-01-07T09:00:00Z, at 2025-01-07T09:00:01Z — no longer found (was expected)",
+                "T001 late: incident I2, crime C2 — now due 2025-01-08T09:00:00Z (was due 2025-01-07T09:00:00Z)",
+                "T001 late, medium: incident I3, crime C3: due 2025-01-07T09:00:00Z, at 2025-01-07T09:00:01Z — now found (was not)",
             ]
         );
         assert!(diff(&now, &now).is_empty());
@@ -774,7 +774,7 @@ mod tests {
 
     #[test]
     fn a_finding_expected_twice_and_found_once_is_gone_once() {
-        let one = finding("REC001", "1", "2025-01-07T09:00:00Z");
+        let one = finding("T001", "1", "2025-01-07T09:00:00Z");
         let d = diff(&[one.clone(), one.clone()], std::slice::from_ref(&one));
         assert_eq!(d.gone, [one]);
         assert!(d.added.is_empty() && d.changed.is_empty());

@@ -43,7 +43,10 @@ fn no_document_points_outside_the_repository() {
 
 #[test]
 fn every_relative_link_reaches_a_file() {
-    for p in all().into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+    for p in all()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+    {
         let text = std::fs::read_to_string(&p).unwrap();
         for (n, line) in text.lines().enumerate() {
             let mut rest = line;
@@ -52,7 +55,10 @@ fn every_relative_link_reaches_a_file() {
                 let Some(end) = rest.find(')') else { break };
                 let target = &rest[..end];
                 rest = &rest[end..];
-                if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
+                if target.contains("://")
+                    || target.starts_with('#')
+                    || target.starts_with("mailto:")
+                {
                     continue;
                 }
                 let file = target.split('#').next().unwrap();

@@ -11,7 +11,7 @@
 //! (CONTRIBUTING.md).
 
 mod common;
-use common::hocr;
+use common::{hocr, without_fingerprint};
 
 use std::path::Path;
 
@@ -43,24 +43,6 @@ fn golden(name: &str) {
             "exit: {code}\n\n--- findings (jsonl)\n{findings}\n--- rejects\n{rejected}\n--- summary\n{summary}"
         )
     );
-}
-
-/// The summary with the rule set's fingerprint (`sha256:` and 16 hex
-/// digits) written as `sha256:…`.
-fn without_fingerprint(summary: &str) -> String {
-    let mut out = String::with_capacity(summary.len());
-    let mut rest = summary;
-    while let Some(at) = rest.find("sha256:") {
-        let (before, after) = rest.split_at(at + "sha256:".len());
-        out.push_str(before);
-        let hex = after
-            .find(|c: char| !c.is_ascii_hexdigit())
-            .unwrap_or(after.len());
-        out.push('…');
-        rest = &after[hex..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]
