@@ -234,3 +234,46 @@ fn an_unknown_duration_unit_lists_the_units() {
         assert!(d.help.contains(unit), "{}", d.help);
     }
 }
+
+fn rule_with(clauses: &str) -> Vec<RuleFile> {
+    vec![RuleFile {
+        name: "t.hocr".into(),
+        text: format!(
+            "rule T001 t \"t\" {{\n  source \"s\"\n  quote \"q\"\n  theme x\n  severity low\n  message \"m\"\n  for each crime\n{clauses}\n  otherwise late\n}}\n"
+        ),
+    }]
+}
+
+#[test]
+fn a_syntax_error_and_a_misspelt_name_on_one_line_are_both_reported() {
+    for clauses in [
+        // The syntax error on the same line.
+        "  where offenc_code is \"8N\" and and status is \"recorded\"\n  require recorded_at is present",
+        // An expression left open: found wanting on the next line.
+        "  where offenc_code is \"8N\" and (status is\n  require recorded_at is present",
+        // In `unless`, a name of another field.
+        "  unless offenc_code is \"8N\" or or\n  require recorded_at is present",
+    ] {
+        let diags = diagnostics(&rule_with(clauses));
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"E001"), "{clauses}: {codes:?}");
+        let name = diags
+            .iter()
+            .find(|d| d.code == "E002")
+            .unwrap_or_else(|| panic!("{clauses}: no E002 in {codes:?}"));
+        assert_eq!(name.message, "each crime has no field `offenc_code`");
+        assert_eq!(name.help, "did you mean `offence_code`?");
+    }
+}
+
+#[test]
+fn a_clause_that_parsed_is_not_reported_twice() {
+    let diags = diagnostics(&rule_with(
+        "  where offenc_code is \"8N\"\n  requre recorded_at is present",
+    ));
+    assert_eq!(
+        diags.iter().filter(|d| d.code == "E002").count(),
+        1,
+        "{diags:?}"
+    );
+}

@@ -1211,6 +1211,36 @@ fn help_for(expected: &[&str]) -> String {
 
 /// Parses a whole rule file. Never fails: returns what it read and every
 /// error found.
+/// The longest expression that reads cleanly from byte `start` of `text`
+/// and ends at a word's end no later than byte `end`: what can be salvaged
+/// of a clause with a syntax error, so that its names can still be checked
+/// in the same pass. A few ends are tried, longest first.
+pub fn expression_before(text: &str, start: usize, end: usize) -> Option<Expr> {
+    const TRIES: usize = 12;
+    let end = end.min(text.len());
+    if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let ends = (start + 1..=end)
+        .rev()
+        .filter(|&p| {
+            !bytes[p - 1].is_ascii_whitespace() && (p == end || bytes[p].is_ascii_whitespace())
+        })
+        .take(TRIES);
+    for p in ends {
+        let prefix = &text[..p];
+        let i = advance_to(In::new(prefix), start);
+        if let Ok((rest, e)) = choice(i)
+            && let Ok((rest, ())) = ws(rest)
+            && rest.fragment().is_empty()
+        {
+            return Some(e);
+        }
+    }
+    None
+}
+
 pub fn parse_file(text: &str) -> (File, Vec<SyntaxError>) {
     let mut errors = Vec::new();
     let mut items = Vec::new();
