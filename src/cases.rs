@@ -6,7 +6,9 @@
 //! (the time deadlines are judged at), `expected.jsonl` (one finding a line,
 //! see [`Expected`]) and, for an export in a force's own format, a
 //! `profile` file naming the force profile (a path relative to the case).
-//! Anything else in it (a `README.md`) is the author's.
+//! Anything else in it (a `README.md`) is the author's. A case with a
+//! `rules/` directory of its own is skipped: it tests those rules, not the
+//! rule set it sits beside.
 //!
 //! Cases are found in `cases/` beside the rule files and in each
 //! `--cases DIR`; a case's name is its directory's name, unique across
@@ -481,8 +483,19 @@ pub fn test(
     err: &mut dyn Write,
 ) -> io::Result<Verdict> {
     let mut verdict = Verdict::default();
-    let (mut same, mut differ, mut accepted, mut failed) = (0, 0, 0, 0);
+    let (mut same, mut differ, mut accepted, mut failed, mut skipped) = (0, 0, 0, 0, 0);
     for case in cases {
+        // A fixture with rules of its own tests those rules, not this rule
+        // set (`tests/golden.rs` runs it with them).
+        if case.dir.join("rules").is_dir() {
+            writeln!(
+                out,
+                "case {}: skipped: it has rules of its own (`rules/` in the case)",
+                case.name
+            )?;
+            skipped += 1;
+            continue;
+        }
         let ran = match run(plan, case) {
             Ok(r) => r,
             Err(e) => {
@@ -584,6 +597,9 @@ pub fn test(
         }
         if failed > 0 {
             parts.push(format!("{failed} could not be run"));
+        }
+        if skipped > 0 {
+            parts.push(format!("{skipped} skipped"));
         }
         writeln!(out, "{}: {}", plural(cases.len(), "case"), parts.join(", "))?;
         if verdict.different {

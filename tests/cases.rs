@@ -334,3 +334,17 @@ fn a_rules_directory_without_cases_runs_its_examples_alone() {
     assert_eq!(code, 0);
     assert!(!out.contains("case"), "{out}");
 }
+
+#[test]
+fn a_case_with_rules_of_its_own_is_skipped_and_said_so() {
+    let rules = rule_set("cases-own-rules");
+    fs::create_dir_all(rules.join("cases/late/rules")).unwrap();
+    fs::remove_file(rules.join("cases/late/expected.jsonl")).unwrap();
+    let (code, out, err) = hocr(&["rules", "test", s(&rules)]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("case late: skipped: it has rules of its own (`rules/` in the case)\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("1 case: 0 as expected, 0 different, 1 skipped\n"), "{out}");
+}

@@ -38,6 +38,8 @@ corpus! {
     e001_unterminated_string => "e001-unterminated-string.hocr",
     e001_deep_nesting => "e001-deep-nesting.hocr",
     e001_audit_stratum => "e001-audit-stratum.hocr",
+    e001_unknown_unit => "e001-unknown-unit.hocr",
+    e002_after_syntax_error => "e002-after-syntax-error.hocr",
     e002_unknown_field => "e002-unknown-field.hocr",
     e003_unknown_group => "e003-unknown-group.hocr",
     e004_time_vs_number => "e004-time-vs-number.hocr",
