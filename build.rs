@@ -6,9 +6,8 @@ use std::{env, fs, path::Path};
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
-    // Read at run time, not with `env!`: a build script compiled for one
-    // checkout (a copied `target/`, a git worktree) would otherwise go on
-    // embedding that checkout's rules.
+    // Read when the script runs, not when it was compiled: a build
+    // script compiled in another checkout must not read that one's rules.
     let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let dir = Path::new(&manifest).join("rules");
     let mut names: Vec<String> = fs::read_dir(&dir)

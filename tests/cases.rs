@@ -36,7 +36,7 @@ define report_time for each crime as
   reported_at when reported_at is present, else incident.reported_at
 
 rule LATE001 late-crime-record "Crimes are recorded within 24 hours of the report" {
-  source "a test"
+  source "a test" at "https://example.org/a-test"
   quote "a test"
   theme timeliness
   severity high when offence_code is "8N" or offence_code is "19C", else medium

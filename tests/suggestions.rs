@@ -69,7 +69,7 @@ fn corpus() -> Vec<(String, Vec<RuleFile>)> {
         .enumerate()
         {
             text.push_str(&format!(
-                "rule ZZ{n}{m:02} probe \"probe\" {{\n  source \"s\"\n  quote \"q\"\n  theme recording\n  severity low\n  message \"m\"\n  for each {subject}\n  where {condition}\n  otherwise late\n}}\n"
+                "rule ZZ{n}{m:02} probe \"probe\" {{\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme recording\n  severity low\n  message \"m\"\n  for each {subject}\n  where {condition}\n  otherwise late\n}}\n"
             ));
         }
     }
@@ -161,7 +161,7 @@ fn every_suggestion_checks_as_written() {
                 probed.push(RuleFile {
                     name: "probe.hocr".into(),
                     text: format!(
-                        "rule PROBE1 probe \"probe\" {{\n  source \"s\"\n  quote \"q\"\n  theme recording\n  severity low\n  message \"m\"\n  for each {subject}\n  where {condition}\n  require {condition}\n  otherwise late\n}}\n"
+                        "rule PROBE1 probe \"probe\" {{\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme recording\n  severity low\n  message \"m\"\n  for each {subject}\n  where {condition}\n  require {condition}\n  otherwise late\n}}\n"
                     ),
                 });
                 let probe = probed.len() - 1;
@@ -221,7 +221,7 @@ fn no_never_true_warning_follows_an_error_in_the_same_condition() {
 fn an_unknown_duration_unit_lists_the_units() {
     let files = vec![RuleFile {
         name: "t.hocr".into(),
-        text: "rule T001 t \"t\" {\n  source \"s\"\n  quote \"q\"\n  theme x\n  severity low\n  message \"m\"\n  for each crime\n  require recorded_at within 90 dayz after reported_at\n  otherwise late\n}\n".into(),
+        text: "rule T001 t \"t\" {\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme x\n  severity low\n  message \"m\"\n  for each crime\n  require recorded_at within 90 dayz after reported_at\n  otherwise late\n}\n".into(),
     }];
     let diags = diagnostics(&files);
     let d = diags
@@ -239,7 +239,7 @@ fn rule_with(clauses: &str) -> Vec<RuleFile> {
     vec![RuleFile {
         name: "t.hocr".into(),
         text: format!(
-            "rule T001 t \"t\" {{\n  source \"s\"\n  quote \"q\"\n  theme x\n  severity low\n  message \"m\"\n  for each crime\n{clauses}\n  otherwise late\n}}\n"
+            "rule T001 t \"t\" {{\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme x\n  severity low\n  message \"m\"\n  for each crime\n{clauses}\n  otherwise late\n}}\n"
         ),
     }]
 }

@@ -2,6 +2,7 @@
 //! checked and found. Plain text that reads well in a terminal and a log.
 
 use super::{Report, percent, range};
+use crate::baseline::Changes;
 use crate::findings::Totals;
 use crate::plan::Severity;
 use std::io::{self, Write};
@@ -104,27 +105,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     }
     if let Some(c) = report.changes {
         writeln!(w)?;
-        writeln!(
-            w,
-            "{:<width$}  {:>9}  {:>10}  {:>8}",
-            "Since the baseline",
-            "new",
-            "persisting",
-            "resolved",
-            width = nw + 2
-        )?;
-        for (rule, (new, persisting, resolved)) in &c.per_rule {
-            writeln!(
-                w,
-                "  {:<nw$}  {:>9}  {:>10}  {:>8}",
-                rule, new, persisting, resolved
-            )?;
-        }
-        writeln!(
-            w,
-            "  {:<nw$}  {:>9}  {:>10}  {:>8}",
-            "all rules", c.new, c.persisting, c.resolved
-        )?;
+        baseline(w, c, &report.plan.fingerprint, nw)?;
     }
     writeln!(w)?;
     let findings = &report.outcome.findings;
@@ -147,6 +128,51 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             w,
             "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
             report.outcome.outside_calendar
+        )?;
+    }
+    Ok(())
+}
+
+/// The run-to-run table, and what the baseline was.
+fn baseline(w: &mut dyn Write, c: &Changes, fingerprint: &str, nw: usize) -> io::Result<()> {
+    let Some(counts) = &c.counts else {
+        return writeln!(
+            w,
+            "Baseline `{}` does not exist (--baseline-if-exists): no comparison",
+            c.file
+        );
+    };
+    let since = match c.as_of {
+        Some(t) => format!("Since the baseline (as of {})", t.format_utc()),
+        None => "Since the baseline".to_string(),
+    };
+    writeln!(
+        w,
+        "{:<width$}  {:>9}  {:>10}  {:>8}",
+        since,
+        "new",
+        "persisting",
+        "resolved",
+        width = nw + 2
+    )?;
+    for (rule, (new, persisting, resolved)) in &counts.per_rule {
+        writeln!(
+            w,
+            "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+            rule, new, persisting, resolved
+        )?;
+    }
+    writeln!(
+        w,
+        "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+        "all rules", counts.new, counts.persisting, counts.resolved
+    )?;
+    if c.same_rules == Some(false) {
+        writeln!(
+            w,
+            "warning: the baseline was made with another rule set ({}, now {}): findings of rules changed since may show as new or resolved",
+            c.rules_fingerprint.as_deref().unwrap_or("?"),
+            fingerprint
         )?;
     }
     Ok(())
