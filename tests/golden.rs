@@ -104,4 +104,5 @@ fixtures! {
     calendar_end => "calendar-end",
     example_force => "example-force",
     example_force_canonical => "example-force-canonical",
+    edition_2 => "edition-2",
 }
