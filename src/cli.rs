@@ -81,6 +81,11 @@ enum Command {
         after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format html --output audit.html"
     )]
     Audit(AuditCommand),
+    /// Run the language server for rule files (LSP over stdin and stdout), for editors.
+    #[command(
+        after_help = "Editors start it themselves: see the README (VS Code, Neovim, Helix).\nThe rule set of a file is every rule file of its directory.\n\nExit codes: 0 after `shutdown` and `exit`, or when stdin closes; 1 `exit` without `shutdown`."
+    )]
+    Lsp,
 }
 
 #[derive(Subcommand, Debug)]
@@ -309,6 +314,7 @@ pub fn main() -> u8 {
         Command::Explain(args) => run_explain(args),
         Command::Audit(AuditCommand::Sample(args)) => run_audit_sample(args),
         Command::Audit(AuditCommand::Score(args)) => run_audit_score(args),
+        Command::Lsp => Ok(crate::lsp::run()),
     };
     match result {
         Ok(code) => code,
