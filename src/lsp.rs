@@ -5,8 +5,9 @@
 //! with the project's own parser, checker, formatter, `explain` text and
 //! example runner: nothing is implemented twice.
 //!
-//! A file's rule set is every rule file of its directory (what `hocr rules
-//! check DIR` reads), open buffers in place of what is on disk. After an
+//! A file's rule set is every rule file in its directory (what `hocr rules
+//! check DIR` reads, subdirectories aside), open buffers in place of what is
+//! on disk. After an
 //! edit the set is checked again and diagnostics are published for every
 //! file of the set that has any (and cleared for those that had some), so
 //! deleting a group shows the errors where it was used. Edits that arrive

@@ -1,7 +1,6 @@
 //! The server's view of the rule files: open buffers over the files on
-//! disk, grouped into rule sets (a file's set is every rule file of its
-//! directory, as `hocr rules check DIR` reads them), each file parsed once
-//! per text.
+//! disk, grouped into rule sets (a file's set is every rule file in its
+//! directory), each file parsed once per text.
 
 use super::index::{Occurrence, occurrences};
 use super::text::LineIndex;
@@ -113,9 +112,9 @@ impl Workspace {
         p
     }
 
-    /// The rule set a file belongs to: every rule file under its directory
-    /// (read as `hocr rules check DIR` reads them), open buffers in place
-    /// of their files, and the file itself even if it is not saved yet.
+    /// The rule set a file belongs to: every rule file in its directory,
+    /// open buffers in place of their files, and the file itself even if
+    /// it is not saved yet.
     pub fn set_of(&mut self, path: &Path) -> RuleSet {
         let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
         self.set_in(&dir, Some(path))
@@ -124,12 +123,7 @@ impl Workspace {
     /// The rule set of a directory (and the file `with`, if it is not there).
     pub fn set_in(&mut self, dir: &Path, with: Option<&Path>) -> RuleSet {
         let mut texts: BTreeMap<PathBuf, String> = BTreeMap::new();
-        // A directory with an unreadable file still has its readable ones.
-        let on_disk = match rulefiles::from_path(dir) {
-            Ok(files) => files,
-            Err(_) => readable_files(dir),
-        };
-        for f in on_disk {
+        for f in rule_files_in(dir) {
             texts.insert(PathBuf::from(f.name), f.text);
         }
         for (p, text) in &self.open {
@@ -169,15 +163,21 @@ pub fn check_set(set: RuleSet) -> Checked {
     Checked { set, plan, diags }
 }
 
-/// The rule files of a directory that can be read, when some cannot.
-fn readable_files(dir: &Path) -> Vec<RuleFile> {
+/// The rule files directly in a directory that can be read, each read as
+/// `hocr rules check` reads it. Subdirectories are not searched: a file
+/// opened in a large directory (a home directory) must not start a walk of
+/// everything under it.
+fn rule_files_in(dir: &Path) -> Vec<RuleFile> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for e in entries.flatten() {
         let p = e.path();
-        if p.extension().is_some_and(|x| x == rulefiles::EXTENSION)
+        // Symbolic links are not followed, as `rulefiles` does not.
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        if is_file
+            && p.extension().is_some_and(|x| x == rulefiles::EXTENSION)
             && let Ok(files) = rulefiles::from_path(&p)
         {
             out.extend(files);
