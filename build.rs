@@ -6,7 +6,10 @@ use std::{env, fs, path::Path};
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read at run time, not with `env!`: a build script compiled in one
+    // checkout (a copied, warm `target/`) must still read this checkout's rules.
+    let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("rules");
     let mut names: Vec<String> = fs::read_dir(&dir)
         .expect("rules/ exists")
         .filter_map(|e| e.ok())

@@ -76,7 +76,7 @@ fn exit_2_for_bad_rules_with_every_error() {
     let dir = temp("bad-rules");
     std::fs::write(
         dir.join("bad.hocr"),
-        "edition \"x\"\nrule REC001 a \"t\" {\n  source \"s\"\n  quote \"q\"\n  theme t\n  severity high\n  for each crime\n  require recored_at within 24 hours after reported_at\n}\nrule REC001 b \"t\" {\n  for each crime\n  require recorded_at > 5\n}\n",
+        "edition \"x\"\nrule REC001 a \"t\" {\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme t\n  severity high\n  for each crime\n  require recored_at within 24 hours after reported_at\n}\nrule REC001 b \"t\" {\n  for each crime\n  require recorded_at > 5\n}\n",
     )
     .unwrap();
     let (code, out, err) = hocr(&[
@@ -469,4 +469,53 @@ fn threads_beyond_the_bound_are_a_usage_error() {
     assert_eq!(one.0, many.0, "{}", many.2);
     assert!(!one.1.is_empty());
     assert_eq!(one.1, many.1);
+}
+
+/// A reader of any report tells the published text from force policy:
+/// the JSON report keeps them in separate lists, and `explain` prints them
+/// under separate headings.
+#[test]
+fn quotes_and_policy_are_kept_apart() {
+    let (_, out, _) = hocr(&[
+        "check",
+        "fixtures/rec002-missing-record",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let catalogue = doc["rules"]["catalogue"].as_array().unwrap();
+    let rule = |code: &str| {
+        catalogue
+            .iter()
+            .find(|r| r["rule"] == code)
+            .unwrap_or_else(|| panic!("{code} not in {catalogue:?}"))
+    };
+    let rec001 = rule("REC001");
+    assert_eq!(
+        rec001["quotes"][0],
+        "Forces are required to record a crime within 24 hours of it being reported."
+    );
+    assert!(
+        rec001["sources"][0]["address"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://"),
+        "{rec001}"
+    );
+    let dq001 = rule("DQ001");
+    assert_eq!(dq001["quotes"].as_array().unwrap().len(), 0, "{dq001}");
+    assert!(
+        dq001["policy"][0].as_str().unwrap().contains("report time"),
+        "{dq001}"
+    );
+
+    let (code, out, _) = hocr(&["explain", "DQ001"]);
+    assert_eq!(code, 0);
+    let says = out.find("\nThe source says\n").expect(&out);
+    let policy = out.find("\nForce policy\n").expect(&out);
+    assert!(says < policy, "{out}");
+    assert!(out[says..policy].contains("(nothing quoted)"), "{out}");
+    assert!(out[policy..].contains("this project flags it"), "{out}");
 }
