@@ -20,7 +20,7 @@ define report_time_{n} for each crime as
   reported_at when reported_at is present, else incident.reported_at
 
 rule BIG{n} late-record-{n} "Crimes are recorded within a day ({n})" {{
-  source "A benchmark, not a rule"
+  source "A benchmark, not a rule" at "https://example.org/hocr"
   quote "Record it within 24 hours."
   theme timeliness
   severity high when offence_code in violence_{n} or offence_code in sexual_{n}, else medium

@@ -29,7 +29,7 @@ define report_time for each crime as
   reported_at when reported_at is present, else incident.reported_at
 
 rule T001 late-record "Crimes are recorded within a day" {
-  source "Test source"
+  source "Test source" at "https://example.org/hocr"
   quote "Record it within 24 hours."
   theme timeliness
   severity high when offence_code in violence or offence_code in sexual, else medium
@@ -49,8 +49,8 @@ rule T001 late-record "Crimes are recorded within a day" {
 }
 
 rule T002 many-codes "Codes in many are never recorded" {
-  source "Test source"
-  quote "Never."
+  source "Test source" at "https://example.org/hocr"
+  policy "The force never records these."
   theme recording
   severity low
   for each crime
@@ -380,8 +380,19 @@ fn hover_shows_rules_groups_fields_definitions_and_codes() {
         "{rule}"
     );
     assert!(rule.contains("> Record it within 24 hours."), "{rule}");
-    assert!(rule.contains("source: Test source"), "{rule}");
+    assert!(
+        rule.contains("source: [Test source](https://example.org/hocr)"),
+        "{rule}"
+    );
     assert!(rule.contains("2 examples"), "{rule}");
+    assert!(!rule.contains("Force policy"), "{rule}");
+    // Force policy is shown apart from the published text.
+    let rule = hover(&mut c, &recording, RECORDING, "T002", 0);
+    assert!(
+        rule.contains("\nForce policy: The force never records these.\n"),
+        "{rule}"
+    );
+    assert!(!rule.contains("> "), "no quote: {rule}");
 
     let group = hover(&mut c, &recording, RECORDING, "violence", 0);
     assert!(

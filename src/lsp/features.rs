@@ -188,7 +188,8 @@ fn file_line(path: &Path, f: &Parsed, span: Span) -> String {
     format!("{name}:{}", f.lines.position(&f.text, span.start).line + 1)
 }
 
-/// A rule's code, name and title, what it quotes and where that is from.
+/// A rule's code, name and title, what it quotes (kept apart from force
+/// policy, as `explain` keeps them) and where that is from.
 fn rule_hover(set: &RuleSet, code: &str) -> Option<String> {
     let (path, f, rule) = rules(set).find(|(_, _, r)| r.code.node == code)?;
     let mut out = format!(
@@ -196,19 +197,31 @@ fn rule_hover(set: &RuleSet, code: &str) -> Option<String> {
         rule.code.node, rule.name.node, rule.title.node
     );
     let mut sources = Vec::new();
+    let mut policies = Vec::new();
     let mut examples = 0;
     for c in &rule.clauses {
         match c {
             Clause::Quote(q) => {
                 let _ = write!(out, "\n> {}\n", q.node.replace('\n', "\n> "));
             }
-            Clause::Source(s) => sources.push(s.node.as_str()),
+            Clause::Policy(p) => policies.push(p.node.as_str()),
+            Clause::Source(s) => sources.push(s),
             Clause::Example(_) => examples += 1,
             _ => {}
         }
     }
+    for p in policies {
+        let _ = write!(out, "\nForce policy: {p}\n");
+    }
     for s in sources {
-        let _ = write!(out, "\nsource: {s}\n");
+        match &s.address {
+            Some(a) => {
+                let _ = write!(out, "\nsource: [{}]({})\n", s.text.node, a.node.trim());
+            }
+            None => {
+                let _ = write!(out, "\nsource: {}\n", s.text.node);
+            }
+        }
     }
     let _ = write!(
         out,

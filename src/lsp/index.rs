@@ -94,6 +94,7 @@ pub fn occurrences(tree: &ast::File) -> Vec<Occurrence> {
                         }
                         Clause::Source(_)
                         | Clause::Quote(_)
+                        | Clause::Policy(_)
                         | Clause::Theme(_)
                         | Clause::Message(_)
                         | Clause::Otherwise(_) => {}
