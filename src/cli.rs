@@ -83,7 +83,7 @@ enum Command {
     Audit(AuditCommand),
     /// Run the language server for rule files (LSP over stdin and stdout), for editors.
     #[command(
-        after_help = "Editors start it themselves: see the README (VS Code, Neovim, Helix).\nThe rule set of a file is every rule file of its directory.\n\nExit codes: 0 after `shutdown` and `exit`, or when stdin closes; 1 `exit` without `shutdown`."
+        after_help = "Examples:\n  hocr lsp    # started by the editor, which speaks to it over stdin and stdout\n\nEditors start it themselves: see the README (VS Code, Neovim, Helix) and docs/editors.md.\nThe rule set of a file is every rule file in its directory.\n\nExit codes: 0 after `shutdown` and `exit`, or when stdin closes; 1 `exit` without `shutdown`."
     )]
     Lsp,
 }

@@ -316,6 +316,23 @@ impl<'c> Server<'c> {
                 version: None,
             });
         }
+        // A file gone from the set (an unsaved buffer closed, a file
+        // deleted) keeps no diagnostics.
+        let dir = changed.parent();
+        let gone: Vec<PathBuf> = self
+            .published
+            .iter()
+            .filter(|p| p.parent() == dir && !files.iter().any(|(f, _)| f == *p))
+            .cloned()
+            .collect();
+        for path in gone {
+            self.published.remove(&path);
+            self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
+                uri: path_to_uri(&path),
+                diagnostics: Vec::new(),
+                version: None,
+            });
+        }
     }
 
     fn request(&mut self, req: Request) -> Result<Value, (ErrorCode, String)> {

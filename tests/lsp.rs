@@ -778,3 +778,28 @@ fn the_shipped_rules_open_clean_with_quotes_on_hover() {
     assert!(value.contains("\nsource: "), "a source: {value}");
     c.shutdown();
 }
+
+#[test]
+fn an_unsaved_file_joins_its_directorys_set_and_is_cleared_when_closed() {
+    let (dir, _groups, _recording) = rule_set("unsaved");
+    let draft = dir.join("draft.hocr");
+    let text = "edition \"HOCR test\"\n\nrule D001 draft \"A draft\" {\n  source \"Test source\" at \"https://example.org/hocr\"\n  quote \"Draft.\"\n  theme recording\n  severity low\n  for each crime\n  require offence_code not in violense\n}\n";
+    let mut c = Client::start();
+    c.open(&draft, text);
+    // `violence` is declared in groups.hocr, read from the disk.
+    let diags = c.diagnostics(&draft);
+    assert_eq!(codes(&diags), ["E003"], "{diags:?}");
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("help: did you mean `violence`?"),
+        "{diags:?}"
+    );
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri(&draft) } }),
+    );
+    assert_eq!(c.diagnostics(&draft), Vec::<Value>::new());
+    c.shutdown();
+}
