@@ -128,7 +128,7 @@ fn rule_text(plan: &Plan, rule: &Rule) -> String {
     for s in &rule.sources {
         let _ = writeln!(out, "  {}", s.text);
         if let Some(a) = &s.address {
-            let _ = writeln!(out, "  {a}");
+            let _ = writeln!(out, "    {a}");
         }
     }
     // What the document says and what the force decided are kept apart, so

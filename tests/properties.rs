@@ -388,7 +388,8 @@ fn rule_file() -> impl Strategy<Value = String> {
             };
             let clauses = vec![
                 "source \"s\" at \"https://example.org/s\"".to_string(),
-                "quote \"q\"".into(),
+                "quote \"q ‘verbatim’ • – \\\"x\\\"\"".into(),
+                "policy \"p\"".into(),
                 "theme t".into(),
                 severity,
                 "for each crime".into(),

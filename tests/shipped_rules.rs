@@ -143,7 +143,6 @@ fn reference_sources() -> Vec<Entry> {
                 address: String::new(),
                 passages: Vec::new(),
             });
-            in_passage = false;
         } else if let Some(entry) = entries.last_mut() {
             if let Some(a) = line.strip_prefix("- address: ") {
                 entry.address = a.trim().to_string();
@@ -239,4 +238,28 @@ fn the_verbatim_check_refuses_paraphrase_and_wrong_source() {
         "https://hmicfrs.justiceinspectorates.gov.uk/glossary/community-resolution/",
         "Forces are required to record a crime within 24 hours of it being reported."
     ));
+}
+
+/// docs/rules.md lists every shipped rule, with its sources' addresses,
+/// its quotes and its policy as the rule files say them.
+#[test]
+fn docs_rules_lists_every_shipped_rule() {
+    let docs = std::fs::read_to_string("docs/rules.md").unwrap();
+    let docs_flat = squash(&docs);
+    let plan = check(shipped()).0.expect("the shipped rules check clean");
+    for rule in &plan.rules {
+        let code = &rule.code;
+        assert!(
+            docs.contains(&format!("\n## {code}\n")) || docs.contains(&format!("\n### {code}\n")),
+            "docs/rules.md has no section for {code}"
+        );
+        let said = rule.quotes.iter().chain(&rule.policies);
+        let addresses = rule.sources.iter().filter_map(|s| s.address.as_ref());
+        for text in said.chain(addresses) {
+            assert!(
+                docs_flat.contains(&squash(text)),
+                "docs/rules.md does not say what {code} says:\n{text}"
+            );
+        }
+    }
 }
