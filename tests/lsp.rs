@@ -20,6 +20,10 @@ group sexual = 19C..19H, "20*"
 
 group many = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
   25
+
+calendar holidays covers 2025 to 2025 {
+  2025-12-25 "Christmas Day"
+}
 "#;
 
 const RECORDING: &str = r#"edition "HOCR test"
@@ -55,6 +59,7 @@ rule T002 many-codes "Codes in many are never recorded" {
   severity low
   for each crime
   require offence_code not in many
+  grace 2 working days after recorded_at
 }
 "#;
 
@@ -499,6 +504,20 @@ fn definitions_and_references_cross_files() {
         ]
     );
     assert_eq!(refs(false).as_array().unwrap().len(), 1);
+
+    // `working days` counts the calendars' holidays: its definition is
+    // every calendar.
+    let found = c.ask(
+        "textDocument/definition",
+        Client::at(&recording, position(RECORDING, "2 working days", 0)),
+    );
+    let (line, col) = pos_of(GROUPS, "holidays", 0, 0);
+    assert_eq!(
+        found,
+        json!([{ "uri": uri(&groups), "range": {
+            "start": { "line": line, "character": col },
+            "end": { "line": line, "character": col + 8 } } }])
+    );
     c.shutdown();
 }
 
