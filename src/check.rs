@@ -6,12 +6,13 @@
 use crate::diagnostics::{Diagnostic, Level, did_you_mean};
 use crate::plan::{
     AuditPlan, CExpr, Check, CodeRange, CodeSet, Const, KINDS, Plan, Pseudo, RangeError,
-    Requirement, RuleFile, SampleSize, Severity, SeverityPlan, Stratum,
+    Requirement, RuleFile, SampleSize, Severity, SeverityPlan, Stratum, Window,
 };
-use crate::records::{EVENTS, FieldType, STATUSES, Table};
+use crate::records::{EVENTS, FieldType, STATUSES, Table, refers_to};
 use crate::syntax::ast::{self, Clause, CmpOp, ExprKind, Item, Member, Span, Subject, Unit};
 use crate::syntax::{SyntaxError, parse_file};
 use crate::time::{Calendar, MICROS_PER_HOUR, Span as TimeSpan};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -621,8 +622,12 @@ impl Checker {
             require_span: Span,
             grace: Option<(&'a ast::Expr, &'a ast::Expr)>,
             otherwise: Option<&'a ast::Name>,
+            applies: Option<&'a Clause>,
+            needs: Vec<&'a ast::Name>,
         }
         let mut drafts: Vec<Draft> = Vec::new();
+        // `applies` before the first `for each`: every check's window.
+        let mut rule_applies: Option<&Clause> = None;
         for c in &r.clauses {
             let in_check = drafts.last_mut();
             match c {
@@ -672,7 +677,38 @@ impl Checker {
                     require_span: s.span,
                     grace: None,
                     otherwise: None,
+                    applies: None,
+                    needs: Vec::new(),
                 }),
+                Clause::Applies(a) => {
+                    let span = &a.span;
+                    let slot = match in_check {
+                        Some(d) => &mut d.applies,
+                        None => &mut rule_applies,
+                    };
+                    if slot.is_some() {
+                        self.error(
+                            "E010",
+                            *span,
+                            "a rule or check has one `applies`".into(),
+                            "write the window once: `applies from 2018-04-01 until 2023-05-31`; for another version of the rule start another check with `for each`",
+                        );
+                        continue;
+                    }
+                    *slot = Some(c);
+                }
+                Clause::Needs(names) => {
+                    let Some(d) = in_check else {
+                        self.error(
+                            "E010",
+                            names[0].span,
+                            "`needs` belongs to a check".into(),
+                            "put `for each crime` (or update) before it",
+                        );
+                        continue;
+                    };
+                    d.needs.extend(names);
+                }
                 Clause::Where(e) | Clause::Unless(e) | Clause::Grace { span_expr: e, .. } => {
                     let Some(d) = in_check else {
                         let word = match c {
@@ -798,8 +834,13 @@ impl Checker {
             );
         }
         let mut checks = Vec::new();
+        // Where each check's window is written, for overlaps (E020).
+        let mut window_spans = Vec::new();
         for d in drafts {
             let subject = d.subject.node;
+            let applies = d.applies.or(rule_applies);
+            let window = applies.and_then(|a| self.window(a, d.subject.clone()));
+            let needs = self.needs(&d.needs, subject);
             let filters = d
                 .wheres
                 .iter()
@@ -903,15 +944,24 @@ impl Checker {
                     otherwise: Severity::Medium,
                 },
             };
-            checks.push(Check {
+            let check = Check {
                 subject,
                 filters,
                 exemptions,
                 requirement,
                 kind,
                 severity,
+                window,
+                needs,
+            };
+            self.unread_needs(&check, &d.needs);
+            window_spans.push(match applies {
+                Some(Clause::Applies(a)) => a.span,
+                _ => d.subject.span,
             });
+            checks.push(check);
         }
+        self.overlapping_versions(&r.code.node, &checks, &window_spans);
         self.examples(r, &examples, &checks);
         Some(crate::plan::Rule {
             code: r.code.node.clone(),
@@ -927,6 +977,167 @@ impl Checker {
             file: self.file,
             span: r.span,
         })
+    }
+
+    /// `applies from … until …`: both dates real (E018), in order (E019),
+    /// on a subject with a report time (E021).
+    fn window(&mut self, applies: &Clause, subject: ast::Spanned<Subject>) -> Option<Window> {
+        let Clause::Applies(a) = applies else {
+            return None;
+        };
+        let (from, until, span) = (&a.node.from, &a.node.until, &a.span);
+        let mut read = |d: &Option<ast::Spanned<String>>| -> Result<Option<NaiveDate>, ()> {
+            let Some(d) = d else { return Ok(None) };
+            match NaiveDate::parse_from_str(&d.node, "%Y-%m-%d") {
+                Ok(date) if d.node.len() == 10 => Ok(Some(date)),
+                _ => {
+                    self.error(
+                        "E018",
+                        d.span,
+                        format!("`{}` is not a date", d.node),
+                        "write the day as year-month-day, e.g. `2018-04-01`",
+                    );
+                    Err(())
+                }
+            }
+        };
+        let (from_date, until_date) = (read(from), read(until));
+        let (Ok(from_date), Ok(until_date)) = (from_date, until_date) else {
+            return None;
+        };
+        if let (Some(a), Some(b), Some(u)) = (from_date, until_date, until)
+            && b <= a
+        {
+            self.error(
+                "E019",
+                u.span,
+                format!("the window ends ({b}) before it starts ({a})"),
+                "a window runs from its first day up to, not including, its `until` day: write the later date after `until`",
+            );
+            return None;
+        }
+        let time = match report_time(subject.node) {
+            Some(t) => t,
+            None => {
+                self.error(
+                    "E021",
+                    *span,
+                    format!(
+                        "each {} has no report time to judge a window by",
+                        subject.node.words()
+                    ),
+                    "put `applies` in a check of each incident, crime or update",
+                );
+                return None;
+            }
+        };
+        Some(Window {
+            from: from_date,
+            until: until_date,
+            time,
+        })
+    }
+
+    /// `needs …`: fields of a held table (crimes, updates), whose presence
+    /// in the export is known before anything is judged.
+    fn needs(&mut self, names: &[&ast::Name], subject: Subject) -> Vec<(Table, usize)> {
+        let mut out = Vec::new();
+        for name in names {
+            let table = match subject {
+                Subject::Crime => Table::Crimes,
+                Subject::Update => Table::Updates,
+                _ => {
+                    self.error(
+                        "E021",
+                        name.span,
+                        format!("a check of each {} cannot say what it `needs`", subject.words()),
+                        "`needs` is for checks of each crime or update: their tables are read whole before anything is judged, so whether they hold a field is known",
+                    );
+                    continue;
+                }
+            };
+            match table.field_index(&name.node) {
+                Some(f) => out.push((table, f)),
+                None => {
+                    let hint = match did_you_mean(&name.node, table.fields().iter().map(|f| f.name))
+                    {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!(
+                            "each {} has: {}",
+                            subject.words(),
+                            table
+                                .fields()
+                                .iter()
+                                .map(|f| f.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    self.error(
+                        "E002",
+                        name.span,
+                        format!("each {} has no field `{}`", subject.words(), name.node),
+                        hint,
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// W007: a field a check `needs` that none of its expressions reads.
+    fn unread_needs(&mut self, check: &Check, names: &[&ast::Name]) {
+        for ((table, field), name) in check.needs.iter().zip(names) {
+            let read = check_exprs(check).any(|e| reads(&self.plan, e, *table, *field));
+            if !read {
+                self.warn(
+                    "W007",
+                    name.span,
+                    format!("this check never reads `{}`", name.node),
+                    "`needs` names the fields the check cannot judge without; remove it, or use the field",
+                );
+            }
+        }
+    }
+
+    /// E020: two checks of one subject kind in a rule (versions of it)
+    /// whose windows share a day judge the same subjects twice.
+    fn overlapping_versions(&mut self, code: &str, checks: &[Check], spans: &[Span]) {
+        let always = Window {
+            from: None,
+            until: None,
+            time: CExpr::Const(Const::Bool(false)),
+        };
+        for (n, c) in checks.iter().enumerate() {
+            for earlier in &checks[..n] {
+                if earlier.subject != c.subject || (c.window.is_none() && earlier.window.is_none())
+                {
+                    continue;
+                }
+                let (a, b) = (
+                    earlier.window.as_ref().unwrap_or(&always),
+                    c.window.as_ref().unwrap_or(&always),
+                );
+                if a.overlaps(b) {
+                    let words = |w: &Window| match w.words() {
+                        w if w.is_empty() => "always".to_string(),
+                        w => w,
+                    };
+                    self.error(
+                        "E020",
+                        spans[n],
+                        format!(
+                            "this version of rule `{code}` ({}) overlaps an earlier check of each {} ({})",
+                            words(b),
+                            c.subject.words(),
+                            words(a)
+                        ),
+                        "versions of a rule must not share a day: end the earlier with `until D` and start the later with `from D`",
+                    );
+                    break;
+                }
+            }
+        }
     }
 
     /// A rule's source: a title and a web address a reader can follow.
@@ -1740,6 +1951,33 @@ impl Checker {
                 at = subject_of(t);
                 continue;
             }
+            // `duplicate_of.status`: a field of the crime a reference names.
+            let reference = table_of(at)
+                .and_then(|t| Some((t, t.field_index(&name.node)?)))
+                .and_then(|(t, idx)| Some((idx, refers_to(t, idx)?)));
+            if let (Some((via, Table::Crimes)), Some(next)) = (reference, p.get(n + 1)) {
+                if n + 2 == p.len()
+                    && let Some(f) = Table::Crimes.field_index(&next.node)
+                {
+                    return (
+                        CExpr::Referenced(via, f),
+                        Ty::of_field(Table::Crimes.fields()[f].ty),
+                    );
+                }
+                self.error(
+                    "E002",
+                    next.span,
+                    format!(
+                        "`{}` names a crime, which has no field `{}`",
+                        name.node, next.node
+                    ),
+                    format!(
+                        "follow it to one field of the crime it names, e.g. `{}.status`",
+                        name.node
+                    ),
+                );
+                return (CExpr::Const(Const::Bool(false)), Ty::Error);
+            }
             if !last {
                 let links: Vec<&str> = ["incident", "crime"]
                     .into_iter()
@@ -1825,6 +2063,60 @@ impl Checker {
     }
 }
 
+/// A subject's report time, by which a window places it: an incident's
+/// `reported_at`; a crime's own, else its incident's; an update's event.
+fn report_time(subject: Subject) -> Option<CExpr> {
+    let field = |t: Table, name: &str| CExpr::Field(t, t.field_index(name).expect("schema field"));
+    match subject {
+        Subject::Incident => Some(field(Table::Incidents, "reported_at")),
+        Subject::Crime => Some(CExpr::Choice(
+            vec![(
+                field(Table::Crimes, "reported_at"),
+                CExpr::Present(Box::new(field(Table::Crimes, "reported_at")), true),
+            )],
+            Box::new(field(Table::Incidents, "reported_at")),
+        )),
+        Subject::Update => Some(field(Table::Updates, "event_at")),
+        Subject::Timestamp | Subject::OptionalValue => None,
+    }
+}
+
+/// Every expression of a check.
+fn check_exprs(check: &Check) -> impl Iterator<Item = &CExpr> {
+    let requirement: Vec<&CExpr> = match &check.requirement {
+        Requirement::Holds { cond, grace } => std::iter::once(cond)
+            .chain(grace.iter().flat_map(|(a, b)| [a, b]))
+            .collect(),
+        Requirement::Deadline {
+            done,
+            within,
+            anchor,
+        } => vec![done, within, anchor],
+    };
+    check
+        .filters
+        .iter()
+        .chain(&check.exemptions)
+        .chain(requirement)
+        .chain(check.severity.arms.iter().map(|(_, c)| c))
+}
+
+/// Whether an expression reads a field, through definitions too.
+fn reads(plan: &Plan, e: &CExpr, table: Table, field: usize) -> bool {
+    match e {
+        CExpr::Field(t, f) => *t == table && *f == field,
+        CExpr::Referenced(via, f) => table == Table::Crimes && (*via == field || *f == field),
+        CExpr::Define(n) => plan
+            .defines
+            .get(*n)
+            .is_some_and(|d| reads(plan, d, table, field)),
+        _ => e
+            .children()
+            .into_iter()
+            .any(|c| reads(plan, c, table, field)),
+    }
+}
+
 /// `https://host/…` or `http://host/…`, with something after the scheme
 /// and no white space: what a reader can paste into a browser.
 fn is_web_address(s: &str) -> bool {
@@ -1858,6 +2150,7 @@ fn counts_working_days(c: &CExpr) -> bool {
         }
         CExpr::Field(..)
         | CExpr::Linked(_)
+        | CExpr::Referenced(..)
         | CExpr::Pseudo(_)
         | CExpr::Define(_)
         | CExpr::Const(_) => false,

@@ -71,4 +71,5 @@ fixtures! {
     calendar_end => "calendar-end",
     example_force => "example-force",
     example_force_canonical => "example-force-canonical",
+    edition_2 => "edition-2",
 }

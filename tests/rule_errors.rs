@@ -55,6 +55,10 @@ corpus! {
     e015_example_expectation => "e015-example-expectation.hocr",
     e016_audit_sizes => "e016-audit-sizes.hocr",
     e017_too_deep => "e017-too-deep.hocr",
+    e018_window_not_a_date => "e018-window-not-a-date.hocr",
+    e019_window_backwards => "e019-window-backwards.hocr",
+    e020_versions_overlap => "e020-versions-overlap.hocr",
+    e021_window_and_needs_misplaced => "e021-window-and-needs-misplaced.hocr",
     e022_empty_quote_or_policy => "e022-empty-quote-or-policy.hocr",
     e023_source_without_address => "e023-source-without-address.hocr",
     e024_address_not_web => "e024-address-not-web.hocr",
@@ -64,6 +68,7 @@ corpus! {
     w004_no_edition => "w004-no-edition.hocr",
     w005_example_name_twice => "w005-example-name-twice.hocr",
     w006_strata_overlap => "w006-strata-overlap.hocr",
+    w007_needs_unread => "w007-needs-unread.hocr",
     w009_no_quote_or_policy => "w009-no-quote-or-policy.hocr",
     w010_said_twice => "w010-said-twice.hocr",
 }

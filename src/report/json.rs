@@ -22,6 +22,8 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a Changes>,
     findings: &'a [Finding],
+    /// Written last: a baseline's proof that its findings are all there.
+    findings_total: u64,
 }
 
 #[derive(Serialize)]
@@ -148,6 +150,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         overall: rounded(Totals::of("all rules", &report.outcome.stats)),
         baseline: report.changes,
         findings: &report.outcome.findings,
+        findings_total: report.outcome.findings.len() as u64,
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")

@@ -124,6 +124,7 @@ const KEYWORDS: &[&str] = &[
     "and",
     "any",
     "after",
+    "applies",
     "as",
     "contains",
     "count",
@@ -139,6 +140,7 @@ const KEYWORDS: &[&str] = &[
     "in",
     "is",
     "message",
+    "needs",
     "no",
     "not",
     "of",
@@ -471,6 +473,26 @@ fn date(i: In) -> R<Spanned<chrono::NaiveDate>> {
     }
 }
 
+/// A word where a date belongs, as written: whether it is a date is the
+/// checker's to say (E018), so that a wrong date gets its own diagnostic.
+fn date_text(i: In) -> R<Spanned<String>> {
+    let (i, _) = ws(i)?;
+    let (rest, text) = match take_while1::<_, In, PErr>(|c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | ':' | '_')
+    })(i)
+    {
+        Ok(ok) => ok,
+        Err(_) => return fail(i, "a date like `2018-04-01`"),
+    };
+    Ok((
+        rest,
+        Spanned {
+            node: text.fragment().to_string(),
+            span: span_of(i, rest),
+        },
+    ))
+}
+
 fn year(i: In) -> R<Spanned<i32>> {
     let (rest, n) = integer(i)?;
     let y = i32::try_from(n.node).unwrap_or(i32::MAX);
@@ -631,6 +653,8 @@ pub const CLAUSE_WORDS: &[&str] = &[
     "require",
     "grace",
     "otherwise",
+    "applies",
+    "needs",
     "example",
 ];
 
@@ -713,6 +737,39 @@ fn clause(i: In) -> R<Clause> {
         "otherwise" => {
             let (i, k) = cut_err(ident("the kind of finding, e.g. `late` or `missing`")(i))?;
             Ok((i, Clause::Otherwise(k)))
+        }
+        "applies" => {
+            let mut dates = [None, None];
+            let mut i = i;
+            for (n, word) in ["from", "until"].into_iter().enumerate() {
+                if let Ok((rest, _)) = kw(word)(i) {
+                    let (rest, d) = cut_err(expect("a date like `2018-04-01`", date_text)(rest))?;
+                    dates[n] = Some(d);
+                    i = rest;
+                }
+            }
+            let [from, until] = dates;
+            if from.is_none() && until.is_none() {
+                return fail(i, "`from DATE` or `until DATE`");
+            }
+            let span = span_of(start, i);
+            Ok((
+                i,
+                Clause::Applies(Spanned {
+                    node: Applies { from, until },
+                    span,
+                }),
+            ))
+        }
+        "needs" => {
+            let (mut i, first) = cut_err(ident("the name of a field")(i))?;
+            let mut fields = vec![first];
+            while let Ok((rest, _)) = symbol(",")(i) {
+                let (rest, f) = cut_err(ident("the name of a field")(rest))?;
+                fields.push(f);
+                i = rest;
+            }
+            Ok((i, Clause::Needs(fields)))
         }
         "example" => {
             let (i, e) = example(start, i)?;
@@ -1609,6 +1666,46 @@ mod tests {
         let (file, errors) = parse_file(text);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(file.items.len(), 1);
+    }
+
+    /// Verbatim quotes carry typographic quotes and bullets: a string is
+    /// read character by character, never skipping what follows one.
+    #[test]
+    fn strings_keep_non_ascii_text_verbatim() {
+        let text = "edition \"x ‘rarely appropriate’ • é \\\" ok\"\n";
+        let (file, errors) = parse_file(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let Item::Edition(e) = &file.items[0] else {
+            panic!("an edition")
+        };
+        assert_eq!(e.node, "x ‘rarely appropriate’ • é \" ok");
+    }
+
+    /// `applies` keeps its dates as written (the checker reads them) and
+    /// `needs` its field names.
+    #[test]
+    fn applies_and_needs_clauses() {
+        let text = "rule R1 r \"t\" {\n  for each crime\n  applies from 2018-04-01 until someday\n  needs a, b\n  require x\n}\n";
+        let file = ok(text);
+        let Item::Rule(r) = &file.items[0] else {
+            panic!("a rule")
+        };
+        let Clause::Applies(a) = &r.clauses[1] else {
+            panic!("{:?}", r.clauses[1])
+        };
+        let (from, until) = (&a.node.from, &a.node.until);
+        assert_eq!(from.as_ref().map(|d| d.node.as_str()), Some("2018-04-01"));
+        assert_eq!(until.as_ref().map(|d| d.node.as_str()), Some("someday"));
+        let Clause::Needs(names) = &r.clauses[2] else {
+            panic!("{:?}", r.clauses[2])
+        };
+        assert_eq!(
+            names.iter().map(|n| n.node.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert!(
+            !errs("rule R1 r \"t\" {\n  for each crime\n  applies\n  require x\n}\n").is_empty()
+        );
     }
 
     fn ok(text: &str) -> File {
