@@ -451,6 +451,40 @@ fn hover_shows_rules_groups_fields_definitions_and_codes() {
 }
 
 #[test]
+fn hover_shows_a_rules_edition_window_and_the_fields_it_needs() {
+    let (dir, _groups, _recording) = rule_set("editions");
+    let path = dir.join("window.hocr");
+    let text = "edition \"HOCR test\"\n\nrule T009 windowed \"A rule of one edition\" {\n  source \"Test source\" at \"https://example.org/hocr\"\n  policy \"P.\"\n  theme recording\n  severity low\n  applies from 2025-04-01 until 2026-03-31\n  for each crime\n  needs cancellation_code\n  require cancellation_code is present\n}\n";
+    let mut c = Client::start();
+    c.open(&path, text);
+    assert_eq!(c.diagnostics(&path), Vec::<Value>::new());
+    let rule = c.ask(
+        "textDocument/hover",
+        Client::at(&path, position(text, "T009", 0)),
+    );
+    let rule = rule["contents"]["value"].as_str().unwrap();
+    assert!(
+        rule.contains("\napplies from 2025-04-01 until 2026-03-31\n"),
+        "{rule}"
+    );
+    let field = c.ask(
+        "textDocument/hover",
+        Client::at(&path, position(text, "needs cancellation_code", 0)),
+    );
+    assert_eq!(field, Value::Null, "`needs` is a keyword");
+    let field = c.ask(
+        "textDocument/hover",
+        Client::at(&path, position(text, "cancellation_code\n", 0)),
+    );
+    let field = field["contents"]["value"].as_str().unwrap();
+    assert!(
+        field.starts_with("**cancellation_code**: field of each crime"),
+        "{field}"
+    );
+    c.shutdown();
+}
+
+#[test]
 fn definitions_and_references_cross_files() {
     let (_dir, groups, recording) = rule_set("definition");
     let mut c = Client::start();

@@ -205,6 +205,16 @@ fn rule_hover(set: &RuleSet, code: &str) -> Option<String> {
                 let _ = write!(out, "\n> {}\n", q.node.replace('\n', "\n> "));
             }
             Clause::Policy(p) => policies.push(p.node.as_str()),
+            Clause::Applies(a) => {
+                let from = a.node.from.as_ref().map(|d| format!(" from {}", d.node));
+                let until = a.node.until.as_ref().map(|d| format!(" until {}", d.node));
+                let _ = write!(
+                    out,
+                    "\napplies{}{}\n",
+                    from.unwrap_or_default(),
+                    until.unwrap_or_default()
+                );
+            }
             Clause::Source(s) => sources.push(s),
             Clause::Example(_) => examples += 1,
             _ => {}

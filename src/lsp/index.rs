@@ -80,6 +80,15 @@ pub fn occurrences(tree: &ast::File) -> Vec<Occurrence> {
                             w.expr(span_expr, subject);
                             w.expr(anchor, subject);
                         }
+                        Clause::Needs(names) => {
+                            if let Some(table) = table_of(subject) {
+                                for name in names {
+                                    if table.field_index(&name.node).is_some() {
+                                        w.push(Kind::Field(table), &name.node, name.span, false);
+                                    }
+                                }
+                            }
+                        }
                         Clause::Example(ex) => {
                             for row in &ex.rows {
                                 let Some(table) = table_of(row.table.node) else {
@@ -95,6 +104,7 @@ pub fn occurrences(tree: &ast::File) -> Vec<Occurrence> {
                         Clause::Source(_)
                         | Clause::Quote(_)
                         | Clause::Policy(_)
+                        | Clause::Applies(_)
                         | Clause::Theme(_)
                         | Clause::Message(_)
                         | Clause::Otherwise(_) => {}
