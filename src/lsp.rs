@@ -472,18 +472,23 @@ impl<'c> Server<'c> {
                     }
                     None => format!("▶ run examples ({examples})"),
                 };
-                let command = (examples > 0).then(|| Command {
-                    title: title.clone(),
-                    command: RUN_EXAMPLES.into(),
-                    arguments: Some(vec![json!(uri.as_str()), json!(code)]),
-                });
-                CodeLens {
-                    range,
-                    command: Some(command.unwrap_or(Command {
+                // A lens with no command is a label: nothing to run.
+                let command = if examples > 0 {
+                    Command {
+                        title,
+                        command: RUN_EXAMPLES.into(),
+                        arguments: Some(vec![json!(uri.as_str()), json!(code)]),
+                    }
+                } else {
+                    Command {
                         title,
                         command: String::new(),
                         arguments: None,
-                    })),
+                    }
+                };
+                CodeLens {
+                    range,
+                    command: Some(command),
                     data: None,
                 }
             })
