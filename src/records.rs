@@ -355,7 +355,7 @@ impl FieldType {
 }
 
 /// What a field of the export holds (SPEC §2), for people reading rules
-/// (the language server's hover); `None` where the name says it all.
+/// (the language server's hover). Every field has one (a test checks).
 pub fn meaning(table: Table, field: &str) -> Option<&'static str> {
     let m = match (table, field) {
         (Table::Incidents, "incident_id") => "unique incident reference",
@@ -395,6 +395,16 @@ pub fn meaning(table: Table, field: &str) -> Option<&'static str> {
         (Table::Crimes, "dpp_consent") => "CPS/DPP consent obtained for a caution",
         (Table::Crimes, "victim_enhanced") => {
             "victim entitled to enhanced rights under the Victims' Code"
+        }
+        (Table::Crimes, "transferred_from") => {
+            "the force a crime was transferred in from (HOCR Annex A); empty for the force's own crimes"
+        }
+        (Table::Crimes, "received_at") => {
+            "when a transferred-in crime was received from the other force"
+        }
+        (Table::Crimes, "transferred_to") => "the force a C1-cancelled crime was transferred to",
+        (Table::Crimes, "duplicate_of") => {
+            "for a C3 (duplicate) cancellation: the `crime_id` of the crime it duplicates"
         }
         (Table::Updates, "crime_id") => "the crime the update is about",
         (Table::Updates, "event") => "what happened in the investigation",
@@ -653,7 +663,21 @@ impl Record for Update {
 
 #[cfg(test)]
 mod tests {
-    use super::{STRETCH, hash_id};
+    use super::{STRETCH, Table, hash_id, meaning};
+
+    #[test]
+    fn every_field_says_what_it_holds() {
+        for t in Table::ALL {
+            for f in t.fields() {
+                assert!(
+                    meaning(t, f.name).is_some(),
+                    "{}.{}: add its meaning to records::meaning (rule authors see it on hover)",
+                    t.name(),
+                    f.name
+                );
+            }
+        }
+    }
 
     #[test]
     fn ids_in_sequence_hash_to_neighbouring_slots_with_tags_of_their_own() {
