@@ -657,6 +657,16 @@ fn completion_offers_fields_groups_definitions_and_keywords() {
     }
     assert!(!has(&l, "closing_code"), "an incident's field: {l:?}");
 
+    // Through a link: the linked record's fields.
+    let text = RECORDING.replace("  where report_time is present", "  where incident.rep");
+    let l = labels(&mut c, &text, "  where incident.rep");
+    assert!(has(&l, "closing_code") && has(&l, "reported_at"), "{l:?}");
+    assert!(!has(&l, "recorded_at") && !has(&l, "report_time"), "{l:?}");
+    assert!(
+        !has(&l, "violence") && !has(&l, "and"),
+        "fields only: {l:?}"
+    );
+
     // `for each incident` instead: the incident's.
     let text = RECORDING.replace(
         "  for each crime\n  where report_time is present",

@@ -5,7 +5,7 @@
 use super::index::{Kind, Occurrence};
 use super::text::path_to_uri;
 use super::workspace::{Parsed, RuleSet};
-use crate::check::table_of;
+use crate::check::{link, table_of};
 use crate::diagnostics::{self, Level};
 use crate::explain;
 use crate::records::{self, Table};
@@ -622,7 +622,24 @@ pub fn completion(set: &RuleSet, path: &Path, pos: Position) -> Vec<CompletionIt
             })
             .collect();
     }
-    let subject = subject_at(&f.text, offset);
+    let mut subject = subject_at(&f.text, offset);
+    // `incident.` (after `for each crime`): the linked record's fields.
+    let typing = if done.len() < typed.len() {
+        typed.last().copied()
+    } else {
+        None
+    };
+    let through_link = typing.and_then(|w| w.rsplit_once('.'));
+    if let Some((links, _)) = through_link {
+        for name in links.split('.') {
+            match link(subject, name)
+                .and_then(|t| Subject::ALL.into_iter().find(|s| table_of(*s) == Some(t)))
+            {
+                Some(s) => subject = s,
+                None => return Vec::new(),
+            }
+        }
+    }
     let mut out = Vec::new();
     if let Some(t) = table_of(subject) {
         for field in t.fields() {
@@ -639,6 +656,9 @@ pub fn completion(set: &RuleSet, path: &Path, pos: Position) -> Vec<CompletionIt
             CompletionItemKind::VARIABLE,
             Some(format!("define for each {}", subject.words())),
         ));
+    }
+    if through_link.is_some() {
+        return out;
     }
     out.extend(group_items(set));
     out.extend(
