@@ -84,6 +84,11 @@ enum Command {
         after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format html --output audit.html"
     )]
     Audit(AuditCommand),
+    /// Run the language server for rule files (LSP over stdin and stdout), for editors.
+    #[command(
+        after_help = "Examples:\n  hocr lsp    # started by the editor, which speaks to it over stdin and stdout\n\nEditors start it themselves: see the README (VS Code, Neovim, Helix) and docs/editors.md.\nThe rule set of a file is every rule file in its directory.\n\nExit codes: 0 after `shutdown` and `exit`, or when stdin closes; 1 `exit` without `shutdown`."
+    )]
+    Lsp,
 }
 
 #[derive(Subcommand, Debug)]
@@ -330,6 +335,7 @@ pub fn main() -> u8 {
         Command::Explain(args) => run_explain(args),
         Command::Audit(AuditCommand::Sample(args)) => run_audit_sample(args),
         Command::Audit(AuditCommand::Score(args)) => run_audit_score(args),
+        Command::Lsp => Ok(crate::lsp::run()),
     };
     match result {
         Ok(code) => code,

@@ -337,7 +337,8 @@ fn a_rules_directory_without_cases_runs_its_examples_alone() {
     let (code, out, _) = hocr(&["rules", "test", "rules"]);
     assert_eq!(code, 0);
     assert!(
-        !out.lines().any(|l| l.starts_with("case ") || l.contains(" cases: ")),
+        !out.lines()
+            .any(|l| l.starts_with("case ") || l.contains(" cases: ")),
         "{out}"
     );
 }
