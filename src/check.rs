@@ -10,7 +10,7 @@ use crate::plan::{
 };
 use crate::records::{EVENTS, FieldType, STATUSES, Table, refers_to};
 use crate::syntax::ast::{self, Clause, CmpOp, ExprKind, Item, Member, Span, Subject, Unit};
-use crate::syntax::parse_file;
+use crate::syntax::{SyntaxError, parse_file};
 use crate::time::{Calendar, MICROS_PER_HOUR, Span as TimeSpan};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -19,6 +19,20 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Checks and compiles rule files. Returns the plan when there are no
 /// errors, and every diagnostic (errors and warnings) either way.
 pub fn check(files: Vec<RuleFile>) -> (Option<Plan>, Vec<Diagnostic>) {
+    let parsed: Vec<_> = files.iter().map(|f| parse_file(&f.text)).collect();
+    let trees: Vec<&ast::File> = parsed.iter().map(|(t, _)| t).collect();
+    let errors: Vec<&[SyntaxError]> = parsed.iter().map(|(_, e)| e.as_slice()).collect();
+    check_parsed(files, &trees, &errors)
+}
+
+/// [`check`] for files already parsed: `trees[n]` and `errors[n]` are what
+/// `parse_file` gave for `files[n]`. The language server keeps the parses
+/// of the files an edit did not touch.
+pub fn check_parsed(
+    files: Vec<RuleFile>,
+    trees: &[&ast::File],
+    errors: &[&[SyntaxError]],
+) -> (Option<Plan>, Vec<Diagnostic>) {
     let mut cx = Checker {
         diags: Vec::new(),
         file: 0,
@@ -31,21 +45,27 @@ pub fn check(files: Vec<RuleFile>) -> (Option<Plan>, Vec<Diagnostic>) {
         plan: Plan::default(),
         names: files.iter().map(|f| f.name.clone()).collect(),
     };
-    let mut parsed = Vec::new();
-    for (n, f) in files.iter().enumerate() {
-        let (tree, errors) = parse_file(&f.text);
-        for e in errors {
-            cx.diags
-                .push(Diagnostic::error("E001", n, e.span, e.message, e.help));
+    let mut broken = Vec::new();
+    for (n, errors) in errors.iter().enumerate() {
+        for e in errors.iter() {
+            broken.push((n, e.span.start));
+            cx.diags.push(Diagnostic::error(
+                "E001",
+                n,
+                e.span,
+                e.message.clone(),
+                e.help.clone(),
+            ));
         }
-        parsed.push(tree);
     }
+    let parsed = trees;
     cx.plan.fingerprint = fingerprint(&files);
-    cx.declare(&parsed);
-    cx.define_all(&parsed);
-    cx.rules(&parsed);
-    cx.audits(&parsed);
-    cx.finish(&parsed);
+    cx.declare(parsed);
+    cx.define_all(parsed);
+    cx.rules(parsed);
+    cx.salvage(&files, parsed, &broken);
+    cx.audits(parsed);
+    cx.finish(parsed);
     let Checker {
         mut diags,
         mut plan,
@@ -125,7 +145,8 @@ impl Ty {
     }
 }
 
-fn table_of(s: Subject) -> Option<Table> {
+/// The table a subject's records come from (none for values).
+pub fn table_of(s: Subject) -> Option<Table> {
     match s {
         Subject::Incident => Some(Table::Incidents),
         Subject::Crime => Some(Table::Crimes),
@@ -142,8 +163,8 @@ fn subject_of(t: Table) -> Subject {
     }
 }
 
-/// Links from a record to the one record it points at.
-fn link(from: Subject, name: &str) -> Option<Table> {
+/// Links from a record to the one record it points at (`crime.incident`).
+pub fn link(from: Subject, name: &str) -> Option<Table> {
     match (from, name) {
         (Subject::Crime, "incident") => Some(Table::Incidents),
         (Subject::Update, "crime") => Some(Table::Crimes),
@@ -264,7 +285,7 @@ impl Checker {
 
     // ------------------------------------------------------------ declarations
 
-    fn declare(&mut self, parsed: &[ast::File]) {
+    fn declare(&mut self, parsed: &[&ast::File]) {
         let mut group_decls: BTreeMap<String, (usize, &ast::Group)> = BTreeMap::new();
         let mut calendars: HashMap<String, Span> = HashMap::new();
         let mut holidays = Vec::new();
@@ -498,7 +519,7 @@ impl Checker {
         Some(set)
     }
 
-    fn define_all(&mut self, parsed: &[ast::File]) {
+    fn define_all(&mut self, parsed: &[&ast::File]) {
         for (n, f) in parsed.iter().enumerate() {
             self.file = n;
             for item in &f.items {
@@ -557,7 +578,7 @@ impl Checker {
 
     // ------------------------------------------------------------ rules
 
-    fn rules(&mut self, parsed: &[ast::File]) {
+    fn rules(&mut self, parsed: &[&ast::File]) {
         let mut seen: HashMap<String, (usize, Span)> = HashMap::new();
         for (n, f) in parsed.iter().enumerate() {
             self.file = n;
@@ -826,18 +847,25 @@ impl Checker {
             let filters = d
                 .wheres
                 .iter()
-                .map(|e| self.condition(e, subject))
+                .map(|e| self.condition_checked(e, subject))
                 .collect::<Vec<_>>();
-            for (e, c) in d.wheres.iter().zip(&filters) {
-                if never_true(c) {
-                    self.warn(
-                        "W002",
-                        e.span,
-                        "this condition can never be true".into(),
-                        "the check will never apply; correct or remove the condition",
-                    );
-                }
-            }
+            let filters = filters
+                .into_iter()
+                .zip(&d.wheres)
+                .map(|((c, clean), e)| {
+                    // A condition with an error in it stands as `false`:
+                    // that it can never be true is the error's doing.
+                    if clean && never_true(&c) {
+                        self.warn(
+                            "W002",
+                            e.span,
+                            "this condition can never be true".into(),
+                            "the check will never apply; correct or remove the condition",
+                        );
+                    }
+                    c
+                })
+                .collect::<Vec<_>>();
             let exemptions = d
                 .unless
                 .iter()
@@ -847,7 +875,21 @@ impl Checker {
                 if unreadable_clause {
                     continue;
                 }
-                self.error("E006", d.subject.span, format!("this check of rule `{}` has no `require`", r.code.node), "add what must hold, e.g. `require recorded_at within 24 hours after report_time`");
+                let example = self.condition_examples(subject);
+                let first = example
+                    .split(" or ")
+                    .next()
+                    .unwrap_or_default()
+                    .trim_matches('`');
+                let help = format!(
+                    "add what must hold, e.g. `require {first}`, or a deadline: `require … within 24 hours after …`"
+                );
+                self.error(
+                    "E006",
+                    d.subject.span,
+                    format!("this check of rule `{}` has no `require`", r.code.node),
+                    help,
+                );
                 continue;
             };
             let requirement = match req {
@@ -1328,7 +1370,7 @@ impl Checker {
         }
     }
 
-    fn finish(&mut self, parsed: &[ast::File]) {
+    fn finish(&mut self, parsed: &[&ast::File]) {
         let mut exprs: Vec<&CExpr> = self.plan.defines.iter().collect();
         for r in &self.plan.rules {
             for c in &r.checks {
@@ -1372,7 +1414,7 @@ impl Checker {
 
     // ------------------------------------------------------------ audit plans
 
-    fn audits(&mut self, parsed: &[ast::File]) {
+    fn audits(&mut self, parsed: &[&ast::File]) {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (n, f) in parsed.iter().enumerate() {
             self.file = n;
@@ -1423,8 +1465,8 @@ impl Checker {
                     "give each stratum its own name",
                 );
             }
-            let filter = self.condition(&s.filter, Subject::Incident);
-            if never_true(&filter) {
+            let (filter, clean) = self.condition_checked(&s.filter, Subject::Incident);
+            if clean && never_true(&filter) {
                 self.warn(
                     "W002",
                     s.filter.span,
@@ -1529,7 +1571,7 @@ impl Checker {
                         "stratum `{}` takes every incident, so it overlaps every other stratum",
                         a.name
                     ),
-                    "give it a condition that leaves out the other strata's incidents, e.g. `… and not violence_report`",
+                    "give it a condition that leaves out the other strata's incidents: `… and not …` with another stratum's condition",
                 );
                 continue;
             }
@@ -1571,15 +1613,152 @@ impl Checker {
         self.typed(e, subject, Ty::Bool, "a condition (yes or no)")
     }
 
+    /// [`Self::condition`], and whether it was compiled without an error.
+    fn condition_checked(&mut self, e: &ast::Expr, subject: Subject) -> (CExpr, bool) {
+        let errors = self.error_count();
+        let c = self.condition(e, subject);
+        (c, self.error_count() == errors)
+    }
+
+    fn error_count(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .count()
+    }
+
+    /// Names in a clause the parser could not read are checked all the
+    /// same, so that a syntax error and a misspelt name on one line are
+    /// both reported in one pass: the longest expression that reads
+    /// cleanly before each syntax error, in a `where`, `unless` or
+    /// `require` clause of a rule, is checked against the rule's subject,
+    /// and only what it says about names is kept (a cut-off expression
+    /// may not make sense as a whole).
+    fn salvage(&mut self, files: &[RuleFile], parsed: &[&ast::File], broken: &[(usize, usize)]) {
+        /// Syntax errors looked into per file, at most: each costs a few
+        /// short parses.
+        const MAX_PER_FILE: usize = 100;
+        let mut per_file = HashMap::new();
+        for &(n, at) in broken {
+            let seen = per_file.entry(n).or_insert(0);
+            *seen += 1;
+            if *seen > MAX_PER_FILE {
+                continue;
+            }
+            let text = &files[n].text;
+            // A clause longer than this is not worth re-reading (nor is a
+            // hostile file's megabyte of expression).
+            const MAX_CLAUSE: usize = 4096;
+            let Some(start) = clause_start(text, at).filter(|s| at - s <= MAX_CLAUSE) else {
+                continue;
+            };
+            let Some(subject) = subject_at(parsed[n], at) else {
+                continue;
+            };
+            let Some(e) = crate::syntax::parser::expression_before(text, start, at) else {
+                continue;
+            };
+            self.file = n;
+            let before = self.diags.len();
+            let _ = self.expr(&e, subject);
+            let found = self.diags.split_off(before);
+            for d in found {
+                let known = self
+                    .diags
+                    .iter()
+                    .any(|k| k.code == d.code && k.file == d.file && k.span == d.span);
+                if matches!(d.code, "E002" | "E003") && !known {
+                    self.diags.push(d);
+                }
+            }
+        }
+    }
+
+    /// Conditions about each `subject` for a help text, made of its own
+    /// fields and this rule set's groups, so that the suggestion checks
+    /// as written wherever it is made (never a name only the shipped
+    /// rules declare).
+    fn condition_examples(&self, subject: Subject) -> String {
+        let mut out = Vec::new();
+        match table_of(subject) {
+            Some(t) => {
+                let fields = t.fields();
+                if let Some(f) = fields.iter().find(|f| f.ty == FieldType::Bool) {
+                    out.push(format!("`{} is true`", f.name));
+                }
+                let code = fields
+                    .iter()
+                    .find(|f| matches!(f.ty, FieldType::Code | FieldType::Offence));
+                match (code, self.groups.keys().min()) {
+                    (Some(f), Some(g)) => out.push(format!("`{} in {g}`", f.name)),
+                    (Some(f), None) => out.push(format!("`{} is present`", f.name)),
+                    _ => {}
+                }
+                if out.is_empty()
+                    && let Some(f) = fields.iter().find(|f| f.ty == FieldType::Time)
+                {
+                    out.push(format!("`{} is present`", f.name));
+                }
+            }
+            None => out.extend(
+                Pseudo::ALL
+                    .iter()
+                    .filter(|(_, p)| !matches!(p, Pseudo::Field | Pseudo::Table))
+                    .take(1)
+                    .map(|(n, _)| format!("`{n}`")),
+            ),
+        }
+        out.join(" or ")
+    }
+
+    /// A comparison of a code about each `subject`, for a help text: a
+    /// code field of its own with a quoted code, and with a group of the
+    /// rule set if it has one.
+    /// `compared`: the expressions compared, one of which may be a code
+    /// field to write the example with.
+    fn code_examples(&self, subject: Subject, compared: [&CExpr; 2]) -> Option<String> {
+        let is_code =
+            |f: &&crate::records::FieldDef| matches!(f.ty, FieldType::Code | FieldType::Offence);
+        let own = compared.iter().find_map(|c| match c {
+            CExpr::Field(t, i) => t.fields().get(*i).filter(is_code),
+            _ => None,
+        });
+        let f = match own {
+            Some(f) => f,
+            None => table_of(subject)?.fields().iter().find(is_code)?,
+        };
+        Some(match self.groups.keys().min() {
+            Some(g) => format!(
+                "e.g. `{} is \"X1\"`, or with a group: `{} in {g}`",
+                f.name, f.name
+            ),
+            None => format!("e.g. `{} is \"X1\"`", f.name),
+        })
+    }
+
     fn typed(&mut self, e: &ast::Expr, subject: Subject, want: Ty, words: &str) -> CExpr {
         let (c, ty) = self.expr(e, subject);
         if ty != want && ty != Ty::Error {
             let help = match (want, ty) {
                 (Ty::Bool, Ty::Time) => {
-                    "compare it, e.g. `recorded_at is present` or `recorded_at > reported_at`"
-                        .to_string()
+                    let times: Vec<&str> = table_of(subject)
+                        .map(|t| t.fields())
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|f| f.ty == FieldType::Time)
+                        .map(|f| f.name)
+                        .collect();
+                    match times[..] {
+                        [a, b, ..] => format!("compare it, e.g. `{a} is present` or `{b} > {a}`"),
+                        [a] => format!("compare it, e.g. `{a} is present`"),
+                        [] => "compare it with another time, or ask whether it `is present`"
+                            .to_string(),
+                    }
                 }
-                (Ty::Bool, _) => "write a condition, e.g. `status is \"cancelled\"`".to_string(),
+                (Ty::Bool, _) => format!(
+                    "write a condition, e.g. {}",
+                    self.condition_examples(subject)
+                ),
                 (Ty::Span, Ty::Int) => {
                     "add a unit: `24 hours`, `2 days`, `5 working days`".to_string()
                 }
@@ -1689,7 +1868,14 @@ impl Checker {
                         "E004",
                         list.span,
                         format!("`contains` needs a list of codes; this is {}", tl.words()),
-                        "`qualifiers` is the list field, e.g. `qualifiers contains \"DA\"`",
+                        match table_of(subject)
+                            .and_then(|t| t.fields().iter().find(|f| f.ty == FieldType::CodeList))
+                        {
+                            Some(f) => {
+                                format!("`{0}` is a list, e.g. `{0} contains \"DA\"`", f.name)
+                            }
+                            None => format!("each {} has no list of codes", subject.words()),
+                        },
                     );
                 }
                 let ci = match (ci, ti) {
@@ -1833,7 +2019,16 @@ impl Checker {
     ) -> CExpr {
         let (c, ty) = self.expr_in(x, subject, in_aggregate);
         if ty != Ty::Bool && ty != Ty::Error {
-            self.error("E004", x.span, format!("{word} needs a condition, found {}", ty.words()), "write a condition, e.g. `victim_enhanced is true` or `closing_code in crime_related`");
+            let help = format!(
+                "write a condition, e.g. {}",
+                self.condition_examples(subject)
+            );
+            self.error(
+                "E004",
+                x.span,
+                format!("{word} needs a condition, found {}", ty.words()),
+                help,
+            );
         }
         c
     }
@@ -1860,11 +2055,28 @@ impl Checker {
         };
         if !ok {
             let help = match (ta, tb) {
-                (Ty::Time, Ty::Int) | (Ty::Int, Ty::Time) => "a time compares with a time; to allow a delay write `recorded_at > reported_at + 24 hours`".to_string(),
-                (Ty::Time, Ty::Span) | (Ty::Span, Ty::Time) => "add the duration to a time: `recorded_at > reported_at + 24 hours`".to_string(),
-                (Ty::Code(_) | Ty::Text, _) | (_, Ty::Code(_) | Ty::Text) if !ordered => "a code is compared with a code in quotes, e.g. `cancellation_code is \"C1\"`, or with a group: `cancellation_code in cancellation_codes`".to_string(),
-                _ if ordered => "`<` and `>` compare numbers or times; codes are compared with `is` or `in`".to_string(),
-                _ => "compare like with like: a code with a quoted code, a time with a time".to_string(),
+                (Ty::Time, Ty::Int) | (Ty::Int, Ty::Time) => format!(
+                    "a time compares with a time; to allow a delay write {}",
+                    delay_example(subject)
+                ),
+                (Ty::Time, Ty::Span) | (Ty::Span, Ty::Time) => {
+                    format!("add the duration to a time: {}", delay_example(subject))
+                }
+                (Ty::Code(_) | Ty::Text, _) | (_, Ty::Code(_) | Ty::Text) if !ordered => match self
+                    .code_examples(subject, [&ca, &cb])
+                {
+                    Some(e) => {
+                        format!("a code is compared with a code in quotes or with a group, {e}")
+                    }
+                    None => "a code is compared with a code in quotes, or with a group with `in`"
+                        .to_string(),
+                },
+                _ if ordered => {
+                    "`<` and `>` compare numbers or times; codes are compared with `is` or `in`"
+                        .to_string()
+                }
+                _ => "compare like with like: a code with a quoted code, a time with a time"
+                    .to_string(),
             };
             self.error(
                 "E004",
@@ -2042,6 +2254,65 @@ impl Checker {
             return (CExpr::Const(Const::Bool(false)), Ty::Error);
         }
         (CExpr::Const(Const::Bool(false)), Ty::Error)
+    }
+}
+
+/// Where the expression of the clause a syntax error at `at` is in
+/// begins: just after the `where`, `unless` or `require` that starts its
+/// line or one of the two lines before (an expression left open is found
+/// wanting on the next line).
+fn clause_start(text: &str, at: usize) -> Option<usize> {
+    let mut line_end = at.min(text.len());
+    for _ in 0..3 {
+        let line_start = text[..line_end].rfind('\n').map_or(0, |p| p + 1);
+        let line = &text[line_start..];
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let word_start = line_start + indent;
+        for kw in ["where", "unless", "require"] {
+            let after = word_start + kw.len();
+            if text[word_start..].starts_with(kw)
+                && text[after..].starts_with([' ', '\t'])
+                && after < at
+            {
+                return Some(after);
+            }
+        }
+        if line_start == 0 {
+            return None;
+        }
+        line_end = line_start - 1;
+    }
+    None
+}
+
+/// The subject of the check a position in a rule belongs to: that of the
+/// last `for each` before it in the rule around it.
+fn subject_at(file: &ast::File, at: usize) -> Option<Subject> {
+    file.items.iter().find_map(|item| match item {
+        Item::Rule(r) if r.span.start <= at && at <= r.span.end => {
+            r.clauses.iter().rev().find_map(|c| match c {
+                Clause::ForEach(s) if s.span.start < at => Some(s.node),
+                _ => None,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// A delay written out for each `subject`, for a help text: its own time
+/// fields, so that it checks as written.
+fn delay_example(subject: Subject) -> String {
+    let times: Vec<&str> = table_of(subject)
+        .map(|t| t.fields())
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f.ty == FieldType::Time)
+        .map(|f| f.name)
+        .collect();
+    match times[..] {
+        [a, b, ..] => format!("`{b} > {a} + 24 hours`"),
+        [a] => format!("a time plus a duration, e.g. `{a} + 24 hours`"),
+        [] => "a time plus a duration, e.g. `… + 24 hours`".to_string(),
     }
 }
 

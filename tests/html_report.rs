@@ -3,6 +3,8 @@
 //! output is deterministic), snapshotted, and rendered in headless Chromium
 //! by `scripts/html-browser-test.sh` when a browser is installed.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -110,7 +112,7 @@ fn html_report_is_deterministic() {
 
 #[test]
 fn html_report_snapshot() {
-    insta::assert_snapshot!("html_report_rec002", html());
+    insta::assert_snapshot!("html_report_rec002", common::without_fingerprint(&html()));
 }
 
 #[test]

@@ -38,6 +38,8 @@ corpus! {
     e001_unterminated_string => "e001-unterminated-string.hocr",
     e001_deep_nesting => "e001-deep-nesting.hocr",
     e001_audit_stratum => "e001-audit-stratum.hocr",
+    e001_unknown_unit => "e001-unknown-unit.hocr",
+    e002_after_syntax_error => "e002-after-syntax-error.hocr",
     e002_unknown_field => "e002-unknown-field.hocr",
     e003_unknown_group => "e003-unknown-group.hocr",
     e004_time_vs_number => "e004-time-vs-number.hocr",
@@ -185,4 +187,16 @@ fn explain_with_other_rules() {
         "tests/rule-errors/e002-unknown-field.hocr",
     ]);
     assert_eq!(code, 2, "rule-file errors stop explain: {stderr}");
+}
+
+/// A code the shipped rules do not have may be a custom rule set's: the
+/// error says how to explain those.
+#[test]
+fn explaining_an_unknown_code_mentions_rules_dir() {
+    let (code, out, err) = hocr(&["explain", "XYZ123"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(err.contains("`hocr explain XYZ123 --rules DIR`"), "{err}");
+    let (_, _, err) = hocr(&["explain", "XYZ123", "--rules", "rules"]);
+    assert!(!err.contains("--rules DIR"), "{err}");
 }

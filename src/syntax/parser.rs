@@ -639,7 +639,8 @@ fn rule_name(i: In) -> R<Name> {
 
 // ---------------------------------------------------------------- rules
 
-const CLAUSE_WORDS: &[&str] = &[
+/// The words that start a clause of a rule body (the language server completes them).
+pub const CLAUSE_WORDS: &[&str] = &[
     "source",
     "quote",
     "policy",
@@ -657,7 +658,8 @@ const CLAUSE_WORDS: &[&str] = &[
     "example",
 ];
 
-const ITEM_WORDS: &[&str] = &["rule", "group", "define", "calendar", "edition", "audit"];
+/// The words that start an item of a rule file.
+pub const ITEM_WORDS: &[&str] = &["rule", "group", "define", "calendar", "edition", "audit"];
 
 /// The words that start a line of an audit plan's body.
 const AUDIT_WORDS: &[&str] = &["source", "stratum"];
@@ -1305,6 +1307,36 @@ fn help_for(expected: &[&str]) -> String {
 
 /// Parses a whole rule file. Never fails: returns what it read and every
 /// error found.
+/// The longest expression that reads cleanly from byte `start` of `text`
+/// and ends at a word's end no later than byte `end`: what can be salvaged
+/// of a clause with a syntax error, so that its names can still be checked
+/// in the same pass. A few ends are tried, longest first.
+pub fn expression_before(text: &str, start: usize, end: usize) -> Option<Expr> {
+    const TRIES: usize = 12;
+    let end = end.min(text.len());
+    if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let ends = (start + 1..=end)
+        .rev()
+        .filter(|&p| {
+            !bytes[p - 1].is_ascii_whitespace() && (p == end || bytes[p].is_ascii_whitespace())
+        })
+        .take(TRIES);
+    for p in ends {
+        let prefix = &text[..p];
+        let i = advance_to(In::new(prefix), start);
+        if let Ok((rest, e)) = choice(i)
+            && let Ok((rest, ())) = ws(rest)
+            && rest.fragment().is_empty()
+        {
+            return Some(e);
+        }
+    }
+    None
+}
+
 pub fn parse_file(text: &str) -> (File, Vec<SyntaxError>) {
     let mut errors = Vec::new();
     let mut items = Vec::new();
@@ -1581,6 +1613,60 @@ fn unit(i: In) -> R<(Unit, Span)> {
     Ok((rest, (u, span_of(i, rest))))
 }
 
+/// Every unit a duration may have, as the help lists them.
+const UNITS: &str =
+    "`minutes`, `hours`, `days` or `working days` (or `minute`, `hour`, `day`, `working day`)";
+
+/// A word after a number, on the same line, that is plainly meant as a
+/// unit (`90 dayz`, `2 weeks`) is an error that lists the units, rather
+/// than the puzzling "expected `after`" further on.
+fn not_a_unit(i: In) -> Result<(), Err<PErr>> {
+    let Ok((j, _)) = ws(i) else { return Ok(()) };
+    let gap = &i.fragment()[..j.location_offset() - i.location_offset()];
+    let Ok((_, w)) = word(j) else { return Ok(()) };
+    let w = *w.fragment();
+    // Words that may follow a number in an expression.
+    const FOLLOW: &[&str] = &[
+        "and", "or", "is", "in", "not", "contains", "when", "else", "after", "before", "where",
+        "within", "then",
+    ];
+    const OTHER_UNITS: &[&str] = &[
+        "second", "seconds", "sec", "secs", "min", "mins", "hr", "hrs", "h", "d", "week", "weeks",
+        "month", "months", "year", "years", "workday", "workdays", "business",
+    ];
+    // Plurals first: a tie goes to the first, and `90 dayz` means days.
+    let known = [
+        "minutes", "hours", "days", "working", "minute", "hour", "day",
+    ];
+    let lower = w.to_ascii_lowercase();
+    if gap.contains('\n') || FOLLOW.contains(&lower.as_str()) {
+        return Ok(());
+    }
+    let close = crate::diagnostics::did_you_mean(&lower, known);
+    if close.is_none() && !OTHER_UNITS.contains(&lower.as_str()) {
+        return Ok(());
+    }
+    let help = match close {
+        Some(u) if u != lower => {
+            // Ties go to the singular; a number of them is plural.
+            let u = match u {
+                "working" => "working days",
+                "day" => "days",
+                "hour" => "hours",
+                "minute" => "minutes",
+                u => u,
+            };
+            format!("did you mean `{u}`? A duration is a number and one of {UNITS}")
+        }
+        _ => format!("a duration is a number and one of {UNITS}"),
+    };
+    fail_with(
+        j.location_offset(),
+        format!("`{w}` is not a unit of time"),
+        help,
+    )
+}
+
 const ATOM: &str =
     "a value (a field, a number, a quoted code, `true`, `false`, `any …`, `count …` or `(…)`)";
 
@@ -1604,6 +1690,7 @@ fn atom(i: In) -> R<Expr> {
             if let Ok((rest, (u, us))) = unit(rest) {
                 return Ok((rest, expr(ExprKind::Duration(n.node, u), n.span.to(us))));
             }
+            not_a_unit(rest)?;
             return Ok((rest, expr(ExprKind::Int(n.node), n.span)));
         }
         for (w, b) in [("true", true), ("false", false)] {
