@@ -122,7 +122,12 @@ expected and what was found; the caret points at the place reading stopped.
 How to fix it: write what the message expects at the caret. After an error
 `hocr` carries on from the next line that starts a clause or an item, so
 every syntax error in the file is shown at once; mend the first one first, as
-later ones may follow from it. The grammar is in `docs/language.md`.
+later ones may follow from it. The names in the part of a `where`, `unless`
+or `require` clause read before the error are still checked, so a misspelt
+field on the same line is reported too (E002). A word after a number that
+is plainly meant as a unit (`90 dayz`, `2 weeks`) is named, with the units
+there are: `minutes`, `hours`, `days` and `working days`. The grammar is in
+`docs/language.md`.
 
     rule REC001 late-crime-record "Crimes are recorded within 24 hours" {
       for each crime
@@ -259,7 +264,7 @@ table at all (`timestamp with …`: timestamps and optional values are facts
 about rows, not rows).
 
 How to fix it: write `incident with …`, `crime with …` or `update with …`,
-and use the column names of the export (SPEC §2, `docs/language.md`); the
+and use the column names of the export (`docs/export.md`, `docs/language.md`); the
 help suggests the nearest field when the name looks like a typo.
 
     example "recorded 25 hours after the report is late" {
