@@ -2,13 +2,13 @@
 //! deadline calculator (SPEC §2 "Value formats" and §3 "Working-day
 //! deadlines"). Everything else in hocr goes through here.
 
+use crate::util::cache::DirectMapped;
 use chrono::format::{Item, Numeric, Parsed, StrftimeItems};
 use chrono::{
     DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
     Timelike, Utc, Weekday,
 };
 use chrono_tz::Tz;
-use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -325,36 +325,18 @@ impl Clock {
     }
 }
 
-/// A local date remembered by [`plain_day_offset`].
-#[derive(Clone, Copy)]
-struct PlainDay {
-    tz: Tz,
-    /// The local date, as `NaiveDate::num_days_from_ce`.
-    day: i32,
-    /// The UTC offset (seconds east) every time of that day has, or `None`
-    /// if the day is not plain: chrono-tz must judge each time of it.
-    offset: Option<i32>,
-}
-
 /// How many local dates each thread remembers: a year of dates fits
-/// without two sharing a slot. 512 slots of 16 bytes, 8 KiB per thread.
+/// without two sharing a slot.
 const PLAIN_DAY_SLOTS: usize = 512;
 
 thread_local! {
-    /// Direct-mapped: local date `day` lives in slot `day mod 512`. Nothing
-    /// is ever wrong in here, only missing: a slot holds what chrono-tz
-    /// said about one (zone, date), and is overwritten by the next date
-    /// that maps to it. Day `i32::MIN` is never looked up, so it marks an
-    /// empty slot.
-    static PLAIN_DAYS: [Cell<PlainDay>; PLAIN_DAY_SLOTS] = const {
-        [const {
-            Cell::new(PlainDay {
-                tz: Tz::UTC,
-                day: i32::MIN,
-                offset: None,
-            })
-        }; PLAIN_DAY_SLOTS]
-    };
+    /// What chrono-tz said about each (zone, local date), the date as
+    /// `NaiveDate::num_days_from_ce`: the UTC offset (seconds east) every
+    /// time of that day has, or `None` if the day is not plain (chrono-tz
+    /// must judge each time of it). Local date `day` lives in slot
+    /// `day mod 512`.
+    static PLAIN_DAYS: DirectMapped<(Tz, i32), Option<i32>, PLAIN_DAY_SLOTS> =
+        const { DirectMapped::new() };
 }
 
 /// The offset every time of local date `date` has in `tz`, if that date
@@ -376,17 +358,13 @@ thread_local! {
 /// the same.
 fn plain_day_offset(tz: Tz, day: i32, date: impl FnOnce() -> NaiveDate) -> Option<i32> {
     let slot = day.rem_euclid(PLAIN_DAY_SLOTS as i32) as usize;
-    PLAIN_DAYS.with(|slots| {
-        let known = slots[slot].get();
-        if known.day == day && known.tz == tz {
-            return known.offset;
-        }
-        let date = date();
-        debug_assert!((0..=9999).contains(&date.year()));
-        debug_assert_eq!(date.num_days_from_ce(), day);
-        let offset = day_offset(tz, date);
-        slots[slot].set(PlainDay { tz, day, offset });
-        offset
+    PLAIN_DAYS.with(|days| {
+        days.get_or(slot, (tz, day), || {
+            let date = date();
+            debug_assert!((0..=9999).contains(&date.year()));
+            debug_assert_eq!(date.num_days_from_ce(), day);
+            day_offset(tz, date)
+        })
     })
 }
 
@@ -518,9 +496,6 @@ struct FixedTime {
 /// per thread by [`written_day`].
 #[derive(Clone, Copy)]
 struct WrittenDay {
-    tz: Tz,
-    /// The date as written.
-    text: [u8; 10],
     /// Days from 1970-01-01.
     days: i32,
     /// [`plain_day_offset`] of the date in `tz`.
@@ -543,22 +518,11 @@ impl WrittenDay {
 const WRITTEN_DAY_SLOTS: usize = 512;
 
 thread_local! {
-    /// Direct-mapped, by month and day (and the year's last digit): the
-    /// dates of one year each have their own slot. Nothing is ever wrong
-    /// in here, only missing: a slot holds what [`fixed_date`] and
-    /// [`plain_day_offset`] said about one (zone, text), and is
-    /// overwritten by the next text that maps to it. Bytes `0xFF` are
-    /// never in a `str`, so they mark an empty slot.
-    static WRITTEN_DAYS: [Cell<WrittenDay>; WRITTEN_DAY_SLOTS] = const {
-        [const {
-            Cell::new(WrittenDay {
-                tz: Tz::UTC,
-                text: [0xFF; 10],
-                days: 0,
-                offset: None,
-            })
-        }; WRITTEN_DAY_SLOTS]
-    };
+    /// What [`fixed_date`] and [`plain_day_offset`] said about each (zone,
+    /// date as written), by month and day (and the year's last digit): the
+    /// dates of one year each have their own slot.
+    static WRITTEN_DAYS: DirectMapped<(Tz, [u8; 10]), WrittenDay, WRITTEN_DAY_SLOTS> =
+        const { DirectMapped::new() };
 }
 
 /// The date `b` starts with (`YYYY-MM-DD`, see [`fixed_date`]), or `None`
@@ -573,9 +537,8 @@ fn written_day(tz: Tz, b: &[u8]) -> Option<WrittenDay> {
     let month_day =
         (usize::from(text[5] & 1) * 10 + digit(6)) * 32 + usize::from(text[8] & 3) * 10 + digit(9);
     let slot = (month_day + 416 * digit(3)) % WRITTEN_DAY_SLOTS;
-    WRITTEN_DAYS.with(|slots| {
-        let known = slots[slot].get();
-        if known.text == text && known.tz == tz {
+    WRITTEN_DAYS.with(|written| {
+        if let Some(known) = written.get(slot, (tz, text)) {
             return Some(known);
         }
         let (year, month, day) = fixed_date(&text)?;
@@ -585,12 +548,10 @@ fn written_day(tz: Tz, b: &[u8]) -> Option<WrittenDay> {
         };
         let offset = plain_day_offset(tz, (days + DAYS_CE_TO_1970) as i32, date);
         let known = WrittenDay {
-            tz,
-            text,
             days: days as i32,
             offset,
         };
-        slots[slot].set(known);
+        written.set(slot, (tz, text), known);
         Some(known)
     })
 }

@@ -22,8 +22,9 @@ use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
 use crate::records::{Code, Quality, Record, Table, Val};
 use crate::syntax::ast::{CmpOp, Quantifier};
 use crate::time::Span;
+use crate::util::cache::{DirectMapped, slot_of_hash};
 use rustc_hash::FxHashMap;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 /// A compiled expression (see the module documentation). The variants up to
 /// `Choice` are the plan's; the `Field…` ones are the superinstructions.
@@ -265,8 +266,8 @@ const MEMO_CODES: usize = 4096;
 /// nearly every lookup ends there. Any other text (a code that comes out
 /// of a `when … else` choice) is remembered by its text.
 pub(super) struct GroupMemo {
-    /// (address, group, inside); address 0: empty.
-    recent: Box<[Cell<(usize, usize, bool)>]>,
+    /// (address, group) -> inside.
+    recent: Box<DirectMapped<(usize, usize), bool, RECENT>>,
     by_address: RefCell<FxHashMap<(usize, usize), bool>>,
     /// The codes `by_address` refers to.
     held: RefCell<Vec<Code>>,
@@ -279,17 +280,16 @@ const RECENT: usize = 1 << 9;
 impl GroupMemo {
     pub fn new(groups: usize) -> GroupMemo {
         GroupMemo {
-            recent: (0..RECENT).map(|_| Cell::new((0, 0, false))).collect(),
+            recent: Box::default(),
             by_address: RefCell::default(),
             held: RefCell::default(),
             by_text: RefCell::new(vec![FxHashMap::default(); groups]),
         }
     }
 
-    fn recent(&self, address: usize, group: usize) -> &Cell<(usize, usize, bool)> {
+    fn slot(address: usize, group: usize) -> usize {
         const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let h = ((address as u64) ^ (group as u64).wrapping_mul(K)).wrapping_mul(K);
-        &self.recent[(h >> (64 - RECENT.trailing_zeros())) as usize]
+        slot_of_hash::<RECENT>(((address as u64) ^ (group as u64).wrapping_mul(K)).wrapping_mul(K))
     }
 }
 
@@ -443,11 +443,11 @@ impl<'a> Evaluator<'a> {
     #[inline]
     fn code_in_group(&self, group: usize, code: &Code) -> bool {
         let address = code.address();
-        let (a, g, inside) = self.groups.recent(address, group).get();
-        if a == address && g == group {
-            return inside;
+        let slot = GroupMemo::slot(address, group);
+        match self.groups.recent.get(slot, (address, group)) {
+            Some(inside) => inside,
+            None => self.code_in_group_slowly(group, code),
         }
-        self.code_in_group_slowly(group, code)
     }
 
     /// [`Evaluator::code_in_group`] when the small table does not know.
@@ -455,10 +455,13 @@ impl<'a> Evaluator<'a> {
     #[inline(never)]
     fn code_in_group_slowly(&self, group: usize, code: &Code) -> bool {
         let address = code.address();
-        let recent = self.groups.recent(address, group);
+        let remember = |inside| {
+            let slot = GroupMemo::slot(address, group);
+            self.groups.recent.set(slot, (address, group), inside);
+        };
         let mut by_address = self.groups.by_address.borrow_mut();
         if let Some(&inside) = by_address.get(&(address, group)) {
-            recent.set((address, group, inside));
+            remember(inside);
             return inside;
         }
         let inside = self.plan.groups[group].contains(code);
@@ -466,7 +469,7 @@ impl<'a> Evaluator<'a> {
         if held.len() < MEMO_CODES * self.plan.groups.len().max(1) {
             held.push(code.clone());
             by_address.insert((address, group), inside);
-            recent.set((address, group, inside));
+            remember(inside);
         }
         inside
     }

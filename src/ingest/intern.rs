@@ -3,6 +3,7 @@
 //! once and shared: reading a code costs a lookup, not an allocation.
 
 use crate::records::{Code, trim};
+use crate::util::cache::{DirectMapped, slot_of_hash};
 use rustc_hash::FxHashSet;
 
 /// Past this many distinct codes a column is not a vocabulary (a broken or
@@ -12,6 +13,13 @@ const MAX_CODES: usize = 4096;
 /// Slots in each [`Recent`] table: a whole export's vocabulary (a few dozen
 /// codes) fits with few sharing a slot.
 const RECENT_SLOTS: usize = 256;
+
+/// Raw text as written, and the code it normalised to, in a direct-mapped
+/// cache (slot by [`slot`]): nearly every code in an export is a text read
+/// before, and finding it here skips the trimming, the upper-casing and
+/// the hash set. Each slot's text keeps its buffer when overwritten, so a
+/// slot that changes hands does not allocate.
+type Recent = Box<DirectMapped<String, Code, RECENT_SLOTS>>;
 
 #[derive(Default)]
 pub struct Codes {
@@ -32,8 +40,8 @@ impl Codes {
     /// Trimmed and upper-cased, as [`crate::records::normalize_code`].
     #[inline]
     pub fn code(&mut self, raw: &str) -> Code {
-        let slot = Recent::slot(raw);
-        match self.recent_codes.get(slot, raw) {
+        let slot = slot(raw);
+        match self.recent_codes.get_mut(slot, raw) {
             Some(code) => code.clone(),
             None => self.new_code(slot, raw),
         }
@@ -42,8 +50,8 @@ impl Codes {
     /// Also with `.` read as `/`, as [`crate::records::normalize_offence`].
     #[inline]
     pub fn offence(&mut self, raw: &str) -> Code {
-        let slot = Recent::slot(raw);
-        match self.recent_offences.get(slot, raw) {
+        let slot = slot(raw);
+        match self.recent_offences.get_mut(slot, raw) {
             Some(code) => code.clone(),
             None => self.new_offence(slot, raw),
         }
@@ -57,7 +65,7 @@ impl Codes {
     #[inline(never)]
     fn new_code(&mut self, slot: usize, raw: &str) -> Code {
         let code = self.normalised(raw, false);
-        self.recent_codes.set(slot, raw, &code);
+        remember(&mut self.recent_codes, slot, raw, &code);
         code
     }
 
@@ -65,7 +73,7 @@ impl Codes {
     #[inline(never)]
     fn new_offence(&mut self, slot: usize, raw: &str) -> Code {
         let code = self.normalised(raw, true);
-        self.recent_offences.set(slot, raw, &code);
+        remember(&mut self.recent_offences, slot, raw, &code);
         code
     }
 
@@ -93,55 +101,30 @@ impl Codes {
     }
 }
 
-/// Raw text as written, and the code it normalised to, in a direct-mapped
-/// table keyed by a cheap hash of the text: nearly every code in an export
-/// is a text read before, and finding it here skips the trimming, the
-/// upper-casing and the hash set. Nothing in here is ever wrong, only
-/// missing: a slot is overwritten by the next text that maps to it, and a
-/// hit compares the whole text.
-struct Recent {
-    /// Each slot's text keeps its buffer when overwritten, so a slot that
-    /// changes hands does not allocate.
-    slots: Box<[(String, Option<Code>)]>,
+/// The slot for `raw`: its length and three of its bytes, mixed. Codes of
+/// one column mostly differ in their first or last bytes or their length,
+/// and hashing every byte would cost as much as the hash set.
+#[inline]
+fn slot(raw: &str) -> usize {
+    let b = raw.as_bytes();
+    let (first, middle, last) = match b {
+        [] => (0, 0, 0),
+        [.., last] => (b[0], b[b.len() / 2], *last),
+    };
+    let key =
+        (b.len() as u32) << 24 | u32::from(first) << 16 | u32::from(middle) << 8 | u32::from(last);
+    slot_of_hash::<RECENT_SLOTS>(u64::from(key.wrapping_mul(0x9E37_79B1)) << 32)
 }
 
-impl Default for Recent {
-    fn default() -> Recent {
-        Recent {
-            slots: (0..RECENT_SLOTS).map(|_| (String::new(), None)).collect(),
+/// Remembers `code` for `raw` in `slot`, reusing the slot's text buffer.
+fn remember(recent: &mut Recent, slot: usize, raw: &str, code: &Code) {
+    match recent.slot_mut(slot) {
+        Some((text, remembered)) => {
+            text.clear();
+            text.push_str(raw);
+            *remembered = code.clone();
         }
-    }
-}
-
-impl Recent {
-    /// The slot for `raw`: its length and three of its bytes, mixed. Codes
-    /// of one column mostly differ in their first or last bytes or their
-    /// length, and hashing every byte would cost as much as the hash set.
-    #[inline]
-    fn slot(raw: &str) -> usize {
-        let b = raw.as_bytes();
-        let (first, middle, last) = match b {
-            [] => (0, 0, 0),
-            [.., last] => (b[0], b[b.len() / 2], *last),
-        };
-        let key = (b.len() as u32) << 24
-            | u32::from(first) << 16
-            | u32::from(middle) << 8
-            | u32::from(last);
-        (key.wrapping_mul(0x9E37_79B1) >> (32 - RECENT_SLOTS.trailing_zeros())) as usize
-    }
-
-    #[inline]
-    fn get(&self, slot: usize, raw: &str) -> Option<&Code> {
-        let (text, code) = &self.slots[slot];
-        code.as_ref().filter(|_| text == raw)
-    }
-
-    fn set(&mut self, slot: usize, raw: &str, code: &Code) {
-        let (text, remembered) = &mut self.slots[slot];
-        text.clear();
-        text.push_str(raw);
-        *remembered = Some(code.clone());
+        empty => *empty = Some((raw.to_string(), code.clone())),
     }
 }
 

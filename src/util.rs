@@ -1,0 +1,3 @@
+//! Small tools with no knowledge of rules or records, used on every side.
+
+pub mod cache;
