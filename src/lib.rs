@@ -4,6 +4,11 @@
 //! read by [`ingest`] → [`findings`] → [`report`]. Beside it, for rule
 //! authors: [`examples`] (`hocr rules test`) and [`explain`]; for the
 //! recording audit done by hand, [`audit`] (`hocr audit sample`, `score`).
+//!
+//! The library has no `unsafe` code; the binary's one call (glibc's mmap
+//! threshold, `main.rs`) stays out of it.
+
+#![forbid(unsafe_code)]
 
 pub mod audit;
 pub mod baseline;

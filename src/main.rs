@@ -6,9 +6,9 @@ fn main() -> std::process::ExitCode {
 /// glibc raises its mmap threshold each time a large block is freed (up to
 /// 32 MiB); after that, large buffers (the findings, the id sets growing)
 /// come from the heap, and once freed stay with the process. A fixed
-/// threshold keeps them mapped and gives them back: the peak memory of a
-/// 1M-incident run falls by ~15 MiB (BENCHMARKS.md). Tuning only: nothing
-/// depends on it, and other platforms go without.
+/// threshold keeps them mapped and gives them back, and the peak memory of
+/// a large run falls (BENCHMARKS.md). Tuning only: nothing depends on it,
+/// and other platforms go without.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn fix_mmap_threshold() {
     unsafe extern "C" {

@@ -75,9 +75,8 @@ impl serde::Serialize for Shared {
 /// control bytes and four of its slots, read in order, instead of each id
 /// costing misses of its own. Stretches are spread as any hash spreads
 /// them; ids without a trailing digit hash as a whole. The hash only ever
-/// decides where to look first, never whether ids are equal. (On the
-/// 1M-incident export the incidents' look-ups took 71 ms with the whole id
-/// hashed, 43 ms with stretches of 16; BENCHMARKS.md.)
+/// decides where to look first, never whether ids are equal. (What it
+/// saves is measured in BENCHMARKS.md.)
 pub fn hash_id(id: impl AsRef<[u8]>) -> u64 {
     use std::hash::BuildHasher;
     let id = id.as_ref();

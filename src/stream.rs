@@ -24,9 +24,9 @@ use crate::records::{Crime, Incident, Update};
 use crate::time::{Clock, Instant};
 
 /// More worker threads than this are not started, whatever is asked: each
-/// has a stack and buffers for its batches (about 1 MiB in all; 256
-/// workers took the 1M-incident run from 175 to ~400 MiB), and a machine
-/// gains nothing from more workers than cores.
+/// has a stack and buffers for its batches, so memory grows with every
+/// worker (BENCHMARKS.md), and a machine gains nothing from more workers
+/// than cores.
 pub const MAX_THREADS: usize = 256;
 
 /// Crimes per share of the last stage (those no incident claimed), at
@@ -47,7 +47,7 @@ pub struct Checked {
 /// The crimes and updates a run held for its joins, given back rather
 /// than freed when the run ends: a process about to exit can leave them
 /// to the system, which takes them back at once, where freeing them is a
-/// walk over every record (~25 ms at the end of the 1M-incident run).
+/// walk over every record (BENCHMARKS.md).
 pub struct Held {
     _crimes: Vec<Vec<Crime>>,
     _updates: Vec<Update>,
