@@ -76,6 +76,62 @@ pub struct Changes {
     pub resolved_findings: Vec<Identity>,
 }
 
+/// New, persisting and resolved findings of one rule or theme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub new: u64,
+    pub persisting: u64,
+    pub resolved: u64,
+}
+
+impl Changes {
+    /// Per rule, in code order.
+    pub fn by_rule(&self) -> Vec<(String, Counts)> {
+        self.per_rule
+            .iter()
+            .map(|(rule, &(new, persisting, resolved))| {
+                (
+                    rule.clone(),
+                    Counts {
+                        new,
+                        persisting,
+                        resolved,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// Per theme of the rules in `stats`, in their order of first
+    /// appearance; a rule the rule set no longer has is under `(rule gone)`.
+    pub fn by_theme(&self, stats: &[crate::findings::RuleStats]) -> Vec<(String, Counts)> {
+        let mut out: Vec<(String, Counts)> = Vec::new();
+        for s in stats {
+            if !out.iter().any(|(t, _)| *t == s.theme) {
+                out.push((s.theme.clone(), Counts::default()));
+            }
+        }
+        for (rule, c) in self.by_rule() {
+            let theme = stats
+                .iter()
+                .find(|s| s.rule == rule)
+                .map_or("(rule gone)", |s| s.theme.as_str());
+            let k = match out.iter().position(|(t, _)| t == theme) {
+                Some(k) => k,
+                None => {
+                    out.push((theme.to_string(), Counts::default()));
+                    out.len() - 1
+                }
+            };
+            let t = &mut out[k].1;
+            t.new += c.new;
+            t.persisting += c.persisting;
+            t.resolved += c.resolved;
+        }
+        out
+    }
+}
+
 /// Reads an earlier run's `--format jsonl` or `--format json` output.
 pub fn load(path: &Path) -> Result<Vec<Identity>, String> {
     let text = std::fs::read_to_string(path)

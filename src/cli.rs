@@ -267,6 +267,8 @@ enum Format {
     Csv,
     /// A self-contained page for the board: charts, rules and findings.
     Html,
+    /// The summary's figures as CSV: themes, compliance, data quality, rules, coverage warnings.
+    SummaryCsv,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -603,6 +605,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Format::Jsonl => report::jsonl::render(&report, &mut out),
         Format::Csv => report::csv::render(&report, &mut out),
         Format::Html => report::html::render(&report, &mut out),
+        Format::SummaryCsv => report::summary_csv::render(&report, &mut out),
     }
     .and_then(|()| out.flush());
     if let Err(e) = written {

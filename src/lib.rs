@@ -9,6 +9,7 @@ pub mod audit;
 pub mod baseline;
 pub mod check;
 pub mod cli;
+pub mod coverage;
 pub mod diagnostics;
 pub mod engine;
 pub mod examples;

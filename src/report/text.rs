@@ -2,7 +2,8 @@
 //! checked and found. Plain text that reads well in a terminal and a log.
 
 use super::{Report, percent, range};
-use crate::findings::Totals;
+use crate::baseline::Counts;
+use crate::findings::{Headline, Totals};
 use crate::plan::Severity;
 use std::io::{self, Write};
 
@@ -54,8 +55,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         }
     }
     let stats = &report.outcome.stats;
-    let mut themes = Totals::by_theme(stats);
-    let all = Totals::of("all rules", stats);
+    let headline = report.headline();
     let names: Vec<String> = stats
         .iter()
         .map(|s| format!("{} {}", s.rule, s.name))
@@ -63,7 +63,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     let nw = names
         .iter()
         .map(String::len)
-        .chain(themes.iter().map(|t| t.name.len()))
+        .chain(headline.themes.iter().map(|t| t.name.len()))
+        .chain([Headline::COMPLIANCE.len(), "Since the baseline".len() - 2])
         .max()
         .unwrap_or(0)
         .max(9);
@@ -97,34 +98,42 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     for (s, name) in stats.iter().zip(&names) {
         row(w, name, &Totals::of(name, [s]))?;
     }
-    header(w, "Themes")?;
-    themes.push(all);
-    for t in &themes {
+    header(w, "Themes, worst first")?;
+    for t in &headline.themes {
         row(w, &t.name, t)?;
     }
+    row(w, Headline::COMPLIANCE, &headline.compliance)?;
+    if headline.data_quality.rules > 0 {
+        header(w, "Data quality, apart")?;
+        row(w, Headline::DATA_QUALITY, &headline.data_quality)?;
+    }
     if let Some(c) = report.changes {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "{:<width$}  {:>9}  {:>10}  {:>8}",
-            "Since the baseline",
-            "new",
-            "persisting",
-            "resolved",
-            width = nw + 2
-        )?;
-        for (rule, (new, persisting, resolved)) in &c.per_rule {
+        let changes = |w: &mut dyn Write, title: &str, rows: &[(String, Counts)]| {
+            writeln!(w)?;
+            writeln!(
+                w,
+                "{:<width$}  {:>9}  {:>10}  {:>8}",
+                title,
+                "new",
+                "persisting",
+                "resolved",
+                width = nw + 2
+            )?;
+            for (name, n) in rows {
+                writeln!(
+                    w,
+                    "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+                    name, n.new, n.persisting, n.resolved
+                )?;
+            }
             writeln!(
                 w,
                 "  {:<nw$}  {:>9}  {:>10}  {:>8}",
-                rule, new, persisting, resolved
-            )?;
-        }
-        writeln!(
-            w,
-            "  {:<nw$}  {:>9}  {:>10}  {:>8}",
-            "all rules", c.new, c.persisting, c.resolved
-        )?;
+                "all rules", c.new, c.persisting, c.resolved
+            )
+        };
+        changes(w, "Since the baseline", &c.by_rule())?;
+        changes(w, "Since the baseline, by theme", &c.by_theme(stats))?;
     }
     writeln!(w)?;
     let findings = &report.outcome.findings;
@@ -142,6 +151,10 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         findings.len(),
         by_severity.join(", ")
     )?;
+    writeln!(w, "{}", headline_sentence(&headline))?;
+    for warning in report.coverage().warnings() {
+        writeln!(w, "warning: {warning}")?;
+    }
     if report.outcome.outside_calendar > 0 {
         writeln!(
             w,
@@ -150,4 +163,26 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The headline in one sentence: compliance over the compliance rules,
+/// the worst theme, and data quality apart.
+pub fn headline_sentence(h: &Headline) -> String {
+    let t = |t: &Totals| {
+        format!(
+            "{} (95% interval {}, {} checks)",
+            percent(t.compliance),
+            range(t.ci_low.zip(t.ci_high)),
+            t.decided()
+        )
+    };
+    let mut out = format!("Compliance {}", t(&h.compliance));
+    if let Some(worst) = h.themes.first().filter(|w| w.compliance.is_some()) {
+        out.push_str(&format!("; worst theme {} {}", worst.name, t(worst)));
+    }
+    if h.data_quality.rules > 0 {
+        out.push_str(&format!("; data quality, apart, {}", t(&h.data_quality)));
+    }
+    out.push('.');
+    out
 }

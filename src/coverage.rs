@@ -1,0 +1,233 @@
+//! Coverage: whether the rules saw what the export holds. A rule that
+//! checked nothing, and codes that no group (and no code written in a
+//! rule) of the rule set mentions, are the first sign that a force's code
+//! mapping is wrong: a closing code spelt `CRIM-VIOLENCE` is never
+//! `crime-related`, and the rule that should judge it judges nothing,
+//! silently, at 100%.
+//!
+//! Which fields are counted comes from the schema: every field read as a
+//! code, an offence code or a list of codes (`records::FieldType`), that
+//! is, every field whose vocabulary is the force's own. Fields with a
+//! fixed vocabulary (`status`, `event`) are checked when read.
+
+use crate::findings::{CodeCount, RuleStats};
+use crate::plan::{CExpr, Const, Plan};
+use crate::records::{Code, FieldType, Record, Table, Val};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// Whether the export's codes of this field are counted.
+fn counted(ty: FieldType) -> bool {
+    matches!(
+        ty,
+        FieldType::Code | FieldType::Offence | FieldType::CodeList
+    )
+}
+
+/// Counts each code of each counted field, per evaluator (each thread has
+/// its own; [`CodeTally::absorb`] puts them together). Codes are shared
+/// copies (see `ingest::intern`), so a code is counted by its address,
+/// without hashing its text; the tally keeps the code, so the address
+/// stays its own.
+#[derive(Default)]
+pub struct CodeTally {
+    /// Per table, the counted fields' indices.
+    fields: [Vec<usize>; 3],
+    /// (table, field, address) → (code, count).
+    counts: FxHashMap<(u8, u8, usize), (Code, u64)>,
+}
+
+impl CodeTally {
+    pub fn new() -> CodeTally {
+        CodeTally {
+            fields: Table::ALL.map(|t| {
+                t.fields()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| counted(f.ty))
+                    .map(|(n, _)| n)
+                    .collect()
+            }),
+            counts: FxHashMap::default(),
+        }
+    }
+
+    /// Counts the codes of one record.
+    #[inline]
+    pub fn record<R: Record>(&mut self, r: &R) {
+        let table = R::TABLE as usize;
+        for &field in &self.fields[table] {
+            match r.get(field) {
+                Val::Code(c) => Self::add(&mut self.counts, table, field, c),
+                Val::List(list) => {
+                    for c in list {
+                        Self::add(&mut self.counts, table, field, c);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[inline]
+    fn add(counts: &mut FxHashMap<(u8, u8, usize), (Code, u64)>, t: usize, f: usize, c: &Code) {
+        counts
+            .entry((t as u8, f as u8, c.address()))
+            .or_insert_with(|| (c.clone(), 0))
+            .1 += 1;
+    }
+
+    /// Every code counted, by table, field and code; counts of codes with
+    /// the same text (read by different threads) added together.
+    pub fn into_counts(tallies: impl IntoIterator<Item = CodeTally>) -> Vec<CodeCount> {
+        let mut by_text: std::collections::BTreeMap<(Table, usize, String), u64> =
+            std::collections::BTreeMap::new();
+        for tally in tallies {
+            for ((t, f, _), (code, n)) in tally.counts {
+                *by_text
+                    .entry((Table::ALL[t as usize], f as usize, code.to_string()))
+                    .or_default() += n;
+            }
+        }
+        by_text
+            .into_iter()
+            .map(|((table, field, code), count)| CodeCount {
+                table,
+                field: table.fields()[field].name,
+                code,
+                count,
+            })
+            .collect()
+    }
+}
+
+/// What a report warns about coverage.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Coverage {
+    /// Rules that checked no subject at all.
+    pub rules_checking_nothing: Vec<String>,
+    /// Codes in the export that no group of the rule set contains and no
+    /// rule names, most frequent first within each field.
+    pub codes_no_rule_mentions: Vec<CodeCount>,
+}
+
+impl Coverage {
+    pub fn of(plan: &Plan, stats: &[RuleStats], codes: &[CodeCount]) -> Coverage {
+        let literals = literals(plan);
+        let mut unmentioned: Vec<CodeCount> = codes
+            .iter()
+            .filter(|c| {
+                !literals.contains(c.code.as_str())
+                    && !plan.groups.iter().any(|g| g.contains(&c.code))
+            })
+            .cloned()
+            .collect();
+        let place = |c: &CodeCount| (c.table, c.table.field_index(c.field));
+        unmentioned.sort_by(|a, b| {
+            place(a)
+                .cmp(&place(b))
+                .then(b.count.cmp(&a.count))
+                .then_with(|| a.code.cmp(&b.code))
+        });
+        Coverage {
+            rules_checking_nothing: stats
+                .iter()
+                .filter(|s| s.checked == 0)
+                .map(|s| s.rule.clone())
+                .collect(),
+            codes_no_rule_mentions: unmentioned,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules_checking_nothing.is_empty() && self.codes_no_rule_mentions.is_empty()
+    }
+
+    /// The warnings as sentences, the same in every format: one per rule
+    /// that checked nothing, one per field with codes no rule mentions.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self.rules_checking_nothing.as_slice() {
+            [] => {}
+            [rule] => out.push(format!(
+                "rule {rule} checked nothing: no record of the export met its conditions (are the export's codes mapped as the rules expect?)"
+            )),
+            rules => out.push(format!(
+                "{} rules checked nothing: {} (no record of the export met their conditions: are the export's codes mapped as the rules expect?)",
+                rules.len(),
+                rules.join(", ")
+            )),
+        }
+        let mut k = 0;
+        let codes = &self.codes_no_rule_mentions;
+        while k < codes.len() {
+            let (table, field) = (codes[k].table, codes[k].field);
+            let end = codes[k..]
+                .iter()
+                .position(|c| (c.table, c.field) != (table, field))
+                .map_or(codes.len(), |e| k + e);
+            let listed: Vec<String> = codes[k..end]
+                .iter()
+                .map(|c| format!("{} ({})", c.code, c.count))
+                .collect();
+            out.push(format!(
+                "{} {field}: {} code{} no group or rule of the rule set mentions: {}",
+                table.name(),
+                end - k,
+                if end - k == 1 { "" } else { "s" },
+                listed.join(", ")
+            ));
+            k = end;
+        }
+        out
+    }
+}
+
+/// Every text literal of the plan's rules, definitions and audit strata
+/// (normalised as codes are).
+fn literals(plan: &Plan) -> rustc_hash::FxHashSet<&str> {
+    fn walk<'p>(e: &'p CExpr, out: &mut rustc_hash::FxHashSet<&'p str>) {
+        if let CExpr::Const(Const::Str(s)) = e {
+            out.insert(s);
+        }
+        for c in e.children() {
+            walk(c, out);
+        }
+    }
+    let mut out = rustc_hash::FxHashSet::default();
+    for e in &plan.defines {
+        walk(e, &mut out);
+    }
+    for rule in &plan.rules {
+        for check in &rule.checks {
+            let exprs = check.filters.iter().chain(&check.exemptions);
+            for e in exprs.chain(check.severity.arms.iter().map(|(_, c)| c)) {
+                walk(e, &mut out);
+            }
+            match &check.requirement {
+                crate::plan::Requirement::Holds { cond, grace } => {
+                    walk(cond, &mut out);
+                    if let Some((a, b)) = grace {
+                        walk(a, &mut out);
+                        walk(b, &mut out);
+                    }
+                }
+                crate::plan::Requirement::Deadline {
+                    done,
+                    within,
+                    anchor,
+                } => {
+                    for e in [done, within, anchor] {
+                        walk(e, &mut out);
+                    }
+                }
+            }
+        }
+    }
+    for audit in &plan.audits {
+        for s in &audit.strata {
+            walk(&s.filter, &mut out);
+        }
+    }
+    out
+}
