@@ -87,12 +87,12 @@ enum Command {
 enum AuditCommand {
     /// Draw a stratified random sample of incidents into a worksheet (CSV) for auditors to fill in.
     #[command(
-        after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit sample --incidents inc.csv --crimes crimes.csv --plan recording-audit --seed 7 --output audit.csv\n  hocr audit sample exports/2025-06-01 --rules my-force-rules/ --seed 20250601 --output audit.csv\n\nThe same export, plan and seed always give the same worksheet, byte for byte.\nAuditors write `recorded`, `unrecorded` or `not-crime` in its `verdict` column, then run `hocr audit score`.\nExit codes: 0 drawn; 2 nothing drawn (bad usage, unreadable input, rule-file errors, strata that overlap); 3 drawn, but some rows were rejected."
+        after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit sample --incidents inc.csv --crimes crimes.csv --plan recording-audit --seed 7 --output audit.csv\n  hocr audit sample exports/2025-06-01 --rules my-force-rules/ --seed 20250601 --output audit.csv\n\nThe same export, plan and seed always give the same worksheet, byte for byte.\nAuditors write, per incident, the crimes that should have been recorded and how many were (`should_record`, `recorded_correctly`), or just a `verdict` (`recorded`, `unrecorded` or `not-crime`), then run `hocr audit score`.\nExit codes: 0 drawn; 2 nothing drawn (bad usage, unreadable input, rule-file errors, strata that overlap); 3 drawn, but some rows were rejected."
     )]
     Sample(AuditSampleArgs),
-    /// Score a finished worksheet: recording rate per stratum and overall, with 95% intervals, and the crimes not recorded.
+    /// Score a finished worksheet: the crime recording rate (HMICFRS's unit) per stratum and overall, as rate ± half-width and 95% interval, and the crimes not recorded.
     #[command(
-        after_help = "Examples:\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format json --output audit.json\n  hocr audit score audit.csv --allow-incomplete --format html --output audit.html\n\nExit codes: 0 scored; 2 the worksheet has problems (each named with its line) or cannot be read."
+        after_help = "Examples:\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format json --output audit.json\n  hocr audit score audit.csv --allow-incomplete --format html --output audit.html\n  hocr audit score audit.csv --annual-recorded 48210\n\nExit codes: 0 scored; 2 the worksheet has problems (each named with its line) or cannot be read."
     )]
     Score(AuditScoreArgs),
 }
@@ -137,6 +137,9 @@ struct AuditScoreArgs {
     /// Score rows that have a verdict and leave out those that do not yet (the report says how many).
     #[arg(long)]
     allow_incomplete: bool,
+    /// The crimes the force recorded in a year: the report then estimates the crimes not recorded a year, N × (1 − R) ÷ R.
+    #[arg(long, value_name = "N")]
+    annual_recorded: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -868,7 +871,7 @@ fn run_audit_score(args: AuditScoreArgs) -> Result<u8, Failure> {
             return Ok(exit::ERROR);
         }
     };
-    let scored = score::score(&sheet);
+    let scored = score::score(&sheet, args.annual_recorded);
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(BufWriter::new(create(p)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
