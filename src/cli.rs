@@ -81,6 +81,33 @@ enum Command {
         after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format html --output audit.html"
     )]
     Audit(AuditCommand),
+    /// Compliance by theme and by rule over the nights, from nightly `--format json` reports.
+    #[command(
+        after_help = "Examples:\n  hocr trend /reports --output trend.html\n  hocr trend /reports/2025-06-*.json --format csv --output trend.csv\n  hocr trend /reports --format json\n\nEach report is the night of its as-of date; nights with no report are shown as gaps, and a change of the rule set (edition or fingerprint) is marked.\nExit codes: 0 written; 2 a file is not a hocr JSON report, reports of different exports are mixed, two reports share a night, or the output cannot be written."
+    )]
+    Trend(TrendArgs),
+}
+
+#[derive(Args, Debug)]
+struct TrendArgs {
+    /// Nightly JSON reports (`hocr check --format json`), or directories of them.
+    #[arg(required = true, value_name = "REPORT.json|DIR")]
+    reports: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TrendFormat::Html)]
+    format: TrendFormat,
+    /// Write the output here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum TrendFormat {
+    /// A self-contained page: a small chart per figure over the nights.
+    Html,
+    Json,
+    /// One row per night and figure (UTF-8 with BOM).
+    Csv,
 }
 
 #[derive(Subcommand, Debug)]
@@ -314,6 +341,16 @@ pub fn main() -> u8 {
         Command::Explain(args) => run_explain(args),
         Command::Audit(AuditCommand::Sample(args)) => run_audit_sample(args),
         Command::Audit(AuditCommand::Score(args)) => run_audit_score(args),
+        Command::Trend(args) => {
+            let format = match args.format {
+                TrendFormat::Html => crate::trend::Format::Html,
+                TrendFormat::Json => crate::trend::Format::Json,
+                TrendFormat::Csv => crate::trend::Format::Csv,
+            };
+            crate::trend::run(&args.reports, format, args.output.as_deref())
+                .map(|()| exit::OK)
+                .map_err(|e| Failure(e.0))
+        }
     };
     match result {
         Ok(code) => code,

@@ -26,3 +26,4 @@ pub mod rulefiles;
 pub mod stream;
 pub mod syntax;
 pub mod time;
+pub mod trend;
