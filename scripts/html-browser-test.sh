@@ -4,7 +4,7 @@
 # browser built holds the charts and tables; then opens it filtered (the
 # filters read the address's fragment, `#severity=high&status=new`) and
 # counts the findings the page's own script left shown. The report is made
-# with a baseline of the same run less its first finding: 1 new finding.
+# with a baseline: the same export judged a day earlier.
 #
 #   scripts/html-browser-test.sh [FIXTURE_DIR] [SCREENSHOT.png]
 #
@@ -22,10 +22,14 @@ trap 'rm -rf "$work"' EXIT
 page="$work/report.html"
 
 as_of=$(cat "$fixture/as-of")
-"$hocr" check "$fixture" --as-of "$as_of" --format jsonl --output "$work/all.jsonl"
-tail -n +2 "$work/all.jsonl" >"$work/baseline.jsonl"
+day_before=$(date -u -d "$as_of - 1 day" +%Y-%m-%dT%H:%M:%SZ)
+"$hocr" check "$fixture" --as-of "$day_before" --format json --output "$work/baseline.json" || [ $? -ne 2 ]
+"$hocr" check "$fixture" --as-of "$as_of" --format jsonl --output "$work/all.jsonl" || [ $? -ne 2 ]
+"$hocr" check "$fixture" --as-of "$as_of" --format json --baseline "$work/baseline.json" --output "$work/compared.json" || [ $? -ne 2 ]
+"$hocr" check "$fixture" --as-of "$as_of" --format html --baseline "$work/baseline.json" --output "$page" || [ $? -ne 2 ]
 findings=$(wc -l <"$work/all.jsonl")
-"$hocr" check "$fixture" --as-of "$as_of" --format html --baseline "$work/baseline.jsonl" --output "$page"
+new=$(grep -o '"new": [0-9]*' "$work/compared.json" | head -1 | grep -o '[0-9]*$')
+persisting=$(grep -o '"persisting": [0-9]*' "$work/compared.json" | head -1 | grep -o '[0-9]*$')
 
 browser() {
   # Offline and quiet: no network services, a throwaway profile.
@@ -95,8 +99,8 @@ filtered() {
 of_severity() { grep -c "\"severity\":\"$1\"" "$work/all.jsonl" || true; }
 filtered '#severity=high' "$(of_severity high)"
 filtered '#severity=info' "$(of_severity info)"
-filtered '#status=new' 1
-filtered '#status=persisting' $((findings - 1))
+filtered '#status=new' "$new"
+filtered '#status=persisting' "$persisting"
 # The page must not reach out: one inline script, no external resources.
 if [ "$(grep -o '<script' "$work/dom.html" | wc -l)" -ne 1 ] || grep -q '<script src' "$work/dom.html"; then
   echo "FAIL: the page has scripts other than its one inline script" >&2

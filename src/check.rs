@@ -589,6 +589,7 @@ impl Checker {
     fn rule(&mut self, r: &ast::Rule) -> Option<crate::plan::Rule> {
         let mut sources = Vec::new();
         let mut quotes = Vec::new();
+        let mut policies = Vec::new();
         let mut theme = None;
         let mut message = None;
         let mut severity: Option<&ast::Expr> = None;
@@ -607,8 +608,20 @@ impl Checker {
         for c in &r.clauses {
             let in_check = drafts.last_mut();
             match c {
-                Clause::Source(s) => sources.push(s.node.clone()),
-                Clause::Quote(s) => quotes.push(s.node.clone()),
+                Clause::Source(s) => {
+                    sources.push(crate::plan::Source {
+                        text: s.text.node.clone(),
+                        address: s.address.as_ref().map(|a| a.node.clone()),
+                    });
+                }
+                Clause::Quote(s) => {
+                    self.attribution(r, "quote", s, &quotes, &policies);
+                    quotes.push(s.node.clone());
+                }
+                Clause::Policy(s) => {
+                    self.attribution(r, "policy", s, &policies, &quotes);
+                    policies.push(s.node.clone());
+                }
                 Clause::Theme(t) => {
                     if theme.is_some() {
                         self.error(
@@ -717,16 +730,13 @@ impl Checker {
             )
         };
         let mut problems = Vec::new();
-        if sources.is_empty() {
+        // A quote needs the document it is copied from; a rule that rests
+        // on force policy alone may have none to name.
+        let policy_alone = quotes.is_empty() && !policies.is_empty();
+        if sources.is_empty() && !policy_alone {
             problems.push(missing(
                 "source",
-                "source \"HOCR General Rules, Section A\"",
-            ));
-        }
-        if quotes.is_empty() {
-            problems.push(missing(
-                "quote",
-                "quote \"the words of the rule, exactly as published\"",
+                "source \"HOCR General Rules, Section A\" at \"https://www.gov.uk/government/publications/counting-rules-for-recorded-crime\"",
             ));
         }
         if theme.is_none() {
@@ -751,6 +761,23 @@ impl Checker {
         }
         for (m, h) in problems {
             self.error("E006", r.code.span, m, h);
+        }
+        for c in &r.clauses {
+            if let Clause::Source(s) = c {
+                // A string left open swallows the text after it, address
+                // and all: the syntax error says what is wrong.
+                self.source(s, unreadable_clause);
+            }
+        }
+        // A rule may stand on the published text, on force policy, or on
+        // both; one with neither asks the reader to trust its logic alone.
+        if quotes.is_empty() && policies.is_empty() && !unreadable_clause {
+            self.warn(
+                "W009",
+                r.code.span,
+                format!("rule `{}` has no `quote` and no `policy`", r.code.node),
+                "add the published words it implements (`quote \"…\"`, verbatim from its source), or say what force policy it applies (`policy \"…\"`)",
+            );
         }
         let mut checks = Vec::new();
         for d in drafts {
@@ -874,6 +901,7 @@ impl Checker {
             title: r.title.node.clone(),
             sources,
             quotes,
+            policies,
             theme: theme.unwrap_or_default(),
             message,
             checks,
@@ -881,6 +909,76 @@ impl Checker {
             file: self.file,
             span: r.span,
         })
+    }
+
+    /// A rule's source: a title and a web address a reader can follow.
+    fn source(&mut self, s: &ast::Source, unreadable_clause: bool) {
+        self.source_text(s);
+        match &s.address {
+            None if unreadable_clause => {}
+            None => self.error(
+                "E023",
+                s.text.span,
+                "this `source` has no address".into(),
+                "say where a reader finds the document, e.g. `source \"HOCR General Rules, Section A\" at \"https://www.gov.uk/government/publications/counting-rules-for-recorded-crime\"`",
+            ),
+            Some(a) if !is_web_address(&a.node) => self.error(
+                "E024",
+                a.span,
+                format!("`{}` is not a web address", a.node.trim()),
+                "give the document's address, starting `https://` (or `http://`), with no spaces",
+            ),
+            Some(_) => {}
+        }
+    }
+
+    /// A source's title (for rules and audit plans alike) says something.
+    fn source_text(&mut self, s: &ast::Source) {
+        if s.text.node.trim().is_empty() {
+            self.error(
+                "E022",
+                s.text.span,
+                "this `source` is empty".into(),
+                "name the document, and the section where known, e.g. `source \"HOCR General Rules, Section A\"`",
+            );
+        }
+    }
+
+    /// A `quote` or `policy` says something, and says it once.
+    fn attribution(
+        &mut self,
+        r: &ast::Rule,
+        word: &str,
+        s: &ast::Spanned<String>,
+        same: &[String],
+        other: &[String],
+    ) {
+        let text = normalise_space(&s.node);
+        if text.is_empty() {
+            let help = if word == "quote" {
+                "copy the words of the source exactly as published, or remove the line"
+            } else {
+                "say what the force decided (or how this rule reads the source), or remove the line"
+            };
+            self.error("E022", s.span, format!("this `{word}` is empty"), help);
+        } else if same.iter().any(|t| normalise_space(t) == text) {
+            self.warn(
+                "W010",
+                s.span,
+                format!("rule `{}` has this `{word}` twice", r.code.node),
+                "remove the repeated line",
+            );
+        } else if other.iter().any(|t| normalise_space(t) == text) {
+            self.warn(
+                "W010",
+                s.span,
+                format!(
+                    "rule `{}` gives this text as both a `quote` and a `policy`",
+                    r.code.node
+                ),
+                "keep one: a `quote` is the source's own words, a `policy` the force's reading",
+            );
+        }
     }
 
     /// Every example must be readable as records and expect something the
@@ -1094,7 +1192,11 @@ impl Checker {
         for line in &a.lines {
             let s = match line {
                 ast::AuditLine::Source(s) => {
-                    sources.push(s.node.clone());
+                    self.source_text(s);
+                    sources.push(crate::plan::Source {
+                        text: s.text.node.clone(),
+                        address: s.address.as_ref().map(|a| a.node.clone()),
+                    });
                     continue;
                 }
                 ast::AuditLine::Stratum(s) => s,
@@ -1703,6 +1805,20 @@ impl Checker {
         }
         (CExpr::Const(Const::Bool(false)), Ty::Error)
     }
+}
+
+/// `https://host/…` or `http://host/…`, with something after the scheme
+/// and no white space: what a reader can paste into a browser.
+fn is_web_address(s: &str) -> bool {
+    ["https://", "http://"].iter().any(|scheme| {
+        s.strip_prefix(scheme)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+    })
+}
+
+/// Runs of white space as one space, none at the ends.
+fn normalise_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn counts_working_days(c: &CExpr) -> bool {

@@ -116,12 +116,30 @@ fn rule_text(plan: &Plan, rule: &Rule) -> String {
     }
 
     out.push_str("\nsource\n");
-    for s in &rule.sources {
-        let _ = writeln!(out, "  {s}");
+    if rule.sources.is_empty() {
+        out.push_str("  (none: this rule rests on force policy alone)\n");
     }
-    out.push_str("\nquote\n");
+    for s in &rule.sources {
+        let _ = writeln!(out, "  {}", s.text);
+        if let Some(a) = &s.address {
+            let _ = writeln!(out, "    {a}");
+        }
+    }
+    // What the document says and what the force decided are kept apart, so
+    // a reader never takes a force's reading for the published text.
+    out.push_str("\nThe source says\n");
+    if rule.quotes.is_empty() {
+        out.push_str("  (nothing quoted)\n");
+    }
     for q in &rule.quotes {
         let _ = writeln!(out, "  \"{q}\"");
+    }
+    out.push_str("\nForce policy\n");
+    if rule.policies.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for p in &rule.policies {
+        let _ = writeln!(out, "  {p}");
     }
     out.push_str("\nexamples\n");
     if examples.is_empty() {

@@ -354,8 +354,8 @@ mod tests {
         let (plan, diags) = crate::check::check(vec![crate::plan::RuleFile {
             name: "t.hocr".into(),
             text: "edition \"HOCR April 2026\"\n\
-rule X001 a \"t\" {\n  source \"s\"\n  quote \"q\"\n  theme t\n  severity low\n  for each crime\n  require offence_code is present\n  otherwise data\n}\n\
-rule X002 b \"t\" {\n  source \"s\"\n  quote \"q\"\n  theme t\n  severity low\n  for each crime\n  require offence_code is present\n  otherwise data\n  for each incident\n  require reported_at is present\n}\n"
+rule X001 a \"t\" {\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme t\n  severity low\n  for each crime\n  require offence_code is present\n  otherwise data\n}\n\
+rule X002 b \"t\" {\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme t\n  severity low\n  for each crime\n  require offence_code is present\n  otherwise data\n  for each incident\n  require reported_at is present\n}\n"
                 .into(),
         }]);
         assert!(diags.iter().all(|d| d.code.starts_with('W')), "{diags:?}");

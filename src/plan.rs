@@ -47,7 +47,7 @@ impl Plan {
 pub struct AuditPlan {
     pub name: String,
     pub title: String,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
     /// In the order written; the checker has made sure there is at least one.
     pub strata: Vec<Stratum>,
     /// Index into [`Plan::files`] and where the plan is written.
@@ -178,6 +178,25 @@ impl Severity {
     }
 }
 
+/// A document a rule or audit plan comes from: title (and section where
+/// known), and its address. The checker requires the address on a rule's
+/// source; an audit plan's may be the force's own unpublished plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub text: String,
+    pub address: Option<String>,
+}
+
+impl std::fmt::Display for Source {
+    /// `Title, section (https://…)`, or the title alone.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.address {
+            Some(a) => write!(f, "{} ({a})", self.text),
+            None => f.write_str(&self.text),
+        }
+    }
+}
+
 /// The kinds of finding a rule may report (SPEC §3).
 pub const KINDS: &[&str] = &["late", "missing", "invalid", "undercount", "data"];
 
@@ -186,8 +205,12 @@ pub struct Rule {
     pub code: String,
     pub name: String,
     pub title: String,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
+    /// Verbatim text of the documents in `sources`: "the source says".
     pub quotes: Vec<String>,
+    /// Force policy or this project's reading of the rules: "force
+    /// policy", never shown as a quote.
+    pub policies: Vec<String>,
     pub theme: String,
     pub message: Option<String>,
     pub checks: Vec<Check>,

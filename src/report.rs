@@ -42,6 +42,10 @@ impl Report<'_> {
     pub fn headline(&self) -> Headline {
         Headline::of(&self.outcome.stats)
     }
+    /// With a baseline that was there: what changed since it.
+    pub fn compared(&self) -> Option<&crate::baseline::Counts> {
+        self.changes.and_then(|c| c.counts.as_ref())
+    }
     /// Rules that checked nothing and codes no rule mentions.
     pub fn coverage(&self) -> Coverage {
         Coverage::of(self.plan, &self.outcome.stats, &self.outcome.codes)

@@ -890,6 +890,14 @@ fn multiple(w: &mut dyn Write, trend: &Trend, s: &Series, k: usize) -> io::Resul
 /// `hocr trend`: reads the reports, writes the trend.
 pub fn run(inputs: &[PathBuf], format: Format, output: Option<&Path>) -> Result<(), TrendError> {
     let files = report_files(inputs)?;
+    if let Some(out) = output {
+        let reports: Vec<crate::outfile::Role> = files
+            .iter()
+            .map(|f| ("the report".to_string(), f.as_path()))
+            .collect();
+        crate::outfile::refuse_overlap(&[("--output".to_string(), out)], &reports)
+            .map_err(TrendError)?;
+    }
     let nights = read_nights(&files)?;
     let trend = build(&nights)?;
     match output {

@@ -115,7 +115,14 @@ fn html_report_is_self_contained_and_complete() {
     }
     // Quoted source text and citations.
     assert!(page.contains("<blockquote>Forces are required to record a crime within 24 hours"));
-    assert!(page.contains("<cite>HOCR General Rules, Section D: One crime per victim</cite>"));
+    assert!(page.contains("<cite>HMICFRS, Glossary: National crime recording standard</cite>"));
+    // What the source says and what the force decided are labelled apart.
+    assert!(
+        page.contains("<span class=\"said\">the source says</span><blockquote>Forces are required")
+    );
+    assert!(page.contains(
+        "<span class=\"said\">force policy</span><p class=\"policy\">The 24 hours run from"
+    ));
     // Text from the rules is escaped.
     assert!(page.contains("the victim&#39;s views"));
     assert!(!page.contains("the victim's views"));

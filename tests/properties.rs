@@ -169,7 +169,7 @@ calendar holidays covers 2020 to 2030 {
 }
 
 rule T001 elapsed "Recorded within 24 hours" {
-  source "s"
+  source "s" at "https://example.org/s"
   quote "q"
   theme t
   severity low
@@ -179,7 +179,7 @@ rule T001 elapsed "Recorded within 24 hours" {
 }
 
 rule T002 working "Recorded within 3 working days" {
-  source "s"
+  source "s" at "https://example.org/s"
   quote "q"
   theme t
   severity low
@@ -387,8 +387,9 @@ fn rule_file() -> impl Strategy<Value = String> {
                 "severity medium".into()
             };
             let clauses = vec![
-                "source \"s\"".to_string(),
-                "quote \"q\"".into(),
+                "source \"s\" at \"https://example.org/s\"".to_string(),
+                "quote \"q ‘verbatim’ • – \\\"x\\\"\"".into(),
+                "policy \"p\"".into(),
                 "theme t".into(),
                 severity,
                 "for each crime".into(),

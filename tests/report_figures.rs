@@ -190,19 +190,24 @@ fn compliance_leaves_data_quality_out_and_says_so_in_every_format() {
 #[test]
 fn changes_since_the_baseline_per_rule_and_theme_in_every_format() {
     let dir = temp("figures-baseline");
-    // Last night's run had every finding of tonight but REC001's first, and
-    // one RAP001 finding that is gone tonight.
-    let all = run(FIXTURE, &["--format", "jsonl"]);
-    let mut lines: Vec<&str> = all.lines().collect();
-    let first_rec001 = lines
-        .iter()
-        .position(|l| l.contains("\"rule\":\"REC001\""))
-        .unwrap();
-    lines.remove(first_rec001);
-    let gone = "{\"rule\":\"RAP001\",\"kind\":\"missing\",\"severity\":\"high\",\"incident_id\":\"GONE1\",\"crime_id\":null,\"due\":null,\"at\":null,\"message\":\"m\"}";
-    lines.push(gone);
-    let baseline = dir.join("last-night.jsonl");
-    fs::write(&baseline, lines.join("\n")).unwrap();
+    // Last night's report had every finding of tonight but REC001's first,
+    // and one RAP001 finding that is gone tonight.
+    let mut last_night = json(FIXTURE, &[]);
+    let findings = last_night["findings"].as_array_mut().unwrap();
+    let first_rec001 = findings.iter().position(|f| f["rule"] == "REC001").unwrap();
+    findings.remove(first_rec001);
+    findings.push(serde_json::json!({
+        "rule": "RAP001", "kind": "missing", "severity": "high", "incident_id": "GONE1",
+        "crime_id": null, "due": null, "at": null, "message": "m"
+    }));
+    let total = findings.len();
+    last_night["findings_total"] = total.into();
+    let baseline = dir.join("last-night.json");
+    fs::write(
+        &baseline,
+        serde_json::to_string_pretty(&last_night).unwrap(),
+    )
+    .unwrap();
     let b = baseline.to_str().unwrap();
 
     let doc = json(FIXTURE, &["--baseline", b]);

@@ -55,12 +55,17 @@ corpus! {
     e015_example_expectation => "e015-example-expectation.hocr",
     e016_audit_sizes => "e016-audit-sizes.hocr",
     e017_too_deep => "e017-too-deep.hocr",
+    e022_empty_quote_or_policy => "e022-empty-quote-or-policy.hocr",
+    e023_source_without_address => "e023-source-without-address.hocr",
+    e024_address_not_web => "e024-address-not-web.hocr",
     w001_unused_group => "w001-unused-group.hocr",
     w002_never_true => "w002-never-true.hocr",
     w003_calendar => "w003-calendar.hocr",
     w004_no_edition => "w004-no-edition.hocr",
     w005_example_name_twice => "w005-example-name-twice.hocr",
     w006_strata_overlap => "w006-strata-overlap.hocr",
+    w009_no_quote_or_policy => "w009-no-quote-or-policy.hocr",
+    w010_said_twice => "w010-said-twice.hocr",
 }
 
 /// Every documented code is shown by some entry of the corpus.

@@ -235,6 +235,17 @@ fn what_cannot_be_a_trend_is_refused_naming_the_file() {
     let (code, _, err) = hocr(&["trend", &r("2025-11-09.json")]);
     assert_eq!(code, 2);
     assert!(err.contains("2025-11-09.json`: cannot read"), "{err}");
+    // An output over one of the reports is refused, the report kept.
+    let before = fs::read(reports.join("2025-11-01.json")).unwrap();
+    let (code, _, err) = hocr(&[
+        "trend",
+        reports.to_str().unwrap(),
+        "--output",
+        &r("2025-11-01.json"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is the same file as the report"), "{err}");
+    assert_eq!(fs::read(reports.join("2025-11-01.json")).unwrap(), before);
     // Nothing half-written where the output was to go.
     let target = dir.join("trend.html");
     let (code, _, _) = hocr(&[

@@ -4,7 +4,7 @@
 //! without it): no fonts, no images, nothing fetched. Same input, same bytes.
 
 use super::{Report, percent, range};
-use crate::baseline::{Changes, Counts, Status};
+use crate::baseline::{ChangeCounts, Changes, Status};
 use crate::findings::{Finding, Headline, RuleStats, Totals};
 use crate::plan::Severity;
 use std::io::{self, Write};
@@ -95,6 +95,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .sub{display:block;color:var(--muted);font-size:13px}
 blockquote{margin:0 0 6px;padding-left:10px;border-left:3px solid var(--line);font-style:italic}
 cite{display:block;color:var(--muted);font-size:13px;font-style:normal}
+.said{display:block;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em;margin-top:6px}
+.policy{margin:0 0 6px;padding-left:10px;border-left:3px dashed var(--line)}
 .source{min-width:280px;max-width:420px}
 .when{white-space:nowrap;font-variant-numeric:tabular-nums}
 .hash{word-break:break-all;font-size:12px;color:var(--muted)}
@@ -177,7 +179,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             dq.rules,
         )?;
     }
-    match report.changes {
+    match report.compared() {
         Some(ch) => writeln!(
             w,
             "<div class=\"card\"><span class=\"label\">Findings</span><span class=\"big\">{}</span><span class=\"label\">{} new since the baseline, {} persisting, {} resolved</span></div>",
@@ -341,11 +343,24 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             range(t.ci_low.zip(t.ci_high)),
         )?;
         if let Some(rule) = plan.rule(&s.rule) {
+            // Labelled so that a reader tells the published text from the
+            // force's own policy at a glance. Addresses are left out: the
+            // page links to nothing outside itself (`hocr explain` and the
+            // JSON report give them).
+            if !rule.quotes.is_empty() {
+                write!(w, "<span class=\"said\">the source says</span>")?;
+            }
             for q in &rule.quotes {
                 write!(w, "<blockquote>{}</blockquote>", escape(q))?;
             }
             for src in &rule.sources {
-                write!(w, "<cite>{}</cite>", escape(src))?;
+                write!(w, "<cite>{}</cite>", escape(&src.text))?;
+            }
+            if !rule.policies.is_empty() {
+                write!(w, "<span class=\"said\">force policy</span>")?;
+            }
+            for p in &rule.policies {
+                write!(w, "<p class=\"policy\">{}</p>", escape(p))?;
             }
         }
         writeln!(w, "</td></tr>")?;
@@ -356,7 +371,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "</section>")?;
 
     // Findings table.
-    findings_section(w, findings, stats, report.changes.is_some())?;
+    findings_section(w, findings, stats, report.compared().is_some())?;
 
     // Inputs.
     writeln!(w, "<section aria-labelledby=\"h-inputs\">")?;
@@ -432,14 +447,29 @@ fn changes_section(
 ) -> io::Result<()> {
     writeln!(w, "<section aria-labelledby=\"h-changes\">")?;
     writeln!(w, "<h2 id=\"h-changes\">Since the baseline</h2>")?;
+    let Some(counts) = &ch.counts else {
+        writeln!(
+            w,
+            "<p>The baseline <code>{}</code> does not exist yet (<code>--baseline-if-exists</code>): nothing to compare with.</p>",
+            escape(&ch.file)
+        )?;
+        return writeln!(w, "</section>");
+    };
+    if ch.same_rules == Some(false) {
+        writeln!(
+            w,
+            "<p class=\"note\" role=\"note\"><strong>Note:</strong> the baseline was made with another rule set (<code>{}</code>): findings of rules changed since may show as new or resolved.</p>",
+            escape(ch.rules_fingerprint.as_deref().unwrap_or("?"))
+        )?;
+    }
     writeln!(
         w,
         "<p>{} new, {} persisting, {} resolved (findings of the baseline run that are gone).</p>",
-        count(ch.new),
-        count(ch.persisting),
-        count(ch.resolved)
+        count(counts.new),
+        count(counts.persisting),
+        count(counts.resolved)
     )?;
-    let table = |w: &mut dyn Write, first: &str, rows: &[(String, Counts)], code: bool| {
+    let table = |w: &mut dyn Write, first: &str, rows: &[(String, ChangeCounts)], code: bool| {
         writeln!(w, "<div class=\"table-wrap\">")?;
         writeln!(w, "<table class=\"changes\">")?;
         writeln!(
@@ -467,7 +497,7 @@ fn changes_section(
     };
     writeln!(w, "<div class=\"pair\">")?;
     // Themes in the headline's order (worst first), the rest after.
-    let mut themes = ch.by_theme(stats);
+    let mut themes = counts.by_theme(stats);
     themes.sort_by_key(|(name, _)| {
         headline
             .themes
@@ -476,10 +506,10 @@ fn changes_section(
             .unwrap_or(usize::MAX)
     });
     table(w, "Theme", &themes, false)?;
-    let rules: Vec<(String, Counts)> = ch
+    let rules: Vec<(String, ChangeCounts)> = counts
         .by_rule()
         .into_iter()
-        .filter(|(_, c)| *c != Counts::default())
+        .filter(|(_, c)| *c != ChangeCounts::default())
         .collect();
     table(w, "Rule", &rules, true)?;
     writeln!(w, "</div>")?;

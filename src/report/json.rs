@@ -2,7 +2,7 @@
 //! statistics and the findings. Fields are documented in docs/report-json.md.
 
 use super::{Report, round};
-use crate::baseline::{Changes, Counts};
+use crate::baseline::{ChangeCounts, Changes};
 use crate::coverage::Coverage;
 use crate::findings::{Finding, RuleStats, Totals};
 use crate::ingest::InputSummary;
@@ -29,14 +29,18 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<Baseline<'a>>,
     findings: &'a [Finding],
+    /// Written last: a baseline's proof that its findings are all there.
+    findings_total: u64,
 }
 
 #[derive(Serialize)]
 struct Baseline<'a> {
     #[serde(flatten)]
     changes: &'a Changes,
-    per_rule: BTreeMap<String, Counts>,
-    per_theme: BTreeMap<String, Counts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_rule: Option<BTreeMap<String, ChangeCounts>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_theme: Option<BTreeMap<String, ChangeCounts>>,
 }
 
 #[derive(Serialize)]
@@ -54,6 +58,25 @@ struct RuleSet<'a> {
     files: Vec<&'a str>,
     /// Working-day deadlines counted through years the calendar lacks.
     deadlines_outside_calendar: u64,
+    /// Every rule's sources, and its quotes kept apart from its policy.
+    catalogue: Vec<CatalogueRule<'a>>,
+}
+
+/// What a rule rests on: "the source says" (`quotes`, verbatim from
+/// `sources`) and "force policy" (`policy`), never mixed.
+#[derive(Serialize)]
+struct CatalogueRule<'a> {
+    rule: &'a str,
+    title: &'a str,
+    sources: Vec<SourceRef<'a>>,
+    quotes: &'a [String],
+    policy: &'a [String],
+}
+
+#[derive(Serialize)]
+struct SourceRef<'a> {
+    title: &'a str,
+    address: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +118,25 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             fingerprint: &report.plan.fingerprint,
             files: report.plan.files.iter().map(|f| f.name.as_str()).collect(),
             deadlines_outside_calendar: report.outcome.outside_calendar,
+            catalogue: report
+                .plan
+                .rules
+                .iter()
+                .map(|r| CatalogueRule {
+                    rule: &r.code,
+                    title: &r.title,
+                    sources: r
+                        .sources
+                        .iter()
+                        .map(|s| SourceRef {
+                            title: &s.text,
+                            address: s.address.as_deref(),
+                        })
+                        .collect(),
+                    quotes: &r.quotes,
+                    policy: &r.policies,
+                })
+                .collect(),
         },
         inputs: report.inputs,
         rows: Rows {
@@ -119,10 +161,14 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         coverage: report.coverage(),
         baseline: report.changes.map(|c| Baseline {
             changes: c,
-            per_rule: c.by_rule().into_iter().collect(),
-            per_theme: c.by_theme(&report.outcome.stats).into_iter().collect(),
+            per_rule: c.counts.as_ref().map(|n| n.by_rule().into_iter().collect()),
+            per_theme: c
+                .counts
+                .as_ref()
+                .map(|n| n.by_theme(&report.outcome.stats).into_iter().collect()),
         }),
         findings: &report.outcome.findings,
+        findings_total: report.outcome.findings.len() as u64,
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")

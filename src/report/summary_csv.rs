@@ -5,7 +5,7 @@
 //! Rates are fractions rounded to 4 decimals, as in `--format json`.
 
 use super::{Report, round};
-use crate::baseline::Counts;
+use crate::baseline::ChangeCounts;
 use crate::findings::{Headline, Scope, Totals};
 use std::io::{self, Write};
 
@@ -33,16 +33,16 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     out.write_record(COLUMNS)?;
     let headline = report.headline();
     let stats = &report.outcome.stats;
-    let by_rule = report.changes.map(|c| c.by_rule()).unwrap_or_default();
+    let by_rule = report.compared().map(|c| c.by_rule()).unwrap_or_default();
     let by_theme = report
-        .changes
+        .compared()
         .map(|c| c.by_theme(stats))
         .unwrap_or_default();
     let rate = |x: Option<f64>| round(x).map(|r| r.to_string()).unwrap_or_default();
-    let changed = |rows: &[(String, Counts)], name: &str| -> [String; 3] {
+    let changed = |rows: &[(String, ChangeCounts)], name: &str| -> [String; 3] {
         match rows.iter().find(|(n, _)| n == name) {
             Some((_, c)) => [c.new, c.persisting, c.resolved].map(|n| n.to_string()),
-            None if report.changes.is_some() => ["0", "0", "0"].map(String::from),
+            None if report.compared().is_some() => ["0", "0", "0"].map(String::from),
             None => Default::default(),
         }
     };
@@ -75,10 +75,10 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     }
     // A scope's changes: its rules' added up.
     let of_scope = |scope: Scope| -> [String; 3] {
-        if report.changes.is_none() {
+        if report.compared().is_none() {
             return Default::default();
         }
-        let mut sum = Counts::default();
+        let mut sum = ChangeCounts::default();
         for (rule, c) in &by_rule {
             if stats.iter().any(|s| s.rule == *rule && s.scope == scope) {
                 sum.new += c.new;

@@ -2,7 +2,7 @@
 //! checked and found. Plain text that reads well in a terminal and a log.
 
 use super::{Report, percent, range};
-use crate::baseline::Counts;
+use crate::baseline::Changes;
 use crate::findings::{Headline, Totals};
 use crate::plan::Severity;
 use std::io::{self, Write};
@@ -108,32 +108,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         row(w, Headline::DATA_QUALITY, &headline.data_quality)?;
     }
     if let Some(c) = report.changes {
-        let changes = |w: &mut dyn Write, title: &str, rows: &[(String, Counts)]| {
-            writeln!(w)?;
-            writeln!(
-                w,
-                "{:<width$}  {:>9}  {:>10}  {:>8}",
-                title,
-                "new",
-                "persisting",
-                "resolved",
-                width = nw + 2
-            )?;
-            for (name, n) in rows {
-                writeln!(
-                    w,
-                    "  {:<nw$}  {:>9}  {:>10}  {:>8}",
-                    name, n.new, n.persisting, n.resolved
-                )?;
-            }
-            writeln!(
-                w,
-                "  {:<nw$}  {:>9}  {:>10}  {:>8}",
-                "all rules", c.new, c.persisting, c.resolved
-            )
-        };
-        changes(w, "Since the baseline", &c.by_rule())?;
-        changes(w, "Since the baseline, by theme", &c.by_theme(stats))?;
+        writeln!(w)?;
+        baseline(w, c, &report.plan.fingerprint, nw, stats)?;
     }
     writeln!(w)?;
     let findings = &report.outcome.findings;
@@ -185,4 +161,72 @@ pub fn headline_sentence(h: &Headline) -> String {
     }
     out.push('.');
     out
+}
+
+/// The run-to-run table, and what the baseline was.
+fn baseline(
+    w: &mut dyn Write,
+    c: &Changes,
+    fingerprint: &str,
+    nw: usize,
+    stats: &[crate::findings::RuleStats],
+) -> io::Result<()> {
+    let Some(counts) = &c.counts else {
+        return writeln!(
+            w,
+            "Baseline `{}` does not exist (--baseline-if-exists): no comparison",
+            c.file
+        );
+    };
+    let since = match c.as_of {
+        Some(t) => format!("Since the baseline (as of {})", t.format_utc()),
+        None => "Since the baseline".to_string(),
+    };
+    writeln!(
+        w,
+        "{:<width$}  {:>9}  {:>10}  {:>8}",
+        since,
+        "new",
+        "persisting",
+        "resolved",
+        width = nw + 2
+    )?;
+    for (rule, (new, persisting, resolved)) in &counts.per_rule {
+        writeln!(
+            w,
+            "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+            rule, new, persisting, resolved
+        )?;
+    }
+    writeln!(
+        w,
+        "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+        "all rules", counts.new, counts.persisting, counts.resolved
+    )?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{:<width$}  {:>9}  {:>10}  {:>8}",
+        "Since the baseline, by theme",
+        "new",
+        "persisting",
+        "resolved",
+        width = nw + 2
+    )?;
+    for (theme, n) in counts.by_theme(stats) {
+        writeln!(
+            w,
+            "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+            theme, n.new, n.persisting, n.resolved
+        )?;
+    }
+    if c.same_rules == Some(false) {
+        writeln!(
+            w,
+            "warning: the baseline was made with another rule set ({}, now {}): findings of rules changed since may show as new or resolved",
+            c.rules_fingerprint.as_deref().unwrap_or("?"),
+            fingerprint
+        )?;
+    }
+    Ok(())
 }

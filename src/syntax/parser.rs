@@ -145,6 +145,7 @@ const KEYWORDS: &[&str] = &[
     "or",
     "otherwise",
     "present",
+    "policy",
     "quote",
     "require",
     "rule",
@@ -254,7 +255,8 @@ fn string(i: In) -> R<Spanned<String>> {
                 match next {
                     Some(c @ ('"' | '\\')) => {
                         out.push(c);
-                        let (rest, _) = take_n(i, 1 + c.len_utf8())?;
+                        // The backslash and the character after it.
+                        let (rest, _) = take_n(i, 2)?;
                         i = rest;
                     }
                     _ => {
@@ -268,13 +270,14 @@ fn string(i: In) -> R<Spanned<String>> {
             }
             Some(c) => {
                 out.push(c);
-                let (rest, _) = take_n(i, c.len_utf8())?;
+                let (rest, _) = take_n(i, 1)?;
                 i = rest;
             }
         }
     }
 }
 
+/// The next `n` characters (not bytes: nom counts a text's characters).
 fn take_n(i: In, n: usize) -> R<In> {
     nom::bytes::complete::take(n)(i)
 }
@@ -617,6 +620,7 @@ fn rule_name(i: In) -> R<Name> {
 const CLAUSE_WORDS: &[&str] = &[
     "source",
     "quote",
+    "policy",
     "theme",
     "message",
     "severity",
@@ -644,12 +648,16 @@ fn clause(i: In) -> R<Clause> {
     let i = rest;
     match *w.fragment() {
         "source" => {
-            let (i, s) = cut_err(expect("the source in quotes", string)(i))?;
+            let (i, s) = source(i)?;
             Ok((i, Clause::Source(s)))
         }
         "quote" => {
             let (i, s) = cut_err(expect("the quoted rule text in quotes", string)(i))?;
             Ok((i, Clause::Quote(s)))
+        }
+        "policy" => {
+            let (i, s) = cut_err(expect("the force policy in quotes", string)(i))?;
+            Ok((i, Clause::Policy(s)))
         }
         "message" => {
             let (i, s) = cut_err(expect("the finding's message in quotes", string)(i))?;
@@ -709,6 +717,34 @@ fn clause(i: In) -> R<Clause> {
             Ok((i, Clause::Example(e)))
         }
         _ => fail(start, "a clause such as `require`, `where` or `}`"),
+    }
+}
+
+/// After `source`: `"title, section" at "address"`, the address optional
+/// here (the checker says where it is required).
+fn source(i: In) -> R<Source> {
+    let (i, text) = cut_err(expect("the source in quotes", string)(i))?;
+    match kw("at")(i) {
+        Ok((i, _)) => {
+            let (i, address) = cut_err(expect(
+                "the source's address in quotes, e.g. `\"https://www.gov.uk/…\"`",
+                string,
+            )(i))?;
+            Ok((
+                i,
+                Source {
+                    text,
+                    address: Some(address),
+                },
+            ))
+        }
+        Err(_) => Ok((
+            i,
+            Source {
+                text,
+                address: None,
+            },
+        )),
     }
 }
 
@@ -1035,7 +1071,7 @@ fn audit_line(i: In) -> R<AuditLine> {
     let start = i;
     match word(i) {
         Ok((rest, w)) if *w.fragment() == "source" => {
-            let (rest, s) = cut_err(expect("the source in quotes", string)(rest))?;
+            let (rest, s) = source(rest)?;
             Ok((rest, AuditLine::Source(s)))
         }
         Ok((rest, w)) if *w.fragment() == "stratum" => {
@@ -1090,7 +1126,8 @@ fn audit<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, I
 /// cause is most likely its missing closing `"`: point there instead.
 fn run_on_string(text: &str, previous: Option<&Clause>, error: usize) -> Option<SyntaxError> {
     let s = match previous? {
-        Clause::Source(s) | Clause::Quote(s) | Clause::Message(s) => s,
+        Clause::Source(s) => s.address.as_ref().unwrap_or(&s.text),
+        Clause::Quote(s) | Clause::Policy(s) | Clause::Message(s) => s,
         _ => return None,
     };
     let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
@@ -1642,6 +1679,40 @@ rule R1 late-crime-record "Crimes are recorded within 24 hours of the report" {
                 quoted: false
             }
         );
+    }
+
+    #[test]
+    fn a_source_with_an_address_and_a_policy() {
+        let f = ok(r#"rule R1 x "t" {
+  source "HOCR General Rules, Section C"
+    at "https://www.gov.uk/x"
+  source "HMICFRS glossary"
+  policy "C5 is force policy."
+}"#);
+        let Item::Rule(r) = &f.items[0] else { panic!() };
+        let Clause::Source(s) = &r.clauses[0] else {
+            panic!("{:?}", r.clauses[0])
+        };
+        assert_eq!(s.text.node, "HOCR General Rules, Section C");
+        assert_eq!(
+            s.address.as_ref().map(|a| a.node.as_str()),
+            Some("https://www.gov.uk/x")
+        );
+        let Clause::Source(s) = &r.clauses[1] else {
+            panic!()
+        };
+        assert_eq!(s.address, None, "the address is optional in the syntax");
+        assert_eq!(
+            r.clauses[2],
+            Clause::Policy(Spanned {
+                node: "C5 is force policy.".into(),
+                span: Span::default()
+            })
+        );
+        let e = errs("rule R1 x \"t\" {\n  source \"a\" at\n  theme t\n}\n");
+        assert!(e[0].contains("the source's address in quotes"), "{e:?}");
+        let e = errs("rule R1 x \"t\" {\n  policy\n}\n");
+        assert!(e[0].contains("the force policy in quotes"), "{e:?}");
     }
 
     #[test]
