@@ -25,16 +25,66 @@ fn counted(ty: FieldType) -> bool {
 }
 
 /// Counts each code of each counted field, per evaluator (each thread has
-/// its own; [`CodeTally::absorb`] puts them together). Codes are shared
-/// copies (see `ingest::intern`), so a code is counted by its address,
-/// without hashing its text; the tally keeps the code, so the address
-/// stays its own.
-#[derive(Default)]
+/// its own; [`CodeTally::into_counts`] puts them together). Codes are
+/// shared copies (see `ingest::intern`), so a code is counted by its
+/// address, without hashing its text, in a small direct-mapped table per
+/// field (a column's vocabulary is a few dozen codes); a code that loses
+/// its slot has its count moved to a hash map. Each slot keeps its code,
+/// so an address stays that code's while it is counted.
 pub struct CodeTally {
-    /// Per table, the counted fields' indices.
-    fields: [Vec<usize>; 3],
-    /// (table, field, address) → (code, count).
-    counts: FxHashMap<(u8, u8, usize), (Code, u64)>,
+    /// Per table, the counted fields: (field index, its tally).
+    fields: [Vec<(usize, FieldTally)>; 3],
+}
+
+/// Slots in each field's table.
+const SLOTS: usize = 256;
+
+struct FieldTally {
+    slots: Box<[Option<(Code, u64)>]>,
+    /// Counts moved out of their slot, by address.
+    spilled: FxHashMap<usize, (Code, u64)>,
+}
+
+impl FieldTally {
+    fn new() -> FieldTally {
+        FieldTally {
+            slots: (0..SLOTS).map(|_| None).collect(),
+            spilled: FxHashMap::default(),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, c: &Code) {
+        let address = c.address();
+        // Fibonacci hashing: the top 8 bits of the product.
+        let k = (address as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
+        match &mut self.slots[k as usize] {
+            Some((code, n)) if code.address() == address => *n += 1,
+            slot => Self::miss(slot, &mut self.spilled, c),
+        }
+    }
+
+    #[cold]
+    fn miss(slot: &mut Option<(Code, u64)>, spilled: &mut FxHashMap<usize, (Code, u64)>, c: &Code) {
+        if let Some((old, n)) = slot.take() {
+            spilled.entry(old.address()).or_insert((old, 0)).1 += n;
+        }
+        *slot = Some((c.clone(), 1));
+    }
+
+    fn drain(self) -> impl Iterator<Item = (Code, u64)> {
+        self.slots
+            .into_vec()
+            .into_iter()
+            .flatten()
+            .chain(self.spilled.into_values())
+    }
+}
+
+impl Default for CodeTally {
+    fn default() -> CodeTally {
+        CodeTally::new()
+    }
 }
 
 impl CodeTally {
@@ -45,36 +95,26 @@ impl CodeTally {
                     .iter()
                     .enumerate()
                     .filter(|(_, f)| counted(f.ty))
-                    .map(|(n, _)| n)
+                    .map(|(n, _)| (n, FieldTally::new()))
                     .collect()
             }),
-            counts: FxHashMap::default(),
         }
     }
 
     /// Counts the codes of one record.
     #[inline]
     pub fn record<R: Record>(&mut self, r: &R) {
-        let table = R::TABLE as usize;
-        for &field in &self.fields[table] {
-            match r.get(field) {
-                Val::Code(c) => Self::add(&mut self.counts, table, field, c),
+        for (field, tally) in &mut self.fields[R::TABLE as usize] {
+            match r.get(*field) {
+                Val::Code(c) => tally.add(c),
                 Val::List(list) => {
                     for c in list {
-                        Self::add(&mut self.counts, table, field, c);
+                        tally.add(c);
                     }
                 }
                 _ => {}
             }
         }
-    }
-
-    #[inline]
-    fn add(counts: &mut FxHashMap<(u8, u8, usize), (Code, u64)>, t: usize, f: usize, c: &Code) {
-        counts
-            .entry((t as u8, f as u8, c.address()))
-            .or_insert_with(|| (c.clone(), 0))
-            .1 += 1;
     }
 
     /// Every code counted, by table, field and code; counts of codes with
@@ -83,10 +123,14 @@ impl CodeTally {
         let mut by_text: std::collections::BTreeMap<(Table, usize, String), u64> =
             std::collections::BTreeMap::new();
         for tally in tallies {
-            for ((t, f, _), (code, n)) in tally.counts {
-                *by_text
-                    .entry((Table::ALL[t as usize], f as usize, code.to_string()))
-                    .or_default() += n;
+            for (t, fields) in tally.fields.into_iter().enumerate() {
+                for (f, field) in fields {
+                    for (code, n) in field.drain() {
+                        *by_text
+                            .entry((Table::ALL[t], f, code.to_string()))
+                            .or_default() += n;
+                    }
+                }
             }
         }
         by_text
@@ -230,4 +274,37 @@ fn literals(plan: &Plan) -> rustc_hash::FxHashSet<&str> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// More codes than slots: every count survives being moved out of its
+    /// slot, and the same text counted by two tallies is added up.
+    #[test]
+    fn counts_survive_spilling_and_merging() {
+        let codes: Vec<Code> = (0..1000).map(|n| Code::new(&format!("C{n}"))).collect();
+        let mut one = FieldTally::new();
+        for round in 0..3 {
+            for (n, c) in codes.iter().enumerate() {
+                if n % 3 >= round {
+                    one.add(c);
+                }
+            }
+        }
+        let mut counted: Vec<(String, u64)> = Vec::new();
+        for (c, n) in one.drain() {
+            match counted.iter_mut().find(|(t, _)| **t == *c) {
+                Some((_, m)) => *m += n,
+                None => counted.push((c.to_string(), n)),
+            }
+        }
+        counted.sort();
+        assert_eq!(counted.len(), 1000);
+        for (text, n) in counted {
+            let k: usize = text[1..].parse().unwrap();
+            assert_eq!(n, (k % 3 + 1) as u64, "{text}");
+        }
+    }
 }
