@@ -343,6 +343,10 @@ fn the_score_as_a_page() {
         "<span class=\"big\">88.0%</span><span class=\"label\">± 7.98% · 95% interval 80.0–96.0%</span>"
     ));
     assert!(page.contains("<span class=\"big\">12.9</span>"));
+    // `not_crime`: 0 of 2 crimes recorded; a sample that does not vary
+    // gives a rate but no interval, drawn without a whisker.
+    assert!(page.contains("<g aria-label=\"not_crime: 0.0% (no interval)\">"));
+    assert!(page.contains("<tspan class=\"axis\">no interval</tspan>"));
     assert!(
         !page.contains("<script") && !page.contains("http"),
         "self-contained"

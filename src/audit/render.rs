@@ -284,7 +284,7 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         w,
-        "<thead><tr><th scope=\"col\">Stratum</th><th scope=\"col\" class=\"num\">Population</th><th scope=\"col\" class=\"num\">Sampled</th><th scope=\"col\" class=\"num\">Recorded</th><th scope=\"col\" class=\"num\">Unrecorded</th><th scope=\"col\" class=\"num\">Not crime</th><th scope=\"col\" class=\"num\">Crimes that should be recorded</th><th scope=\"col\" class=\"num\">Of them recorded correctly</th><th scope=\"col\" class=\"num\">Recording rate</th></tr></thead>"
+        "<thead><tr><th scope=\"col\">Stratum</th><th scope=\"col\" class=\"num\">Population</th><th scope=\"col\" class=\"num\">Sampled</th><th scope=\"col\" class=\"num\">Recorded</th><th scope=\"col\" class=\"num\">Unrecorded</th><th scope=\"col\" class=\"num\">Not crime</th><th scope=\"col\" class=\"num\">Crimes to record</th><th scope=\"col\" class=\"num\">Recorded correctly</th><th scope=\"col\" class=\"num\">Recording rate</th></tr></thead>"
     )?;
     writeln!(w, "<tbody>")?;
     let row = |w: &mut dyn Write, s: &StratumScore| {

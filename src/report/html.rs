@@ -784,15 +784,22 @@ pub(crate) fn chart(
     let height = TOP + ROW_H * bars.len() as f64 + 8.0;
     let desc: Vec<String> = bars
         .iter()
-        .map(|b| match b.totals.compliance {
-            Some(_) => format!(
-                "{}: {} (95% interval {})",
-                b.label,
-                percent(b.totals.compliance),
-                range(b.totals.ci_low.zip(b.totals.ci_high))
-            ),
-            None => format!("{}: {}", b.label, words.none),
-        })
+        .map(
+            |b| match (b.totals.compliance, b.totals.ci_low.zip(b.totals.ci_high)) {
+                (Some(_), None) => format!(
+                    "{}: {} (no interval)",
+                    b.label,
+                    percent(b.totals.compliance)
+                ),
+                (Some(_), ci) => format!(
+                    "{}: {} (95% interval {})",
+                    b.label,
+                    percent(b.totals.compliance),
+                    range(ci)
+                ),
+                (None, _) => format!("{}: {}", b.label, words.none),
+            },
+        )
         .collect();
     writeln!(w, "<figure>")?;
     writeln!(w, "<figcaption>{}</figcaption>", escape(words.caption))?;
@@ -836,30 +843,34 @@ pub(crate) fn chart(
             mid - 7.0,
         )?;
         match (t.compliance, t.ci_low.zip(t.ci_high)) {
-            (Some(rate), Some((lo, hi))) => {
+            (Some(rate), ci) => {
                 writeln!(
                     w,
                     "<rect class=\"bar\" x=\"{LABEL_W:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" rx=\"2\"/>",
                     mid - 7.0,
                     x(rate) - LABEL_W,
                 )?;
-                let (x1, x2) = (x(lo), x(hi));
-                let d = format!(
-                    "M{x1:.1} {:.1}H{x2:.1}M{x1:.1} {:.1}V{:.1}M{x2:.1} {:.1}V{:.1}",
-                    mid,
-                    mid - 9.0,
-                    mid + 9.0,
-                    mid - 9.0,
-                    mid + 9.0,
-                );
-                writeln!(w, "<path class=\"whisker\" d=\"{d}\" fill=\"none\"/>")?;
+                // A rate without an interval (an audit stratum whose sample
+                // does not vary) is drawn without a whisker.
+                if let Some((lo, hi)) = ci {
+                    let (x1, x2) = (x(lo), x(hi));
+                    let d = format!(
+                        "M{x1:.1} {:.1}H{x2:.1}M{x1:.1} {:.1}V{:.1}M{x2:.1} {:.1}V{:.1}",
+                        mid,
+                        mid - 9.0,
+                        mid + 9.0,
+                        mid - 9.0,
+                        mid + 9.0,
+                    );
+                    writeln!(w, "<path class=\"whisker\" d=\"{d}\" fill=\"none\"/>")?;
+                }
                 writeln!(
                     w,
                     "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\"><tspan font-weight=\"600\">{}</tspan> <tspan class=\"axis\">{}</tspan></text>",
                     LABEL_W + PLOT_W + 12.0,
                     mid + 4.5,
                     percent(Some(rate)),
-                    range(Some((lo, hi))),
+                    ci.map_or_else(|| "no interval".to_string(), |c| range(Some(c))),
                 )?;
             }
             _ => writeln!(
