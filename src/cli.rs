@@ -11,7 +11,7 @@ use crate::progress::Progress;
 use crate::report::{self, Report};
 use crate::rulefiles;
 use crate::time::{Clock, Instant};
-use crate::{examples, explain};
+use crate::{cases, examples, explain};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -192,9 +192,9 @@ enum RulesCommand {
         after_help = "Examples:\n  hocr rules fmt rules/\n  hocr rules fmt --check rules/   # in CI: exit 1 if any file is not formatted\n\nExit codes: 0 formatted (or already so); 1 with --check, some file would change; 2 a file has syntax errors or cannot be read."
     )]
     Fmt(RulesFmtArgs),
-    /// Run the examples written in rule files, each against its own rule.
+    /// Run the examples written in rule files, each against its own rule, and the rule set's golden cases.
     #[command(
-        after_help = "Examples:\n  hocr rules test\n  hocr rules test my-force-rules/ --error-format json\n\nEach example prints PASS or FAIL (with what was expected and what was found), then a summary.\nExit codes: 0 all passed; 1 some example failed; 2 rule-file errors."
+        after_help = "Examples:\n  hocr rules test\n  hocr rules test my-force-rules/            # examples, and the cases in my-force-rules/cases/\n  hocr rules test my-force-rules/ --accept   # the findings now are right: rewrite the cases that differ\n  hocr rules test my-force-rules/ --new-case weekend-report --from exports/small --as-of 2025-06-01T00:00:00Z\n  hocr rules test rules --cases fixtures     # this repository's own cases\n\nEach example prints PASS or FAIL (with what was expected and what was found), then a summary.\nEach golden case prints one line, and under it every finding now found, no longer found or changed, rule by rule.\nExit codes: 0 all passed; 1 some example failed or some case differs; 2 rule-file errors, or a case that cannot be run or written."
     )]
     Test(RulesTestArgs),
 }
@@ -279,6 +279,21 @@ struct RulesTestArgs {
     /// How to print problems in the rule files.
     #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
     error_format: ErrorFormat,
+    /// A directory of golden cases (may be given more than once); default: `cases/` beside the rule files.
+    #[arg(long, value_name = "DIR")]
+    cases: Vec<PathBuf>,
+    /// Rewrite the expected findings of every case that differs (or has none yet) with what the rules find now.
+    #[arg(long, conflicts_with = "new_case")]
+    accept: bool,
+    /// Create a golden case of this name from the export in --from, judged at --as-of, expecting what the rules find now.
+    #[arg(long, value_name = "NAME", requires_all = ["from", "as_of"])]
+    new_case: Option<String>,
+    /// With --new-case: the export directory to copy into the case (keep it small).
+    #[arg(long, value_name = "DIR", requires = "new_case")]
+    from: Option<PathBuf>,
+    /// With --new-case: the time the case's deadlines are judged at, e.g. 2025-06-01T00:00:00Z.
+    #[arg(long, value_name = "TIMESTAMP", requires = "new_case")]
+    as_of: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -434,13 +449,39 @@ fn run_rules_test(args: RulesTestArgs) -> Result<u8, Failure> {
         Ok(ok) => ok,
         Err(code) => return Ok(code),
     };
+    let mut dirs = args.cases.clone();
+    if dirs.is_empty()
+        && let Some(beside) = args.path.as_deref().map(cases::beside)
+        && (beside.is_dir() || args.new_case.is_some())
+    {
+        dirs.push(beside);
+    }
+    if let (Some(name), Some(from), Some(as_of)) = (&args.new_case, &args.from, &args.as_of) {
+        let Some(dir) = dirs.first() else {
+            return Err(Failure(
+                "say where the case goes: --cases DIR, or a rules directory (`hocr rules test my-rules --new-case …` puts it in my-rules/cases/)".into(),
+            ));
+        };
+        let said = cases::new_case(&plan, dir, name, from, as_of)
+            .map_err(|e| Failure(format!("case `{name}`: {e}")))?;
+        say_out!("{said}");
+        return Ok(exit::OK);
+    }
+    let found = cases::find(&dirs).map_err(|errors| Failure(errors.join("\nerror: ")))?;
     let tried = examples::run(&plan);
     let mut out = BufWriter::new(io::stdout().lock());
-    examples::render(&plan, &tried, &mut out).and_then(|()| out.flush())?;
-    Ok(if tried.iter().all(|t| t.passed) {
-        exit::OK
-    } else {
+    examples::render(&plan, &tried, &mut out)?;
+    if !found.is_empty() {
+        writeln!(out)?;
+    }
+    let verdict = cases::test(&plan, &found, args.accept, &mut out, &mut io::stderr())?;
+    out.flush()?;
+    Ok(if verdict.errors {
+        exit::ERROR
+    } else if verdict.different || !tried.iter().all(|t| t.passed) {
         exit::FINDINGS
+    } else {
+        exit::OK
     })
 }
 
@@ -459,6 +500,12 @@ fn run_explain(args: ExplainArgs) -> Result<u8, Failure> {
                 match unknown.suggestion {
                     Some(s) => say_err!("  help: did you mean `{s}`?"),
                     None => say_err!("  help: `hocr explain --list` lists every code"),
+                }
+                if args.rules.is_none() {
+                    say_err!(
+                        "  help: these are the shipped rules' codes; a code of your own rule set is explained with `hocr explain {} --rules DIR`",
+                        unknown.code
+                    );
                 }
                 return Ok(exit::ERROR);
             }

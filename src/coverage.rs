@@ -148,7 +148,9 @@ impl CodeTally {
 /// What a report warns about coverage.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Coverage {
-    /// Rules that checked no subject at all.
+    /// Rules that checked no subject at all, where neither their window
+    /// (`applies`) nor a missing column (`needs`) says why: those are told
+    /// apart in the reports' editions section.
     pub rules_checking_nothing: Vec<String>,
     /// Codes in the export that no group of the rule set contains and no
     /// rule names, most frequent first within each field.
@@ -157,9 +159,14 @@ pub struct Coverage {
 
 impl Coverage {
     pub fn of(plan: &Plan, stats: &[RuleStats], codes: &[CodeCount]) -> Coverage {
-        let literals = literals(plan);
+        let (literals, classified) = mentions(plan);
         let mut unmentioned: Vec<CodeCount> = codes
             .iter()
+            .filter(|c| {
+                c.table
+                    .field_index(c.field)
+                    .is_some_and(|f| classified.contains(&(c.table, f)))
+            })
             .filter(|c| {
                 !literals.contains(c.code.as_str())
                     && !plan.groups.iter().any(|g| g.contains(&c.code))
@@ -176,7 +183,7 @@ impl Coverage {
         Coverage {
             rules_checking_nothing: stats
                 .iter()
-                .filter(|s| s.checked == 0)
+                .filter(|s| s.checked == 0 && s.outside_window == 0 && s.not_judged == 0)
                 .map(|s| s.rule.clone())
                 .collect(),
             codes_no_rule_mentions: unmentioned,
@@ -228,17 +235,38 @@ impl Coverage {
 }
 
 /// Every text literal of the plan's rules, definitions and audit strata
-/// (normalised as codes are).
-fn literals(plan: &Plan) -> rustc_hash::FxHashSet<&str> {
-    fn walk<'p>(e: &'p CExpr, out: &mut rustc_hash::FxHashSet<&'p str>) {
-        if let CExpr::Const(Const::Str(s)) = e {
-            out.insert(s);
+/// (normalised as codes are), and the fields the plan classifies: those
+/// tested against a group or compared with a literal. Only those fields'
+/// codes are warned about: a field the rules only ask to be present (a
+/// force's name in a transfer) has no vocabulary the rules must know.
+type Mentions<'p> = (
+    rustc_hash::FxHashSet<&'p str>,
+    rustc_hash::FxHashSet<(Table, usize)>,
+);
+
+fn mentions(plan: &Plan) -> Mentions<'_> {
+    fn walk<'p>(e: &'p CExpr, out: &mut Mentions<'p>) {
+        match e {
+            CExpr::Const(Const::Str(s)) => {
+                out.0.insert(s);
+            }
+            CExpr::In(x, _, _) | CExpr::Cmp(_, x, _) | CExpr::Contains(x, _) => {
+                if let CExpr::Field(t, f) = **x {
+                    out.1.insert((t, f));
+                }
+            }
+            _ => {}
+        }
+        if let CExpr::Cmp(_, _, y) = e
+            && let CExpr::Field(t, f) = **y
+        {
+            out.1.insert((t, f));
         }
         for c in e.children() {
             walk(c, out);
         }
     }
-    let mut out = rustc_hash::FxHashSet::default();
+    let mut out: Mentions = Default::default();
     for e in &plan.defines {
         walk(e, &mut out);
     }

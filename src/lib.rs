@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod baseline;
+pub mod cases;
 pub mod check;
 pub mod cli;
 pub mod coverage;

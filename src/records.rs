@@ -249,6 +249,11 @@ pub const CRIME_FIELDS: &[FieldDef] = &[
     f("offender_history_checked", T::Bool, false),
     f("dpp_consent", T::Bool, false),
     f("victim_enhanced", T::Bool, false),
+    // Edition 2: transfers between forces (HOCR Annex A) and duplicates.
+    f("transferred_from", T::Code, false),
+    f("received_at", T::Time, false),
+    f("transferred_to", T::Code, false),
+    f("duplicate_of", T::Id, false),
 ];
 
 pub const UPDATE_FIELDS: &[FieldDef] = &[
@@ -257,6 +262,19 @@ pub const UPDATE_FIELDS: &[FieldDef] = &[
     f("event_at", T::Time, true),
     f("victim_informed_at", T::Time, false),
 ];
+
+/// Fields that hold the id of another record of the export, and its
+/// table: rules can follow them (`duplicate_of.status`).
+pub const REFERENCES: &[(Table, &str, Table)] = &[(Table::Crimes, "duplicate_of", Table::Crimes)];
+
+/// The table whose record field `field` of `table` names, if it is a reference.
+pub fn refers_to(table: Table, field: usize) -> Option<Table> {
+    let name = table.fields().get(field)?.name;
+    REFERENCES
+        .iter()
+        .find(|(t, f, _)| *t == table && *f == name)
+        .map(|(_, _, to)| *to)
+}
 
 /// The values `status` may take (normalised, see [`normalize_code`]).
 pub const STATUSES: &[&str] = &["RECORDED", "CANCELLED"];
@@ -374,6 +392,14 @@ pub struct Crime {
     pub offender_history_checked: Option<bool>,
     pub dpp_consent: Option<bool>,
     pub victim_enhanced: Option<bool>,
+    /// The force a crime was transferred in from (a force code, shared).
+    pub transferred_from: Option<Code>,
+    /// When a transferred-in crime was received from the other force.
+    pub received_at: MaybeTime,
+    /// The force a C1-cancelled crime was transferred to.
+    pub transferred_to: Option<Code>,
+    /// For a C3 (duplicate) cancellation, the crime it duplicates.
+    pub duplicate_of: Option<Id>,
     pub quality: Quality,
 }
 
@@ -492,6 +518,10 @@ impl Record for Crime {
             13 => boolean(self.offender_history_checked),
             14 => boolean(self.dpp_consent),
             15 => boolean(self.victim_enhanced),
+            16 => code(&self.transferred_from),
+            17 => time(self.received_at),
+            18 => code(&self.transferred_to),
+            19 => self.duplicate_of.as_deref().map_or(Val::Empty, Val::Text),
             _ => Val::Empty,
         }
     }
@@ -513,6 +543,10 @@ impl Record for Crime {
             self.offender_history_checked.is_some(),
             self.dpp_consent.is_some(),
             self.victim_enhanced.is_some(),
+            self.transferred_from.is_some(),
+            !self.received_at.is_none(),
+            self.transferred_to.is_some(),
+            self.duplicate_of.is_some(),
         ])
     }
     fn line(&self) -> Line {

@@ -104,7 +104,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
         let Ok(kind) = entry.file_type() else {
             continue;
         };
-        if kind.is_dir() {
+        // `cases/` holds the rule set's golden cases (`crate::cases`), not rules.
+        if kind.is_dir() && entry.file_name() != crate::cases::CASES_DIR {
             collect(&p, out, errors);
         } else if kind.is_file() && p.extension().is_some_and(|e| e == EXTENSION) {
             out.push(p);

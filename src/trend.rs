@@ -154,6 +154,11 @@ pub fn read_night(path: &Path) -> Result<Night, TrendError> {
             pending: number("pending"),
             exempt: number("exempt"),
             not_applicable: number("not_applicable"),
+            outside_window: number("outside_window"),
+            not_judged: number("not_judged"),
+            applies: Vec::new(),
+            needs: Vec::new(),
+            missing: Vec::new(),
             rule,
         });
     }

@@ -38,6 +38,8 @@ corpus! {
     e001_unterminated_string => "e001-unterminated-string.hocr",
     e001_deep_nesting => "e001-deep-nesting.hocr",
     e001_audit_stratum => "e001-audit-stratum.hocr",
+    e001_unknown_unit => "e001-unknown-unit.hocr",
+    e002_after_syntax_error => "e002-after-syntax-error.hocr",
     e002_unknown_field => "e002-unknown-field.hocr",
     e003_unknown_group => "e003-unknown-group.hocr",
     e004_time_vs_number => "e004-time-vs-number.hocr",
@@ -55,6 +57,10 @@ corpus! {
     e015_example_expectation => "e015-example-expectation.hocr",
     e016_audit_sizes => "e016-audit-sizes.hocr",
     e017_too_deep => "e017-too-deep.hocr",
+    e018_window_not_a_date => "e018-window-not-a-date.hocr",
+    e019_window_backwards => "e019-window-backwards.hocr",
+    e020_versions_overlap => "e020-versions-overlap.hocr",
+    e021_window_and_needs_misplaced => "e021-window-and-needs-misplaced.hocr",
     e022_empty_quote_or_policy => "e022-empty-quote-or-policy.hocr",
     e023_source_without_address => "e023-source-without-address.hocr",
     e024_address_not_web => "e024-address-not-web.hocr",
@@ -64,6 +70,7 @@ corpus! {
     w004_no_edition => "w004-no-edition.hocr",
     w005_example_name_twice => "w005-example-name-twice.hocr",
     w006_strata_overlap => "w006-strata-overlap.hocr",
+    w007_needs_unread => "w007-needs-unread.hocr",
     w009_no_quote_or_policy => "w009-no-quote-or-policy.hocr",
     w010_said_twice => "w010-said-twice.hocr",
 }
@@ -180,4 +187,16 @@ fn explain_with_other_rules() {
         "tests/rule-errors/e002-unknown-field.hocr",
     ]);
     assert_eq!(code, 2, "rule-file errors stop explain: {stderr}");
+}
+
+/// A code the shipped rules do not have may be a custom rule set's: the
+/// error says how to explain those.
+#[test]
+fn explaining_an_unknown_code_mentions_rules_dir() {
+    let (code, out, err) = hocr(&["explain", "XYZ123"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(err.contains("`hocr explain XYZ123 --rules DIR`"), "{err}");
+    let (_, _, err) = hocr(&["explain", "XYZ123", "--rules", "rules"]);
+    assert!(!err.contains("--rules DIR"), "{err}");
 }

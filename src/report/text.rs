@@ -98,6 +98,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     for (s, name) in stats.iter().zip(&names) {
         row(w, name, &Totals::of(name, [s]))?;
     }
+    editions(w, stats)?;
     header(w, "Themes, worst first")?;
     for t in &headline.themes {
         row(w, &t.name, t)?;
@@ -161,6 +162,44 @@ pub fn headline_sentence(h: &Headline) -> String {
     }
     out.push('.');
     out
+}
+
+/// The rules that apply only within a window of dates (an edition) or
+/// need fields the export may lack: what was outside, and what could not
+/// be judged. Nothing when every rule applies throughout and was judged.
+fn editions(w: &mut dyn Write, stats: &[crate::findings::RuleStats]) -> io::Result<()> {
+    let shown: Vec<_> = stats
+        .iter()
+        .filter(|s| !s.applies.is_empty() || s.not_judged > 0)
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(w, "Editions and fields")?;
+    for s in shown {
+        let mut parts = Vec::new();
+        if !s.applies.is_empty() {
+            parts.push(format!(
+                "applies {}: {} outside",
+                s.applies.join("; "),
+                s.outside_window
+            ));
+        }
+        if s.not_judged > 0 {
+            parts.push(format!(
+                "{} not judged: no record of the export holds {}",
+                s.not_judged,
+                s.missing
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        writeln!(w, "  {} {}  {}", s.rule, s.name, parts.join("; "))?;
+    }
+    Ok(())
 }
 
 /// The run-to-run table, and what the baseline was.

@@ -261,7 +261,23 @@ pub enum Clause {
     },
     /// `otherwise missing`: the kind of finding when the requirement fails.
     Otherwise(Name),
+    /// `applies from 2018-04-01 until 2023-05-31`: the dates (as written,
+    /// read by the checker) between which subjects are judged, by their
+    /// report time. Before the first `for each`, for every check of the
+    /// rule; after one, for that check (a version of the rule).
+    Applies(Spanned<Applies>),
+    /// `needs transferred_to, duplicate_of`: fields without which the
+    /// check cannot judge; where no record of the export holds one,
+    /// its subjects are counted as not judged.
+    Needs(Vec<Name>),
     Example(Example),
+}
+
+/// The dates of an `applies` clause, as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applies {
+    pub from: Option<Spanned<String>>,
+    pub until: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -747,6 +747,21 @@ impl<'t> Printer<'t> {
                 (anchor.span.end, span_after(first, anchor))
             }
             Clause::Otherwise(k) => (k.span.end, text(format!("otherwise {}", k.node))),
+            Clause::Applies(a) => {
+                let mut line = String::from("applies");
+                let span = a.span;
+                for (word, date) in [("from", &a.node.from), ("until", &a.node.until)] {
+                    if let Some(d) = date {
+                        line.push_str(&format!(" {word} {}", d.node));
+                    }
+                }
+                (span.end, text(line))
+            }
+            Clause::Needs(fields) => {
+                let names: Vec<&str> = fields.iter().map(|f| f.node.as_str()).collect();
+                let end = fields.last().map_or(0, |f| f.span.end);
+                (end, text(format!("needs {}", names.join(", "))))
+            }
             Clause::Example(e) => return self.example(e, indent),
         };
         self.unit(indent, end, &render(&doc, indent));
