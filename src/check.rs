@@ -10,7 +10,7 @@ use crate::plan::{
 };
 use crate::records::{EVENTS, FieldType, STATUSES, Table, refers_to};
 use crate::syntax::ast::{self, Clause, CmpOp, ExprKind, Item, Member, Span, Subject, Unit};
-use crate::syntax::parse_file;
+use crate::syntax::{SyntaxError, parse_file};
 use crate::time::{Calendar, MICROS_PER_HOUR, Span as TimeSpan};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -19,6 +19,20 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Checks and compiles rule files. Returns the plan when there are no
 /// errors, and every diagnostic (errors and warnings) either way.
 pub fn check(files: Vec<RuleFile>) -> (Option<Plan>, Vec<Diagnostic>) {
+    let parsed: Vec<_> = files.iter().map(|f| parse_file(&f.text)).collect();
+    let trees: Vec<&ast::File> = parsed.iter().map(|(t, _)| t).collect();
+    let errors: Vec<&[SyntaxError]> = parsed.iter().map(|(_, e)| e.as_slice()).collect();
+    check_parsed(files, &trees, &errors)
+}
+
+/// [`check`] for files already parsed: `trees[n]` and `errors[n]` are what
+/// `parse_file` gave for `files[n]`. The language server keeps the parses
+/// of the files an edit did not touch.
+pub fn check_parsed(
+    files: Vec<RuleFile>,
+    trees: &[&ast::File],
+    errors: &[&[SyntaxError]],
+) -> (Option<Plan>, Vec<Diagnostic>) {
     let mut cx = Checker {
         diags: Vec::new(),
         file: 0,
@@ -31,24 +45,27 @@ pub fn check(files: Vec<RuleFile>) -> (Option<Plan>, Vec<Diagnostic>) {
         plan: Plan::default(),
         names: files.iter().map(|f| f.name.clone()).collect(),
     };
-    let mut parsed = Vec::new();
     let mut broken = Vec::new();
-    for (n, f) in files.iter().enumerate() {
-        let (tree, errors) = parse_file(&f.text);
-        for e in errors {
+    for (n, errors) in errors.iter().enumerate() {
+        for e in errors.iter() {
             broken.push((n, e.span.start));
-            cx.diags
-                .push(Diagnostic::error("E001", n, e.span, e.message, e.help));
+            cx.diags.push(Diagnostic::error(
+                "E001",
+                n,
+                e.span,
+                e.message.clone(),
+                e.help.clone(),
+            ));
         }
-        parsed.push(tree);
     }
+    let parsed = trees;
     cx.plan.fingerprint = fingerprint(&files);
-    cx.declare(&parsed);
-    cx.define_all(&parsed);
-    cx.rules(&parsed);
-    cx.salvage(&files, &parsed, &broken);
-    cx.audits(&parsed);
-    cx.finish(&parsed);
+    cx.declare(parsed);
+    cx.define_all(parsed);
+    cx.rules(parsed);
+    cx.salvage(&files, parsed, &broken);
+    cx.audits(parsed);
+    cx.finish(parsed);
     let Checker {
         mut diags,
         mut plan,
@@ -128,7 +145,8 @@ impl Ty {
     }
 }
 
-fn table_of(s: Subject) -> Option<Table> {
+/// The table a subject's records come from (none for values).
+pub fn table_of(s: Subject) -> Option<Table> {
     match s {
         Subject::Incident => Some(Table::Incidents),
         Subject::Crime => Some(Table::Crimes),
@@ -145,8 +163,8 @@ fn subject_of(t: Table) -> Subject {
     }
 }
 
-/// Links from a record to the one record it points at.
-fn link(from: Subject, name: &str) -> Option<Table> {
+/// Links from a record to the one record it points at (`crime.incident`).
+pub fn link(from: Subject, name: &str) -> Option<Table> {
     match (from, name) {
         (Subject::Crime, "incident") => Some(Table::Incidents),
         (Subject::Update, "crime") => Some(Table::Crimes),
@@ -267,7 +285,7 @@ impl Checker {
 
     // ------------------------------------------------------------ declarations
 
-    fn declare(&mut self, parsed: &[ast::File]) {
+    fn declare(&mut self, parsed: &[&ast::File]) {
         let mut group_decls: BTreeMap<String, (usize, &ast::Group)> = BTreeMap::new();
         let mut calendars: HashMap<String, Span> = HashMap::new();
         let mut holidays = Vec::new();
@@ -501,7 +519,7 @@ impl Checker {
         Some(set)
     }
 
-    fn define_all(&mut self, parsed: &[ast::File]) {
+    fn define_all(&mut self, parsed: &[&ast::File]) {
         for (n, f) in parsed.iter().enumerate() {
             self.file = n;
             for item in &f.items {
@@ -560,7 +578,7 @@ impl Checker {
 
     // ------------------------------------------------------------ rules
 
-    fn rules(&mut self, parsed: &[ast::File]) {
+    fn rules(&mut self, parsed: &[&ast::File]) {
         let mut seen: HashMap<String, (usize, Span)> = HashMap::new();
         for (n, f) in parsed.iter().enumerate() {
             self.file = n;
@@ -1352,7 +1370,7 @@ impl Checker {
         }
     }
 
-    fn finish(&mut self, parsed: &[ast::File]) {
+    fn finish(&mut self, parsed: &[&ast::File]) {
         let mut exprs: Vec<&CExpr> = self.plan.defines.iter().collect();
         for r in &self.plan.rules {
             for c in &r.checks {
@@ -1396,7 +1414,7 @@ impl Checker {
 
     // ------------------------------------------------------------ audit plans
 
-    fn audits(&mut self, parsed: &[ast::File]) {
+    fn audits(&mut self, parsed: &[&ast::File]) {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (n, f) in parsed.iter().enumerate() {
             self.file = n;
@@ -1616,7 +1634,7 @@ impl Checker {
     /// `require` clause of a rule, is checked against the rule's subject,
     /// and only what it says about names is kept (a cut-off expression
     /// may not make sense as a whole).
-    fn salvage(&mut self, files: &[RuleFile], parsed: &[ast::File], broken: &[(usize, usize)]) {
+    fn salvage(&mut self, files: &[RuleFile], parsed: &[&ast::File], broken: &[(usize, usize)]) {
         /// Syntax errors looked into per file, at most: each costs a few
         /// short parses.
         const MAX_PER_FILE: usize = 100;
@@ -1634,7 +1652,7 @@ impl Checker {
             let Some(start) = clause_start(text, at).filter(|s| at - s <= MAX_CLAUSE) else {
                 continue;
             };
-            let Some(subject) = subject_at(&parsed[n], at) else {
+            let Some(subject) = subject_at(parsed[n], at) else {
                 continue;
             };
             let Some(e) = crate::syntax::parser::expression_before(text, start, at) else {

@@ -84,6 +84,11 @@ enum Command {
         after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format html --output audit.html"
     )]
     Audit(AuditCommand),
+    /// Run the language server for rule files (LSP over stdin and stdout), for editors.
+    #[command(
+        after_help = "Examples:\n  hocr lsp    # started by the editor, which speaks to it over stdin and stdout\n\nEditors start it themselves: see the README (VS Code, Neovim, Helix) and docs/editors.md.\nThe rule set of a file is every rule file in its directory.\n\nExit codes: 0 after `shutdown` and `exit`, or when stdin closes; 1 `exit` without `shutdown`."
+    )]
+    Lsp,
     /// Compliance by theme and by rule over the nights, from nightly `--format json` reports.
     #[command(
         after_help = "Examples:\n  hocr trend /reports --output trend.html\n  hocr trend /reports/2025-06-*.json --format csv --output trend.csv\n  hocr trend /reports --format json\n\nEach report is the night of its as-of date; nights with no report are shown as gaps, and a change of the rule set (edition or fingerprint) is marked.\nExit codes: 0 written; 2 a file is not a hocr JSON report, reports of different exports are mixed, two reports share a night, or the output cannot be written."
@@ -362,6 +367,7 @@ pub fn main() -> u8 {
         Command::Explain(args) => run_explain(args),
         Command::Audit(AuditCommand::Sample(args)) => run_audit_sample(args),
         Command::Audit(AuditCommand::Score(args)) => run_audit_score(args),
+        Command::Lsp => Ok(crate::lsp::run()),
         Command::Trend(args) => {
             let format = match args.format {
                 TrendFormat::Html => crate::trend::Format::Html,

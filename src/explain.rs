@@ -21,8 +21,8 @@ pub fn explain(plan: &Plan, code: &str) -> Result<String, Unknown> {
     if let Some(rule) = plan.rule(code.trim()) {
         return Ok(rule_text(plan, rule));
     }
-    if let Some(doc) = diagnostics::doc(code) {
-        return Ok(format!("{} {}\n\n{}\n", doc.code, doc.title, doc.body));
+    if let Some(text) = diagnostic_text(code) {
+        return Ok(text);
     }
     let codes = all_codes(plan);
     Err(Unknown {
@@ -30,6 +30,12 @@ pub fn explain(plan: &Plan, code: &str) -> Result<String, Unknown> {
         suggestion: did_you_mean(&code.trim().to_ascii_uppercase(), codes.iter().copied())
             .map(str::to_string),
     })
+}
+
+/// The explanation of a diagnostic code (any case), which needs no rules:
+/// the language server shows it on hover even while the rules have errors.
+pub fn diagnostic_text(code: &str) -> Option<String> {
+    diagnostics::doc(code).map(|doc| format!("{} {}\n\n{}\n", doc.code, doc.title, doc.body))
 }
 
 fn all_codes(plan: &Plan) -> Vec<&str> {

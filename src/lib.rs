@@ -18,6 +18,7 @@ pub mod explain;
 pub mod findings;
 pub mod generate;
 pub mod ingest;
+pub mod lsp;
 pub mod outfile;
 pub mod plan;
 pub mod progress;

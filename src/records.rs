@@ -334,6 +334,87 @@ pub fn normalize_offence(s: &str) -> Box<str> {
         .into_boxed_str()
 }
 
+impl FieldType {
+    /// What values of this type are, in a rule author's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            FieldType::Id => "a record id (text, compared exactly)",
+            FieldType::Text => "free text (rules ask only whether it is present)",
+            FieldType::Code => "a code (compared without regard to case)",
+            FieldType::Offence => "a Home Office offence code (`4.1` and `4/1` are the same)",
+            FieldType::Time => "a time",
+            FieldType::Count => "a whole number of 0 or more",
+            FieldType::Bool => "yes or no (empty means unknown)",
+            FieldType::Status => "`recorded` or `cancelled`",
+            FieldType::Event => {
+                "an event: `arrest`, `interview`, `release`, `bail`, `rui` or `no_investigation`"
+            }
+            FieldType::CodeList => "a list of codes (`;`-separated in CSV, an array in JSON Lines)",
+        }
+    }
+}
+
+/// What a field of the export holds (SPEC §2), for people reading rules
+/// (the language server's hover). Every field has one (a test checks).
+pub fn meaning(table: Table, field: &str) -> Option<&'static str> {
+    let m = match (table, field) {
+        (Table::Incidents, "incident_id") => "unique incident reference",
+        (Table::Incidents, "reported_at") => "when police received the report",
+        (Table::Incidents, "opening_code") => "incident category when opened",
+        (Table::Incidents, "closing_code") => "category when closed; empty while open",
+        (Table::Incidents, "closed_at") => "when the incident was closed",
+        (Table::Incidents, "victim_count") => "identified victims",
+        (Table::Incidents, "qualifiers") => "flags such as `DA`, `HATE`, `VULNERABLE`",
+        (Table::Incidents, "non_crime_rationale") => {
+            "the recorded reason why a crime-related incident produced no crime record"
+        }
+        (Table::Crimes, "crime_id") => "unique crime reference",
+        (Table::Crimes, "incident_id") => "the incident it came from; empty when reported directly",
+        (Table::Crimes, "offence_code") => {
+            "Home Office classification, e.g. `8N`, `105A`, `19C`, `4/1`; `N100` for rape reports not recorded as rape"
+        }
+        (Table::Crimes, "reported_at") => {
+            "when reported; defaults to the linked incident's `reported_at`"
+        }
+        (Table::Crimes, "recorded_at") => "when the crime record was created",
+        (Table::Crimes, "status") => "`recorded` (the default) or `cancelled`",
+        (Table::Crimes, "cancellation_code") => "`C1`..`C5` when cancelled",
+        (Table::Crimes, "cancelled_at") => "when the crime was cancelled",
+        (Table::Crimes, "cancellation_authority") => {
+            "role that authorised the cancellation: `FCR`, `DDM`, or other"
+        }
+        (Table::Crimes, "victim_informed_at") => "when the victim was told of the cancellation",
+        (Table::Crimes, "outcome_code") => "Home Office outcome type number (`1`..`22`)",
+        (Table::Crimes, "outcome_at") => "when the outcome was assigned",
+        (Table::Crimes, "victim_views_recorded") => {
+            "victim's views on an out-of-court disposal recorded"
+        }
+        (Table::Crimes, "offender_history_checked") => {
+            "offender's previous history checked before the disposal"
+        }
+        (Table::Crimes, "dpp_consent") => "CPS/DPP consent obtained for a caution",
+        (Table::Crimes, "victim_enhanced") => {
+            "victim entitled to enhanced rights under the Victims' Code"
+        }
+        (Table::Crimes, "transferred_from") => {
+            "the force a crime was transferred in from (HOCR Annex A); empty for the force's own crimes"
+        }
+        (Table::Crimes, "received_at") => {
+            "when a transferred-in crime was received from the other force"
+        }
+        (Table::Crimes, "transferred_to") => "the force a C1-cancelled crime was transferred to",
+        (Table::Crimes, "duplicate_of") => {
+            "for a C3 (duplicate) cancellation: the `crime_id` of the crime it duplicates"
+        }
+        (Table::Updates, "crime_id") => "the crime the update is about",
+        (Table::Updates, "event") => "what happened in the investigation",
+        (Table::Updates, "event_at") => "when it happened",
+        (Table::Updates, "victim_informed_at") => "when the victim was told of it",
+        _ => return None,
+    };
+    Some(m)
+}
+
 /// Per-record data-quality marks, one bit per field index of the record's
 /// table. They are facts about the input that rules ask about (repeated or skipped hours, unreadable values).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -582,7 +663,21 @@ impl Record for Update {
 
 #[cfg(test)]
 mod tests {
-    use super::{STRETCH, hash_id};
+    use super::{STRETCH, Table, hash_id, meaning};
+
+    #[test]
+    fn every_field_says_what_it_holds() {
+        for t in Table::ALL {
+            for f in t.fields() {
+                assert!(
+                    meaning(t, f.name).is_some(),
+                    "{}.{}: add its meaning to records::meaning (rule authors see it on hover)",
+                    t.name(),
+                    f.name
+                );
+            }
+        }
+    }
 
     #[test]
     fn ids_in_sequence_hash_to_neighbouring_slots_with_tags_of_their_own() {

@@ -639,7 +639,8 @@ fn rule_name(i: In) -> R<Name> {
 
 // ---------------------------------------------------------------- rules
 
-const CLAUSE_WORDS: &[&str] = &[
+/// The words that start a clause of a rule body (the language server completes them).
+pub const CLAUSE_WORDS: &[&str] = &[
     "source",
     "quote",
     "policy",
@@ -657,7 +658,8 @@ const CLAUSE_WORDS: &[&str] = &[
     "example",
 ];
 
-const ITEM_WORDS: &[&str] = &["rule", "group", "define", "calendar", "edition", "audit"];
+/// The words that start an item of a rule file.
+pub const ITEM_WORDS: &[&str] = &["rule", "group", "define", "calendar", "edition", "audit"];
 
 /// The words that start a line of an audit plan's body.
 const AUDIT_WORDS: &[&str] = &["source", "stratum"];
