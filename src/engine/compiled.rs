@@ -22,9 +22,6 @@ use crate::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
 use crate::records::{Code, Quality, Record, Table, Val};
 use crate::syntax::ast::{CmpOp, Quantifier};
 use crate::time::Span;
-use crate::util::cache::{DirectMapped, slot_of_hash};
-use rustc_hash::FxHashMap;
-use std::cell::RefCell;
 
 /// A compiled expression (see the module documentation). The variants up to
 /// `Choice` are the plan's; the `Field…` ones are the superinstructions.
@@ -174,7 +171,7 @@ impl Compiled {
 /// before and only when it holds. A condition that adds a span to a time
 /// is never a guard: adding working days counts deadlines past the
 /// calendar, which must be counted as often as the checks ask.
-pub(super) fn shared_guards(checks: &mut [super::CheckRef]) -> Vec<Expr> {
+pub(super) fn shared_guards(checks: &mut [super::evaluator::CheckRef]) -> Vec<Expr> {
     let firsts: Vec<Option<Expr>> = checks
         .iter()
         .map(|c| {
@@ -247,49 +244,6 @@ fn adds(e: &Expr) -> bool {
         | Expr::FieldIsBool(..)
         | Expr::FieldIn(..)
         | Expr::FieldPresent(..) => false,
-    }
-}
-
-/// Past this many codes or texts remembered against a group (a broken or
-/// hostile file), membership is worked out every time.
-const MEMO_CODES: usize = 4096;
-
-/// Whether a code is in a group, remembered: a code is tested against a
-/// group many thousand times over a run, and codes are few.
-///
-/// A code read from a record is one shared copy per distinct code (per
-/// reader), so it is remembered by its address, without hashing its text;
-/// the memo keeps a reference to every code it remembers, so an address
-/// cannot be reused for other text while it is remembered. In front of
-/// that map, a small table indexed by a multiplicative hash of address
-/// and group holds the latest answers (no hashing of a key, no borrow):
-/// nearly every lookup ends there. Any other text (a code that comes out
-/// of a `when … else` choice) is remembered by its text.
-pub(super) struct GroupMemo {
-    /// (address, group) -> inside.
-    recent: Box<DirectMapped<(usize, usize), bool, RECENT>>,
-    by_address: RefCell<FxHashMap<(usize, usize), bool>>,
-    /// The codes `by_address` refers to.
-    held: RefCell<Vec<Code>>,
-    by_text: RefCell<Vec<FxHashMap<Box<str>, bool>>>,
-}
-
-/// Entries of [`GroupMemo::recent`], a power of two.
-const RECENT: usize = 1 << 9;
-
-impl GroupMemo {
-    pub fn new(groups: usize) -> GroupMemo {
-        GroupMemo {
-            recent: Box::default(),
-            by_address: RefCell::default(),
-            held: RefCell::default(),
-            by_text: RefCell::new(vec![FxHashMap::default(); groups]),
-        }
-    }
-
-    fn slot(address: usize, group: usize) -> usize {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        slot_of_hash::<RECENT>(((address as u64) ^ (group as u64).wrapping_mul(K)).wrapping_mul(K))
     }
 }
 
@@ -442,50 +396,12 @@ impl<'a> Evaluator<'a> {
     /// Whether a code read from a record is in a group (see [`GroupMemo`]).
     #[inline]
     fn code_in_group(&self, group: usize, code: &Code) -> bool {
-        let address = code.address();
-        let slot = GroupMemo::slot(address, group);
-        match self.groups.recent.get(slot, (address, group)) {
-            Some(inside) => inside,
-            None => self.code_in_group_slowly(group, code),
-        }
-    }
-
-    /// [`Evaluator::code_in_group`] when the small table does not know.
-    #[cold]
-    #[inline(never)]
-    fn code_in_group_slowly(&self, group: usize, code: &Code) -> bool {
-        let address = code.address();
-        let remember = |inside| {
-            let slot = GroupMemo::slot(address, group);
-            self.groups.recent.set(slot, (address, group), inside);
-        };
-        let mut by_address = self.groups.by_address.borrow_mut();
-        if let Some(&inside) = by_address.get(&(address, group)) {
-            remember(inside);
-            return inside;
-        }
-        let inside = self.plan.groups[group].contains(code);
-        let mut held = self.groups.held.borrow_mut();
-        if held.len() < MEMO_CODES * self.plan.groups.len().max(1) {
-            held.push(code.clone());
-            by_address.insert((address, group), inside);
-            remember(inside);
-        }
-        inside
+        self.groups.code_in(&self.plan.groups, group, code)
     }
 
     /// Whether any other text is in a group (see [`GroupMemo`]).
     fn text_in_group(&self, group: usize, code: &str) -> bool {
-        let mut memo = self.groups.by_text.borrow_mut();
-        let known = &mut memo[group];
-        if let Some(&inside) = known.get(code) {
-            return inside;
-        }
-        let inside = self.plan.groups[group].contains(code);
-        if known.len() < MEMO_CODES {
-            known.insert(code.into(), inside);
-        }
-        inside
+        self.groups.text_in(&self.plan.groups, group, code)
     }
 }
 
