@@ -72,9 +72,35 @@ pub fn check_export(
     threads: usize,
     hash_files: bool,
 ) -> Result<Checked, InputError> {
+    let reading = Reading {
+        hash_files,
+        max_record_bytes: crate::ingest::MAX_RECORD_BYTES,
+    };
+    check_export_with(plan, paths, clock, profile, as_of, threads, reading)
+}
+
+/// How the export's files are read.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading {
+    /// Whether the inputs' summaries carry each file's sha256.
+    pub hash_files: bool,
+    /// Records longer than this are rejected (`--max-record-bytes`).
+    pub max_record_bytes: usize,
+}
+
+/// [`check_export`], with how the files are read spelt out.
+pub fn check_export_with(
+    plan: &Plan,
+    paths: &ExportPaths,
+    clock: &Clock,
+    profile: &Profile,
+    as_of: Instant,
+    threads: usize,
+    reading: Reading,
+) -> Result<Checked, InputError> {
     let threads = threads.clamp(1, MAX_THREADS);
-    let mut readers = Readers::open(paths, clock, profile)?;
-    if !hash_files {
+    let mut readers = Readers::open_limited(paths, clock, profile, reading.max_record_bytes)?;
+    if !reading.hash_files {
         readers = readers.without_hashes();
     }
     // The crimes are converted on the evaluation threads while the updates

@@ -20,20 +20,40 @@ pub(crate) struct CsvRows<R> {
 #[derive(Debug)]
 pub(crate) enum HeaderError {
     Io(io::Error),
-    NotUtf8 { column: usize },
+    NotUtf8 {
+        column: usize,
+    },
+    /// The header is longer than the record limit.
+    TooLong {
+        limit: usize,
+    },
     Columns(HeaderProblem),
 }
 
 impl<R: Read> CsvRows<R> {
     /// Reads the header and maps its columns to the table's fields.
+    #[cfg(test)]
     pub(crate) fn open(inner: R, names: Names) -> Result<CsvRows<R>, HeaderError> {
+        CsvRows::open_limited(inner, names, usize::MAX)
+    }
+
+    /// [`CsvRows::open`], rejecting records longer than `limit` bytes.
+    pub(crate) fn open_limited(
+        inner: R,
+        names: Names,
+        limit: usize,
+    ) -> Result<CsvRows<R>, HeaderError> {
         // The header is read as an ordinary record so that it goes through
         // the same line accounting as the rows. Rows of the wrong length
         // are rejected one by one, not fatal.
         let mut reader = Splitter::new(Tap::with_line_breaks(inner));
+        reader.set_limit(limit);
         let mut record = Record::default();
         // An empty file has no header: every required column is missing.
         reader.read(&mut record).map_err(HeaderError::Io)?;
+        if reader.too_long() {
+            return Err(HeaderError::TooLong { limit });
+        }
         let mut header = Vec::with_capacity(record.len());
         for (column, bytes) in record.iter().enumerate() {
             let name = std::str::from_utf8(bytes)
@@ -115,6 +135,9 @@ fn advance<R: Read>(
         }
         // Also for blank records, to let go of the line breaks before them.
         let line = reader.tap_mut().record_start_line(record.start());
+        if reader.too_long() {
+            return Ok(Some((line, Err(too_long(reader.limit())))));
+        }
         if is_blank(record) {
             continue;
         }
@@ -128,6 +151,25 @@ fn advance<R: Read>(
             return Ok(Some((line, Err(reason))));
         }
         return Ok(Some((line, Ok(()))));
+    }
+}
+
+/// Why a record longer than the limit is rejected (SPEC §2).
+pub(crate) fn too_long(limit: usize) -> String {
+    format!(
+        "record longer than {} (the limit on one record; `--max-record-bytes` changes it)",
+        size(limit)
+    )
+}
+
+/// A size in bytes as people write it: `16 MiB`, `1000 bytes`.
+pub(crate) fn size(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

@@ -25,6 +25,9 @@ pub(crate) struct Tap<R> {
     hasher: Option<Sha256>,
     bytes: u64,
     breaks: Option<LineBreaks>,
+    /// Whether the bytes count towards [`bytes_read`] (not when they are
+    /// decompressed: the file's own bytes are counted below).
+    progress: bool,
 }
 
 impl<R: Read> Tap<R> {
@@ -34,7 +37,20 @@ impl<R: Read> Tap<R> {
             hasher: Some(Sha256::new()),
             bytes: 0,
             breaks: None,
+            progress: true,
         }
+    }
+
+    /// The bytes read are not the file's own (they come out of a
+    /// decompressor, which counts and hashes the file's): neither hashed
+    /// nor counted towards [`bytes_read`] here.
+    pub(crate) fn decoded(&mut self) {
+        self.hasher = None;
+        self.progress = false;
+    }
+
+    pub(crate) fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
     }
 
     /// Also remembers where line breaks are, for [`Tap::record_start_line`].
@@ -70,19 +86,17 @@ impl<R: Read> Tap<R> {
     /// Reads whatever the parser left unread (so the count and the hash
     /// cover the whole file) and returns the byte count and the lowercase
     /// hex sha256, unless hashing was stopped.
-    pub(crate) fn finish(mut self) -> io::Result<(u64, Option<String>)> {
+    #[cfg(test)]
+    pub(crate) fn finish(self) -> io::Result<(u64, Option<String>)> {
+        self.finish_inner().map(|(bytes, hex, _)| (bytes, hex))
+    }
+
+    /// [`Tap::finish`], also giving back what was read from.
+    pub(crate) fn finish_inner(mut self) -> io::Result<(u64, Option<String>, R)> {
         self.breaks = None;
         io::copy(&mut self, &mut io::sink())?;
-        let hex = self.hasher.take().map(|hasher| {
-            let digest = hasher.finalize();
-            let mut hex = String::with_capacity(2 * digest.len());
-            for b in digest.iter() {
-                // Writing to a String cannot fail.
-                let _ = write!(hex, "{b:02x}");
-            }
-            hex
-        });
-        Ok((self.bytes, hex))
+        let hex = self.hasher.take().map(hex);
+        Ok((self.bytes, hex, self.inner))
     }
 }
 
@@ -99,9 +113,27 @@ impl<R: Read> Read for Tap<R> {
             b.observe(self.bytes, got);
         }
         self.bytes += n as u64;
-        BYTES_READ.fetch_add(n as u64, Ordering::Relaxed);
+        if self.progress {
+            BYTES_READ.fetch_add(n as u64, Ordering::Relaxed);
+        }
         Ok(n)
     }
+}
+
+/// A finished hash in lowercase hex.
+pub(crate) fn hex(hasher: Sha256) -> String {
+    let digest = hasher.finalize();
+    let mut hex = String::with_capacity(2 * digest.len());
+    for b in digest.iter() {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
+
+/// Counts bytes read from an export file towards [`bytes_read`].
+pub(crate) fn count_progress(n: usize) {
+    BYTES_READ.fetch_add(n as u64, Ordering::Relaxed);
 }
 
 /// Runs of `\r`/`\n` bytes read but not yet passed by the parser. Only the

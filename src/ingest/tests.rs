@@ -670,8 +670,9 @@ fn files_and_directories_that_stop_the_run() {
     };
     let err = read_export(&odd, &Clock::default()).expect_err("unknown extension");
     assert!(
-        err.to_string()
-            .ends_with("crimes.txt: unknown file type (expected `.csv` or `.jsonl`)"),
+        err.to_string().ends_with(
+            "crimes.txt: unknown file type (expected `.csv`, `.jsonl`, `.csv.gz` or `.jsonl.gz`)"
+        ),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);

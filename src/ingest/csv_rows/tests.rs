@@ -388,3 +388,85 @@ fn plain_rows_are_split_without_csv_core() {
     // I1 and I3; I2 has a quote, I4 follows a blank line.
     assert_eq!(reader.plain_lines(), 2);
 }
+
+/// Records longer than the limit are rejected with their line, nothing of
+/// them kept, and reading goes on at the record after: whatever the
+/// buffer size and however the file hands its bytes out. The rest is read
+/// exactly as without a limit.
+#[test]
+fn records_over_the_limit_are_rejected_and_read_past() {
+    let long = "x".repeat(50);
+    let quoted = "z\n".repeat(20);
+    let nul = "\0".repeat(100);
+    let cases: Vec<(String, Vec<(Line, Result<Vec<&str>, ()>)>)> = vec![
+        (
+            format!("h1,h2\na,b\n{long},y\nc,d\n"),
+            vec![
+                (2, Ok(vec!["a", "b"])),
+                (3, Err(())),
+                (4, Ok(vec!["c", "d"])),
+            ],
+        ),
+        (
+            format!("h1,h2\n\"{quoted}\",q\ne,f\n"),
+            vec![(2, Err(())), (23, Ok(vec!["e", "f"]))],
+        ),
+        (
+            format!("h1,h2\r\na,b\r\n{long}\r\n\r\nc,d\r\n"),
+            vec![
+                (2, Ok(vec!["a", "b"])),
+                (3, Err(())),
+                (5, Ok(vec!["c", "d"])),
+            ],
+        ),
+        (format!("h1,h2\n{nul}"), vec![(2, Err(()))]),
+        (
+            format!("h1,h2\na,b\n{long}"),
+            vec![(2, Ok(vec!["a", "b"])), (3, Err(()))],
+        ),
+    ];
+    for (text, want) in &cases {
+        for buffer in [4, 7, 16, 64 * 1024] {
+            for chunk in [1, 5, usize::MAX] {
+                let input = Trickle {
+                    bytes: text.as_bytes().to_vec(),
+                    at: 0,
+                    chunk,
+                };
+                let mut reader = Splitter::with_buffer(Tap::with_line_breaks(input), buffer);
+                reader.set_limit(20);
+                let mut record = Record::default();
+                reader.read(&mut record).unwrap();
+                assert_eq!(fields(&record), [b"h1".to_vec(), b"h2".to_vec()]);
+                let mut got = Vec::new();
+                while let Some((line, read)) = advance(&mut reader, 2, &mut record).unwrap() {
+                    got.push(match read {
+                        Ok(()) => (line, Ok(fields(&record))),
+                        Err(reason) => {
+                            assert_eq!(reason, too_long(20));
+                            assert_eq!(record.len(), 0, "nothing of it is kept");
+                            (line, Err(()))
+                        }
+                    });
+                }
+                let want: Vec<_> = want
+                    .iter()
+                    .map(|(line, r)| {
+                        let r = r
+                            .as_ref()
+                            .map(|f| f.iter().map(|f| f.as_bytes().to_vec()).collect());
+                        (*line, r.map_err(|_| ()))
+                    })
+                    .collect();
+                assert_eq!(got, want, "{text:?}, buffer {buffer}, chunk {chunk}");
+            }
+        }
+    }
+}
+
+#[test]
+fn sizes_are_said_as_people_write_them() {
+    assert_eq!(size(16 << 20), "16 MiB");
+    assert_eq!(size(64 << 10), "64 KiB");
+    assert_eq!(size(1000), "1000 bytes");
+}
