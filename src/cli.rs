@@ -564,7 +564,11 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         inputs,
         rejects,
         held,
+        earliest_report,
     } = checked;
+    if !args.quiet {
+        crate::stream::warn_if_probably_wrong(plan.rules.len(), as_of, earliest_report);
+    }
     if outcome.outside_calendar > 0 && !args.quiet && args.format != Format::Text {
         say_err!(
             "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",

@@ -83,7 +83,9 @@ impl ExportPaths {
 /// the table's name (`incidents.csv.bz2`, `incidents.txt`).
 fn find(dir: &Path, table: Table) -> Result<Option<PathBuf>, InputError> {
     let names = ["csv", "jsonl", "csv.gz", "jsonl.gz"].map(|e| format!("{}.{e}", table.name()));
-    let found: Vec<&String> = names.iter().filter(|n| dir.join(n).is_file()).collect();
+    // Whatever each is: a FIFO or a directory under the name is refused
+    // when opened, with the reason.
+    let found: Vec<&String> = names.iter().filter(|n| dir.join(n).exists()).collect();
     match found.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(dir.join(one))),
@@ -358,10 +360,6 @@ impl<T: FromRow> TableReader<T> {
                         "the header is longer than {} (the limit on one record; `--max-record-bytes` changes it)",
                         csv_rows::size(limit)
                     ),
-                },
-                HeaderError::NotUtf8 { column } => InputError::Header {
-                    path: name.clone(),
-                    cause: format!("the name of column {column} is not valid UTF-8"),
                 },
                 HeaderError::Columns(HeaderProblem::Missing(columns)) => {
                     InputError::MissingColumns {

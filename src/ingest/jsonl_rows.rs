@@ -77,6 +77,9 @@ impl<R: Read> JsonlRows<R> {
             }
             let line = self.line;
             let bad = |reason: String| Ok(Some(Err(BadRow { line, reason })));
+            if self.line > 1 && bytes.starts_with(super::csv_rows::BOM) {
+                return bad(super::csv_rows::BOM_REASON.into());
+            }
             let Ok(text) = std::str::from_utf8(bytes) else {
                 return bad("line is not valid UTF-8".into());
             };

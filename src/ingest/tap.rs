@@ -149,24 +149,30 @@ struct LineBreaks {
 struct Run {
     start: u64,
     end: u64,
+    /// Line breaks in the run: each `\n`, and each `\r` not followed by
+    /// `\n` (`\r\n` is one break, a lone `\r` one, as csv_core reads them).
     newlines: u64,
+    /// Whether the run ends in `\r` (a `\n` next is part of that break).
+    after_cr: bool,
 }
 
 impl LineBreaks {
     fn observe(&mut self, at: u64, bytes: &[u8]) {
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            let b = bytes[i];
+            let cr = bytes[i] == b'\r';
             let offset = at + i as u64;
-            let newline = u64::from(b == b'\n');
             match self.pending.back_mut() {
                 Some(run) if run.end == offset => {
                     run.end += 1;
-                    run.newlines += newline;
+                    // The `\n` of `\r\n` was counted with its `\r`.
+                    run.newlines += u64::from(cr || !run.after_cr);
+                    run.after_cr = cr;
                 }
                 _ => self.pending.push_back(Run {
                     start: offset,
                     end: offset + 1,
-                    newlines: newline,
+                    newlines: 1,
+                    after_cr: cr,
                 }),
             }
         }

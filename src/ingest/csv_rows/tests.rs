@@ -15,7 +15,10 @@ mod oracle {
     use super::*;
 
     fn is_blank(record: &ByteRecord) -> bool {
-        record.len() == 1 && record.iter().all(|f| f.trim_ascii().is_empty())
+        record.len() == 1
+            && record
+                .iter()
+                .all(|f| !f.is_empty() && f.trim_ascii().is_empty())
     }
 
     pub(super) fn open<R: Read>(inner: R) -> csv::Reader<Tap<R>> {
@@ -52,6 +55,9 @@ mod oracle {
             if is_blank(record) {
                 continue;
             }
+            if record.get(0).is_some_and(|f| f.starts_with(BOM)) {
+                return Ok(Some((line, Err(BOM_REASON.into()))));
+            }
             if runs_to_end_in_quotes(reader, record, file) {
                 let reason = "a quoted field is never closed: the rest of the file is inside it";
                 return Ok(Some((line, Err(reason.into()))));
@@ -65,20 +71,15 @@ mod oracle {
         }
     }
 
-    /// The record's last field runs over line breaks, and the record is
-    /// the rest of the file, whose end is inside quotes.
+    /// The record is the rest of the file, whose end is inside quotes.
     fn runs_to_end_in_quotes<R: Read>(
         reader: &csv::Reader<Tap<R>>,
         record: &ByteRecord,
         file: &[u8],
     ) -> bool {
-        let last_spans_lines = record
-            .iter()
-            .next_back()
-            .is_some_and(|f| f.contains(&b'\n') || f.contains(&b'\r'));
         let start = record.position().map_or(0, |p| p.byte()) as usize;
         let end = reader.position().byte() as usize;
-        last_spans_lines && end == file.len() && ends_in_quotes(&file[start..])
+        end == file.len() && ends_in_quotes(&file[start..])
     }
 
     /// Whether CSV text ends inside a quoted field, as the csv crate tells:
