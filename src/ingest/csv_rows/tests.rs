@@ -399,7 +399,9 @@ fn records_over_the_limit_are_rejected_and_read_past() {
     let long = "x".repeat(50);
     let quoted = "z\n".repeat(20);
     let nul = "\0".repeat(100);
-    let cases: Vec<(String, Vec<(Line, Result<Vec<&str>, ()>)>)> = vec![
+    // Each row: its line, and its fields or `Err` for a record too long.
+    type Rows<'a> = Vec<(Line, Result<Vec<&'a str>, ()>)>;
+    let cases: Vec<(String, Rows)> = vec![
         (
             format!("h1,h2\na,b\n{long},y\nc,d\n"),
             vec![
