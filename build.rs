@@ -6,7 +6,10 @@ use std::{env, fs, path::Path};
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read when the script runs, not when it was compiled: a build
+    // script compiled in another checkout must not read that one's rules.
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("rules");
     let mut names: Vec<String> = fs::read_dir(&dir)
         .expect("rules/ exists")
         .filter_map(|e| e.ok())

@@ -6,18 +6,33 @@
 use crate::diagnostics::{Diagnostic, Level, Suggester, did_you_mean};
 use crate::plan::{
     AuditPlan, CExpr, Check, CodeRange, CodeSet, Const, KINDS, Plan, Pseudo, RangeError,
-    Requirement, RuleFile, SampleSize, Severity, SeverityPlan, Stratum,
+    Requirement, RuleFile, SampleSize, Severity, SeverityPlan, Stratum, Window,
 };
-use crate::records::{EVENTS, FieldType, STATUSES, Table};
+use crate::records::{EVENTS, FieldType, STATUSES, Table, refers_to};
 use crate::syntax::ast::{self, Clause, CmpOp, ExprKind, Item, Member, Span, Subject, Unit};
-use crate::syntax::parse_file;
+use crate::syntax::{SyntaxError, parse_file};
 use crate::time::{Calendar, MICROS_PER_HOUR, Span as TimeSpan};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Checks and compiles rule files. Returns the plan when there are no
 /// errors, and every diagnostic (errors and warnings) either way.
 pub fn check(files: Vec<RuleFile>) -> (Option<Plan>, Vec<Diagnostic>) {
+    let parsed: Vec<_> = files.iter().map(|f| parse_file(&f.text)).collect();
+    let trees: Vec<&ast::File> = parsed.iter().map(|(t, _)| t).collect();
+    let errors: Vec<&[SyntaxError]> = parsed.iter().map(|(_, e)| e.as_slice()).collect();
+    check_parsed(files, &trees, &errors)
+}
+
+/// [`check`] for files already parsed: `trees[n]` and `errors[n]` are what
+/// `parse_file` gave for `files[n]`. The language server keeps the parses
+/// of the files an edit did not touch.
+pub fn check_parsed(
+    files: Vec<RuleFile>,
+    trees: &[&ast::File],
+    errors: &[&[SyntaxError]],
+) -> (Option<Plan>, Vec<Diagnostic>) {
     let mut cx = Checker {
         diags: Vec::new(),
         file: 0,
@@ -34,24 +49,30 @@ pub fn check(files: Vec<RuleFile>) -> (Option<Plan>, Vec<Diagnostic>) {
         defines_of: HashMap::new(),
         syntax_errors: Vec::new(),
     };
-    let mut parsed = Vec::new();
-    for (n, f) in files.iter().enumerate() {
-        let (tree, errors) = parse_file(&f.text);
+    let mut broken = Vec::new();
+    for (n, errors) in errors.iter().enumerate() {
         let mut starts: Vec<usize> = errors.iter().map(|e| e.span.start).collect();
         starts.sort_unstable();
         cx.syntax_errors.push(starts);
-        for e in errors {
-            cx.diags
-                .push(Diagnostic::error("E001", n, e.span, e.message, e.help));
+        for e in errors.iter() {
+            broken.push((n, e.span.start));
+            cx.diags.push(Diagnostic::error(
+                "E001",
+                n,
+                e.span,
+                e.message.clone(),
+                e.help.clone(),
+            ));
         }
-        parsed.push(tree);
     }
+    let parsed = trees;
     cx.plan.fingerprint = fingerprint(&files);
-    cx.declare(&parsed);
-    cx.define_all(&parsed);
-    cx.rules(&parsed);
-    cx.audits(&parsed);
-    cx.finish(&parsed);
+    cx.declare(parsed);
+    cx.define_all(parsed);
+    cx.rules(parsed);
+    cx.salvage(&files, parsed, &broken);
+    cx.audits(parsed);
+    cx.finish(parsed);
     let Checker {
         mut diags,
         mut plan,
@@ -131,7 +152,8 @@ impl Ty {
     }
 }
 
-fn table_of(s: Subject) -> Option<Table> {
+/// The table a subject's records come from (none for values).
+pub fn table_of(s: Subject) -> Option<Table> {
     match s {
         Subject::Incident => Some(Table::Incidents),
         Subject::Crime => Some(Table::Crimes),
@@ -148,8 +170,8 @@ fn subject_of(t: Table) -> Subject {
     }
 }
 
-/// Links from a record to the one record it points at.
-fn link(from: Subject, name: &str) -> Option<Table> {
+/// Links from a record to the one record it points at (`crime.incident`).
+pub fn link(from: Subject, name: &str) -> Option<Table> {
     match (from, name) {
         (Subject::Crime, "incident") => Some(Table::Incidents),
         (Subject::Update, "crime") => Some(Table::Crimes),
@@ -294,7 +316,7 @@ impl Checker {
 
     // ------------------------------------------------------------ declarations
 
-    fn declare(&mut self, parsed: &[ast::File]) {
+    fn declare(&mut self, parsed: &[&ast::File]) {
         let mut group_decls: BTreeMap<String, (usize, &ast::Group)> = BTreeMap::new();
         let mut calendars: HashMap<String, Span> = HashMap::new();
         let mut holidays = Vec::new();
@@ -528,7 +550,7 @@ impl Checker {
         Some(set)
     }
 
-    fn define_all(&mut self, parsed: &[ast::File]) {
+    fn define_all(&mut self, parsed: &[&ast::File]) {
         for (n, f) in parsed.iter().enumerate() {
             self.file = n;
             for item in &f.items {
@@ -591,7 +613,7 @@ impl Checker {
 
     // ------------------------------------------------------------ rules
 
-    fn rules(&mut self, parsed: &[ast::File]) {
+    fn rules(&mut self, parsed: &[&ast::File]) {
         let mut seen: HashMap<String, (usize, Span)> = HashMap::new();
         for (n, f) in parsed.iter().enumerate() {
             self.file = n;
@@ -624,6 +646,7 @@ impl Checker {
     fn rule(&mut self, r: &ast::Rule) -> Option<crate::plan::Rule> {
         let mut sources = Vec::new();
         let mut quotes = Vec::new();
+        let mut policies = Vec::new();
         let mut theme = None;
         let mut message = None;
         let mut severity: Option<&ast::Expr> = None;
@@ -637,13 +660,29 @@ impl Checker {
             require_span: Span,
             grace: Option<(&'a ast::Expr, &'a ast::Expr)>,
             otherwise: Option<&'a ast::Name>,
+            applies: Option<&'a Clause>,
+            needs: Vec<&'a ast::Name>,
         }
         let mut drafts: Vec<Draft> = Vec::new();
+        // `applies` before the first `for each`: every check's window.
+        let mut rule_applies: Option<&Clause> = None;
         for c in &r.clauses {
             let in_check = drafts.last_mut();
             match c {
-                Clause::Source(s) => sources.push(s.node.clone()),
-                Clause::Quote(s) => quotes.push(s.node.clone()),
+                Clause::Source(s) => {
+                    sources.push(crate::plan::Source {
+                        text: s.text.node.clone(),
+                        address: s.address.as_ref().map(|a| a.node.clone()),
+                    });
+                }
+                Clause::Quote(s) => {
+                    self.attribution(r, "quote", s, &quotes, &policies);
+                    quotes.push(s.node.clone());
+                }
+                Clause::Policy(s) => {
+                    self.attribution(r, "policy", s, &policies, &quotes);
+                    policies.push(s.node.clone());
+                }
                 Clause::Theme(t) => {
                     if theme.is_some() {
                         self.error(
@@ -676,7 +715,38 @@ impl Checker {
                     require_span: s.span,
                     grace: None,
                     otherwise: None,
+                    applies: None,
+                    needs: Vec::new(),
                 }),
+                Clause::Applies(a) => {
+                    let span = &a.span;
+                    let slot = match in_check {
+                        Some(d) => &mut d.applies,
+                        None => &mut rule_applies,
+                    };
+                    if slot.is_some() {
+                        self.error(
+                            "E010",
+                            *span,
+                            "a rule or check has one `applies`".into(),
+                            "write the window once: `applies from 2018-04-01 until 2023-05-31`; for another version of the rule start another check with `for each`",
+                        );
+                        continue;
+                    }
+                    *slot = Some(c);
+                }
+                Clause::Needs(names) => {
+                    let Some(d) = in_check else {
+                        self.error(
+                            "E010",
+                            names[0].span,
+                            "`needs` belongs to a check".into(),
+                            "put `for each crime` (or update) before it",
+                        );
+                        continue;
+                    };
+                    d.needs.extend(names);
+                }
                 Clause::Where(e) | Clause::Unless(e) | Clause::Grace { span_expr: e, .. } => {
                     let Some(d) = in_check else {
                         let word = match c {
@@ -752,16 +822,13 @@ impl Checker {
             )
         };
         let mut problems = Vec::new();
-        if sources.is_empty() {
+        // A quote needs the document it is copied from; a rule that rests
+        // on force policy alone may have none to name.
+        let policy_alone = quotes.is_empty() && !policies.is_empty();
+        if sources.is_empty() && !policy_alone {
             problems.push(missing(
                 "source",
-                "source \"HOCR General Rules, Section A\"",
-            ));
-        }
-        if quotes.is_empty() {
-            problems.push(missing(
-                "quote",
-                "quote \"the words of the rule, exactly as published\"",
+                "source \"HOCR General Rules, Section A\" at \"https://www.gov.uk/government/publications/counting-rules-for-recorded-crime\"",
             ));
         }
         if theme.is_none() {
@@ -782,24 +849,53 @@ impl Checker {
         for (m, h) in problems {
             self.error("E006", r.code.span, m, h);
         }
+        for c in &r.clauses {
+            if let Clause::Source(s) = c {
+                // A string left open swallows the text after it, address
+                // and all: the syntax error says what is wrong.
+                self.source(s, unreadable_clause);
+            }
+        }
+        // A rule may stand on the published text, on force policy, or on
+        // both; one with neither asks the reader to trust its logic alone.
+        if quotes.is_empty() && policies.is_empty() && !unreadable_clause {
+            self.warn(
+                "W009",
+                r.code.span,
+                format!("rule `{}` has no `quote` and no `policy`", r.code.node),
+                "add the published words it implements (`quote \"…\"`, verbatim from its source), or say what force policy it applies (`policy \"…\"`)",
+            );
+        }
         let mut checks = Vec::new();
+        // Where each check's window is written, for overlaps (E020).
+        let mut window_spans = Vec::new();
         for d in drafts {
             let subject = d.subject.node;
+            let applies = d.applies.or(rule_applies);
+            let window = applies.and_then(|a| self.window(a, d.subject.clone()));
+            let needs = self.needs(&d.needs, subject);
             let filters = d
                 .wheres
                 .iter()
-                .map(|e| self.condition(e, subject))
+                .map(|e| self.condition_checked(e, subject))
                 .collect::<Vec<_>>();
-            for (e, c) in d.wheres.iter().zip(&filters) {
-                if never_true(c) {
-                    self.warn(
-                        "W002",
-                        e.span,
-                        "this condition can never be true".into(),
-                        "the check will never apply; correct or remove the condition",
-                    );
-                }
-            }
+            let filters = filters
+                .into_iter()
+                .zip(&d.wheres)
+                .map(|((c, clean), e)| {
+                    // A condition with an error in it stands as `false`:
+                    // that it can never be true is the error's doing.
+                    if clean && never_true(&c) {
+                        self.warn(
+                            "W002",
+                            e.span,
+                            "this condition can never be true".into(),
+                            "the check will never apply; correct or remove the condition",
+                        );
+                    }
+                    c
+                })
+                .collect::<Vec<_>>();
             let exemptions = d
                 .unless
                 .iter()
@@ -809,7 +905,21 @@ impl Checker {
                 if unreadable_clause {
                     continue;
                 }
-                self.error("E006", d.subject.span, format!("this check of rule `{}` has no `require`", r.code.node), "add what must hold, e.g. `require recorded_at within 24 hours after report_time`");
+                let example = self.condition_examples(subject);
+                let first = example
+                    .split(" or ")
+                    .next()
+                    .unwrap_or_default()
+                    .trim_matches('`');
+                let help = format!(
+                    "add what must hold, e.g. `require {first}`, or a deadline: `require … within 24 hours after …`"
+                );
+                self.error(
+                    "E006",
+                    d.subject.span,
+                    format!("this check of rule `{}` has no `require`", r.code.node),
+                    help,
+                );
                 continue;
             };
             let requirement = match req {
@@ -888,15 +998,24 @@ impl Checker {
                     otherwise: Severity::Medium,
                 },
             };
-            checks.push(Check {
+            let check = Check {
                 subject,
                 filters,
                 exemptions,
                 requirement,
                 kind,
                 severity,
+                window,
+                needs,
+            };
+            self.unread_needs(&check, &d.needs);
+            window_spans.push(match applies {
+                Some(Clause::Applies(a)) => a.span,
+                _ => d.subject.span,
             });
+            checks.push(check);
         }
+        self.overlapping_versions(&r.code.node, &checks, &window_spans);
         self.examples(r, &examples, &checks);
         Some(crate::plan::Rule {
             code: r.code.node.clone(),
@@ -904,6 +1023,7 @@ impl Checker {
             title: r.title.node.clone(),
             sources,
             quotes,
+            policies,
             theme: theme.unwrap_or_default(),
             message,
             checks,
@@ -911,6 +1031,237 @@ impl Checker {
             file: self.file,
             span: r.span,
         })
+    }
+
+    /// `applies from … until …`: both dates real (E018), in order (E019),
+    /// on a subject with a report time (E021).
+    fn window(&mut self, applies: &Clause, subject: ast::Spanned<Subject>) -> Option<Window> {
+        let Clause::Applies(a) = applies else {
+            return None;
+        };
+        let (from, until, span) = (&a.node.from, &a.node.until, &a.span);
+        let mut read = |d: &Option<ast::Spanned<String>>| -> Result<Option<NaiveDate>, ()> {
+            let Some(d) = d else { return Ok(None) };
+            match NaiveDate::parse_from_str(&d.node, "%Y-%m-%d") {
+                Ok(date) if d.node.len() == 10 => Ok(Some(date)),
+                _ => {
+                    self.error(
+                        "E018",
+                        d.span,
+                        format!("`{}` is not a date", d.node),
+                        "write the day as year-month-day, e.g. `2018-04-01`",
+                    );
+                    Err(())
+                }
+            }
+        };
+        let (from_date, until_date) = (read(from), read(until));
+        let (Ok(from_date), Ok(until_date)) = (from_date, until_date) else {
+            return None;
+        };
+        if let (Some(a), Some(b), Some(u)) = (from_date, until_date, until)
+            && b <= a
+        {
+            self.error(
+                "E019",
+                u.span,
+                format!("the window ends ({b}) before it starts ({a})"),
+                "a window runs from its first day up to, not including, its `until` day: write the later date after `until`",
+            );
+            return None;
+        }
+        let time = match report_time(subject.node) {
+            Some(t) => t,
+            None => {
+                self.error(
+                    "E021",
+                    *span,
+                    format!(
+                        "each {} has no report time to judge a window by",
+                        subject.node.words()
+                    ),
+                    "put `applies` in a check of each incident, crime or update",
+                );
+                return None;
+            }
+        };
+        Some(Window {
+            from: from_date,
+            until: until_date,
+            time,
+        })
+    }
+
+    /// `needs …`: fields of a held table (crimes, updates), whose presence
+    /// in the export is known before anything is judged.
+    fn needs(&mut self, names: &[&ast::Name], subject: Subject) -> Vec<(Table, usize)> {
+        let mut out = Vec::new();
+        for name in names {
+            let table = match subject {
+                Subject::Crime => Table::Crimes,
+                Subject::Update => Table::Updates,
+                _ => {
+                    self.error(
+                        "E021",
+                        name.span,
+                        format!("a check of each {} cannot say what it `needs`", subject.words()),
+                        "`needs` is for checks of each crime or update: their tables are read whole before anything is judged, so whether they hold a field is known",
+                    );
+                    continue;
+                }
+            };
+            match table.field_index(&name.node) {
+                Some(f) => out.push((table, f)),
+                None => {
+                    let hint = match did_you_mean(&name.node, table.fields().iter().map(|f| f.name))
+                    {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!(
+                            "each {} has: {}",
+                            subject.words(),
+                            table
+                                .fields()
+                                .iter()
+                                .map(|f| f.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    self.error(
+                        "E002",
+                        name.span,
+                        format!("each {} has no field `{}`", subject.words(), name.node),
+                        hint,
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// W007: a field a check `needs` that none of its expressions reads.
+    fn unread_needs(&mut self, check: &Check, names: &[&ast::Name]) {
+        for ((table, field), name) in check.needs.iter().zip(names) {
+            let read = check_exprs(check).any(|e| reads(&self.plan, e, *table, *field));
+            if !read {
+                self.warn(
+                    "W007",
+                    name.span,
+                    format!("this check never reads `{}`", name.node),
+                    "`needs` names the fields the check cannot judge without; remove it, or use the field",
+                );
+            }
+        }
+    }
+
+    /// E020: two checks of one subject kind in a rule (versions of it)
+    /// whose windows share a day judge the same subjects twice.
+    fn overlapping_versions(&mut self, code: &str, checks: &[Check], spans: &[Span]) {
+        let always = Window {
+            from: None,
+            until: None,
+            time: CExpr::Const(Const::Bool(false)),
+        };
+        for (n, c) in checks.iter().enumerate() {
+            for earlier in &checks[..n] {
+                if earlier.subject != c.subject || (c.window.is_none() && earlier.window.is_none())
+                {
+                    continue;
+                }
+                let (a, b) = (
+                    earlier.window.as_ref().unwrap_or(&always),
+                    c.window.as_ref().unwrap_or(&always),
+                );
+                if a.overlaps(b) {
+                    let words = |w: &Window| match w.words() {
+                        w if w.is_empty() => "always".to_string(),
+                        w => w,
+                    };
+                    self.error(
+                        "E020",
+                        spans[n],
+                        format!(
+                            "this version of rule `{code}` ({}) overlaps an earlier check of each {} ({})",
+                            words(b),
+                            c.subject.words(),
+                            words(a)
+                        ),
+                        "versions of a rule must not share a day: end the earlier with `until D` and start the later with `from D`",
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
+    /// A rule's source: a title and a web address a reader can follow.
+    fn source(&mut self, s: &ast::Source, unreadable_clause: bool) {
+        self.source_text(s);
+        match &s.address {
+            None if unreadable_clause => {}
+            None => self.error(
+                "E023",
+                s.text.span,
+                "this `source` has no address".into(),
+                "say where a reader finds the document, e.g. `source \"HOCR General Rules, Section A\" at \"https://www.gov.uk/government/publications/counting-rules-for-recorded-crime\"`",
+            ),
+            Some(a) if !is_web_address(&a.node) => self.error(
+                "E024",
+                a.span,
+                format!("`{}` is not a web address", a.node.trim()),
+                "give the document's address, starting `https://` (or `http://`), with no spaces",
+            ),
+            Some(_) => {}
+        }
+    }
+
+    /// A source's title (for rules and audit plans alike) says something.
+    fn source_text(&mut self, s: &ast::Source) {
+        if s.text.node.trim().is_empty() {
+            self.error(
+                "E022",
+                s.text.span,
+                "this `source` is empty".into(),
+                "name the document, and the section where known, e.g. `source \"HOCR General Rules, Section A\"`",
+            );
+        }
+    }
+
+    /// A `quote` or `policy` says something, and says it once.
+    fn attribution(
+        &mut self,
+        r: &ast::Rule,
+        word: &str,
+        s: &ast::Spanned<String>,
+        same: &[String],
+        other: &[String],
+    ) {
+        let text = normalise_space(&s.node);
+        if text.is_empty() {
+            let help = if word == "quote" {
+                "copy the words of the source exactly as published, or remove the line"
+            } else {
+                "say what the force decided (or how this rule reads the source), or remove the line"
+            };
+            self.error("E022", s.span, format!("this `{word}` is empty"), help);
+        } else if same.iter().any(|t| normalise_space(t) == text) {
+            self.warn(
+                "W010",
+                s.span,
+                format!("rule `{}` has this `{word}` twice", r.code.node),
+                "remove the repeated line",
+            );
+        } else if other.iter().any(|t| normalise_space(t) == text) {
+            self.warn(
+                "W010",
+                s.span,
+                format!(
+                    "rule `{}` gives this text as both a `quote` and a `policy`",
+                    r.code.node
+                ),
+                "keep one: a `quote` is the source's own words, a `policy` the force's reading",
+            );
+        }
     }
 
     /// Every example must be readable as records and expect something the
@@ -1049,7 +1400,7 @@ impl Checker {
         }
     }
 
-    fn finish(&mut self, parsed: &[ast::File]) {
+    fn finish(&mut self, parsed: &[&ast::File]) {
         let mut exprs: Vec<&CExpr> = self.plan.defines.iter().collect();
         for r in &self.plan.rules {
             for c in &r.checks {
@@ -1093,7 +1444,7 @@ impl Checker {
 
     // ------------------------------------------------------------ audit plans
 
-    fn audits(&mut self, parsed: &[ast::File]) {
+    fn audits(&mut self, parsed: &[&ast::File]) {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (n, f) in parsed.iter().enumerate() {
             self.file = n;
@@ -1124,7 +1475,11 @@ impl Checker {
         for line in &a.lines {
             let s = match line {
                 ast::AuditLine::Source(s) => {
-                    sources.push(s.node.clone());
+                    self.source_text(s);
+                    sources.push(crate::plan::Source {
+                        text: s.text.node.clone(),
+                        address: s.address.as_ref().map(|a| a.node.clone()),
+                    });
                     continue;
                 }
                 ast::AuditLine::Stratum(s) => s,
@@ -1140,8 +1495,8 @@ impl Checker {
                     "give each stratum its own name",
                 );
             }
-            let filter = self.condition(&s.filter, Subject::Incident);
-            if never_true(&filter) {
+            let (filter, clean) = self.condition_checked(&s.filter, Subject::Incident);
+            if clean && never_true(&filter) {
                 self.warn(
                     "W002",
                     s.filter.span,
@@ -1241,7 +1596,7 @@ impl Checker {
                         "stratum `{}` takes every incident, so it overlaps every other stratum",
                         a.name
                     ),
-                    "give it a condition that leaves out the other strata's incidents, e.g. `… and not violence_report`",
+                    "give it a condition that leaves out the other strata's incidents: `… and not …` with another stratum's condition",
                 );
                 continue;
             }
@@ -1283,15 +1638,152 @@ impl Checker {
         self.typed(e, subject, Ty::Bool, "a condition (yes or no)")
     }
 
+    /// [`Self::condition`], and whether it was compiled without an error.
+    fn condition_checked(&mut self, e: &ast::Expr, subject: Subject) -> (CExpr, bool) {
+        let errors = self.error_count();
+        let c = self.condition(e, subject);
+        (c, self.error_count() == errors)
+    }
+
+    fn error_count(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .count()
+    }
+
+    /// Names in a clause the parser could not read are checked all the
+    /// same, so that a syntax error and a misspelt name on one line are
+    /// both reported in one pass: the longest expression that reads
+    /// cleanly before each syntax error, in a `where`, `unless` or
+    /// `require` clause of a rule, is checked against the rule's subject,
+    /// and only what it says about names is kept (a cut-off expression
+    /// may not make sense as a whole).
+    fn salvage(&mut self, files: &[RuleFile], parsed: &[&ast::File], broken: &[(usize, usize)]) {
+        /// Syntax errors looked into per file, at most: each costs a few
+        /// short parses.
+        const MAX_PER_FILE: usize = 100;
+        let mut per_file = HashMap::new();
+        for &(n, at) in broken {
+            let seen = per_file.entry(n).or_insert(0);
+            *seen += 1;
+            if *seen > MAX_PER_FILE {
+                continue;
+            }
+            let text = &files[n].text;
+            // A clause longer than this is not worth re-reading (nor is a
+            // hostile file's megabyte of expression).
+            const MAX_CLAUSE: usize = 4096;
+            let Some(start) = clause_start(text, at).filter(|s| at - s <= MAX_CLAUSE) else {
+                continue;
+            };
+            let Some(subject) = subject_at(parsed[n], at) else {
+                continue;
+            };
+            let Some(e) = crate::syntax::parser::expression_before(text, start, at) else {
+                continue;
+            };
+            self.file = n;
+            let before = self.diags.len();
+            let _ = self.expr(&e, subject);
+            let found = self.diags.split_off(before);
+            for d in found {
+                let known = self
+                    .diags
+                    .iter()
+                    .any(|k| k.code == d.code && k.file == d.file && k.span == d.span);
+                if matches!(d.code, "E002" | "E003") && !known {
+                    self.diags.push(d);
+                }
+            }
+        }
+    }
+
+    /// Conditions about each `subject` for a help text, made of its own
+    /// fields and this rule set's groups, so that the suggestion checks
+    /// as written wherever it is made (never a name only the shipped
+    /// rules declare).
+    fn condition_examples(&self, subject: Subject) -> String {
+        let mut out = Vec::new();
+        match table_of(subject) {
+            Some(t) => {
+                let fields = t.fields();
+                if let Some(f) = fields.iter().find(|f| f.ty == FieldType::Bool) {
+                    out.push(format!("`{} is true`", f.name));
+                }
+                let code = fields
+                    .iter()
+                    .find(|f| matches!(f.ty, FieldType::Code | FieldType::Offence));
+                match (code, self.groups.keys().min()) {
+                    (Some(f), Some(g)) => out.push(format!("`{} in {g}`", f.name)),
+                    (Some(f), None) => out.push(format!("`{} is present`", f.name)),
+                    _ => {}
+                }
+                if out.is_empty()
+                    && let Some(f) = fields.iter().find(|f| f.ty == FieldType::Time)
+                {
+                    out.push(format!("`{} is present`", f.name));
+                }
+            }
+            None => out.extend(
+                Pseudo::ALL
+                    .iter()
+                    .filter(|(_, p)| !matches!(p, Pseudo::Field | Pseudo::Table))
+                    .take(1)
+                    .map(|(n, _)| format!("`{n}`")),
+            ),
+        }
+        out.join(" or ")
+    }
+
+    /// A comparison of a code about each `subject`, for a help text: a
+    /// code field of its own with a quoted code, and with a group of the
+    /// rule set if it has one.
+    /// `compared`: the expressions compared, one of which may be a code
+    /// field to write the example with.
+    fn code_examples(&self, subject: Subject, compared: [&CExpr; 2]) -> Option<String> {
+        let is_code =
+            |f: &&crate::records::FieldDef| matches!(f.ty, FieldType::Code | FieldType::Offence);
+        let own = compared.iter().find_map(|c| match c {
+            CExpr::Field(t, i) => t.fields().get(*i).filter(is_code),
+            _ => None,
+        });
+        let f = match own {
+            Some(f) => f,
+            None => table_of(subject)?.fields().iter().find(is_code)?,
+        };
+        Some(match self.groups.keys().min() {
+            Some(g) => format!(
+                "e.g. `{} is \"X1\"`, or with a group: `{} in {g}`",
+                f.name, f.name
+            ),
+            None => format!("e.g. `{} is \"X1\"`", f.name),
+        })
+    }
+
     fn typed(&mut self, e: &ast::Expr, subject: Subject, want: Ty, words: &str) -> CExpr {
         let (c, ty) = self.expr(e, subject);
         if ty != want && ty != Ty::Error {
             let help = match (want, ty) {
                 (Ty::Bool, Ty::Time) => {
-                    "compare it, e.g. `recorded_at is present` or `recorded_at > reported_at`"
-                        .to_string()
+                    let times: Vec<&str> = table_of(subject)
+                        .map(|t| t.fields())
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|f| f.ty == FieldType::Time)
+                        .map(|f| f.name)
+                        .collect();
+                    match times[..] {
+                        [a, b, ..] => format!("compare it, e.g. `{a} is present` or `{b} > {a}`"),
+                        [a] => format!("compare it, e.g. `{a} is present`"),
+                        [] => "compare it with another time, or ask whether it `is present`"
+                            .to_string(),
+                    }
                 }
-                (Ty::Bool, _) => "write a condition, e.g. `status is \"cancelled\"`".to_string(),
+                (Ty::Bool, _) => format!(
+                    "write a condition, e.g. {}",
+                    self.condition_examples(subject)
+                ),
                 (Ty::Span, Ty::Int) => {
                     "add a unit: `24 hours`, `2 days`, `5 working days`".to_string()
                 }
@@ -1401,7 +1893,14 @@ impl Checker {
                         "E004",
                         list.span,
                         format!("`contains` needs a list of codes; this is {}", tl.words()),
-                        "`qualifiers` is the list field, e.g. `qualifiers contains \"DA\"`",
+                        match table_of(subject)
+                            .and_then(|t| t.fields().iter().find(|f| f.ty == FieldType::CodeList))
+                        {
+                            Some(f) => {
+                                format!("`{0}` is a list, e.g. `{0} contains \"DA\"`", f.name)
+                            }
+                            None => format!("each {} has no list of codes", subject.words()),
+                        },
                     );
                 }
                 let ci = match (ci, ti) {
@@ -1545,7 +2044,16 @@ impl Checker {
     ) -> CExpr {
         let (c, ty) = self.expr_in(x, subject, in_aggregate);
         if ty != Ty::Bool && ty != Ty::Error {
-            self.error("E004", x.span, format!("{word} needs a condition, found {}", ty.words()), "write a condition, e.g. `victim_enhanced is true` or `closing_code in crime_related`");
+            let help = format!(
+                "write a condition, e.g. {}",
+                self.condition_examples(subject)
+            );
+            self.error(
+                "E004",
+                x.span,
+                format!("{word} needs a condition, found {}", ty.words()),
+                help,
+            );
         }
         c
     }
@@ -1572,11 +2080,28 @@ impl Checker {
         };
         if !ok {
             let help = match (ta, tb) {
-                (Ty::Time, Ty::Int) | (Ty::Int, Ty::Time) => "a time compares with a time; to allow a delay write `recorded_at > reported_at + 24 hours`".to_string(),
-                (Ty::Time, Ty::Span) | (Ty::Span, Ty::Time) => "add the duration to a time: `recorded_at > reported_at + 24 hours`".to_string(),
-                (Ty::Code(_) | Ty::Text, _) | (_, Ty::Code(_) | Ty::Text) if !ordered => "a code is compared with a code in quotes, e.g. `cancellation_code is \"C1\"`, or with a group: `cancellation_code in cancellation_codes`".to_string(),
-                _ if ordered => "`<` and `>` compare numbers or times; codes are compared with `is` or `in`".to_string(),
-                _ => "compare like with like: a code with a quoted code, a time with a time".to_string(),
+                (Ty::Time, Ty::Int) | (Ty::Int, Ty::Time) => format!(
+                    "a time compares with a time; to allow a delay write {}",
+                    delay_example(subject)
+                ),
+                (Ty::Time, Ty::Span) | (Ty::Span, Ty::Time) => {
+                    format!("add the duration to a time: {}", delay_example(subject))
+                }
+                (Ty::Code(_) | Ty::Text, _) | (_, Ty::Code(_) | Ty::Text) if !ordered => match self
+                    .code_examples(subject, [&ca, &cb])
+                {
+                    Some(e) => {
+                        format!("a code is compared with a code in quotes or with a group, {e}")
+                    }
+                    None => "a code is compared with a code in quotes, or with a group with `in`"
+                        .to_string(),
+                },
+                _ if ordered => {
+                    "`<` and `>` compare numbers or times; codes are compared with `is` or `in`"
+                        .to_string()
+                }
+                _ => "compare like with like: a code with a quoted code, a time with a time"
+                    .to_string(),
             };
             self.error(
                 "E004",
@@ -1647,6 +2172,33 @@ impl Checker {
                 }
                 at = subject_of(t);
                 continue;
+            }
+            // `duplicate_of.status`: a field of the crime a reference names.
+            let reference = table_of(at)
+                .and_then(|t| Some((t, t.field_index(&name.node)?)))
+                .and_then(|(t, idx)| Some((idx, refers_to(t, idx)?)));
+            if let (Some((via, Table::Crimes)), Some(next)) = (reference, p.get(n + 1)) {
+                if n + 2 == p.len()
+                    && let Some(f) = Table::Crimes.field_index(&next.node)
+                {
+                    return (
+                        CExpr::Referenced(via, f),
+                        Ty::of_field(Table::Crimes.fields()[f].ty),
+                    );
+                }
+                self.error(
+                    "E002",
+                    next.span,
+                    format!(
+                        "`{}` names a crime, which has no field `{}`",
+                        name.node, next.node
+                    ),
+                    format!(
+                        "follow it to one field of the crime it names, e.g. `{}.status`",
+                        name.node
+                    ),
+                );
+                return (CExpr::Const(Const::Bool(false)), Ty::Error);
             }
             if !last {
                 let links: Vec<&str> = ["incident", "crime"]
@@ -1750,6 +2302,133 @@ impl Checker {
     }
 }
 
+/// Where the expression of the clause a syntax error at `at` is in
+/// begins: just after the `where`, `unless` or `require` that starts its
+/// line or one of the two lines before (an expression left open is found
+/// wanting on the next line).
+fn clause_start(text: &str, at: usize) -> Option<usize> {
+    let mut line_end = at.min(text.len());
+    for _ in 0..3 {
+        let line_start = text[..line_end].rfind('\n').map_or(0, |p| p + 1);
+        let line = &text[line_start..];
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let word_start = line_start + indent;
+        for kw in ["where", "unless", "require"] {
+            let after = word_start + kw.len();
+            if text[word_start..].starts_with(kw)
+                && text[after..].starts_with([' ', '\t'])
+                && after < at
+            {
+                return Some(after);
+            }
+        }
+        if line_start == 0 {
+            return None;
+        }
+        line_end = line_start - 1;
+    }
+    None
+}
+
+/// The subject of the check a position in a rule belongs to: that of the
+/// last `for each` before it in the rule around it.
+fn subject_at(file: &ast::File, at: usize) -> Option<Subject> {
+    file.items.iter().find_map(|item| match item {
+        Item::Rule(r) if r.span.start <= at && at <= r.span.end => {
+            r.clauses.iter().rev().find_map(|c| match c {
+                Clause::ForEach(s) if s.span.start < at => Some(s.node),
+                _ => None,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// A delay written out for each `subject`, for a help text: its own time
+/// fields, so that it checks as written.
+fn delay_example(subject: Subject) -> String {
+    let times: Vec<&str> = table_of(subject)
+        .map(|t| t.fields())
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f.ty == FieldType::Time)
+        .map(|f| f.name)
+        .collect();
+    match times[..] {
+        [a, b, ..] => format!("`{b} > {a} + 24 hours`"),
+        [a] => format!("a time plus a duration, e.g. `{a} + 24 hours`"),
+        [] => "a time plus a duration, e.g. `… + 24 hours`".to_string(),
+    }
+}
+
+/// A subject's report time, by which a window places it: an incident's
+/// `reported_at`; a crime's own, else its incident's; an update's event.
+fn report_time(subject: Subject) -> Option<CExpr> {
+    let field = |t: Table, name: &str| CExpr::Field(t, t.field_index(name).expect("schema field"));
+    match subject {
+        Subject::Incident => Some(field(Table::Incidents, "reported_at")),
+        Subject::Crime => Some(CExpr::Choice(
+            vec![(
+                field(Table::Crimes, "reported_at"),
+                CExpr::Present(Box::new(field(Table::Crimes, "reported_at")), true),
+            )],
+            Box::new(field(Table::Incidents, "reported_at")),
+        )),
+        Subject::Update => Some(field(Table::Updates, "event_at")),
+        Subject::Timestamp | Subject::OptionalValue => None,
+    }
+}
+
+/// Every expression of a check.
+fn check_exprs(check: &Check) -> impl Iterator<Item = &CExpr> {
+    let requirement: Vec<&CExpr> = match &check.requirement {
+        Requirement::Holds { cond, grace } => std::iter::once(cond)
+            .chain(grace.iter().flat_map(|(a, b)| [a, b]))
+            .collect(),
+        Requirement::Deadline {
+            done,
+            within,
+            anchor,
+        } => vec![done, within, anchor],
+    };
+    check
+        .filters
+        .iter()
+        .chain(&check.exemptions)
+        .chain(requirement)
+        .chain(check.severity.arms.iter().map(|(_, c)| c))
+}
+
+/// Whether an expression reads a field, through definitions too.
+fn reads(plan: &Plan, e: &CExpr, table: Table, field: usize) -> bool {
+    match e {
+        CExpr::Field(t, f) => *t == table && *f == field,
+        CExpr::Referenced(via, f) => table == Table::Crimes && (*via == field || *f == field),
+        CExpr::Define(n) => plan
+            .defines
+            .get(*n)
+            .is_some_and(|d| reads(plan, d, table, field)),
+        _ => e
+            .children()
+            .into_iter()
+            .any(|c| reads(plan, c, table, field)),
+    }
+}
+
+/// `https://host/…` or `http://host/…`, with something after the scheme
+/// and no white space: what a reader can paste into a browser.
+fn is_web_address(s: &str) -> bool {
+    ["https://", "http://"].iter().any(|scheme| {
+        s.strip_prefix(scheme)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+    })
+}
+
+/// Runs of white space as one space, none at the ends.
+fn normalise_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn counts_working_days(c: &CExpr) -> bool {
     match c {
         CExpr::Const(Const::Span(TimeSpan::WorkingDays(_))) => true,
@@ -1769,6 +2448,7 @@ fn counts_working_days(c: &CExpr) -> bool {
         }
         CExpr::Field(..)
         | CExpr::Linked(_)
+        | CExpr::Referenced(..)
         | CExpr::Pseudo(_)
         | CExpr::Define(_)
         | CExpr::Const(_) => false,

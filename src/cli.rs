@@ -5,12 +5,13 @@ use crate::check::check;
 use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
 use crate::engine::Records;
 use crate::ingest::{ExportPaths, Profile, read_export, write_rejects};
+use crate::outfile::{self, Output};
 use crate::plan::{Plan, RuleFile, Severity};
 use crate::progress::Progress;
 use crate::report::{self, Report};
 use crate::rulefiles;
 use crate::time::{Clock, Instant};
-use crate::{examples, explain};
+use crate::{cases, examples, explain};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -34,15 +35,17 @@ macro_rules! say_out {
     }};
 }
 
-/// Exit codes (SPEC §5): the highest that applies wins.
+/// Exit codes (SPEC §5, edition 2): bit flags, so that a scheduler sees
+/// findings and rejects at once; `ERROR` stands alone.
 pub mod exit {
     pub const OK: u8 = 0;
     /// Findings at or above `--fail-on`.
     pub const FINDINGS: u8 = 1;
-    /// Nothing evaluated: bad usage, unreadable input, rule-file errors.
+    /// Nothing evaluated: bad usage, unreadable input, rule-file errors,
+    /// an unusable baseline. Never combined with the flags.
     pub const ERROR: u8 = 2;
     /// Evaluated, but some rows were rejected.
-    pub const REJECTS: u8 = 3;
+    pub const REJECTS: u8 = 4;
 }
 
 #[derive(Parser, Debug)]
@@ -50,7 +53,7 @@ pub mod exit {
     name = "hocr",
     version,
     about = "Check police crime-record exports against the Home Office Crime Recording Rules",
-    after_help = "Examples:\n  hocr check exports/2025-06-01 --as-of 2025-06-01T00:00:00Z\n  hocr rules check rules/\n  hocr rules test\n  hocr explain REC001\n  hocr audit sample exports/2025-06-01 --seed 20250601 --output audit.csv\n\nExit codes: 0 ok; 1 findings at or above --fail-on (or failed rule examples); 2 nothing evaluated (bad usage, unreadable input, rule-file errors); 3 some rows rejected."
+    after_help = "Examples:\n  hocr check exports/2025-06-01 --as-of 2025-06-01T00:00:00Z\n  hocr rules check rules/\n  hocr rules test\n  hocr explain REC001\n  hocr audit sample exports/2025-06-01 --seed 20250601 --output audit.csv\n\nExit codes: 0 ok; 1 findings at or above --fail-on (or failed rule examples); 2 nothing evaluated (bad usage, unreadable input, rule-file errors, an unusable baseline); 4 some rows rejected; 5 both 1 and 4."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -61,7 +64,7 @@ pub struct Cli {
 enum Command {
     /// Evaluate an export against the rules and report findings.
     #[command(
-        after_help = "Examples:\n  hocr check exports/2025-06-01 --as-of 2025-06-01T00:00:00Z\n  hocr check exports/2025-06-01 --rules my-force-rules/ --format json --output report.json\n  hocr check --incidents inc.csv --crimes crimes.jsonl --updates updates.csv --format jsonl --output findings.jsonl --rejects rejects.csv --fail-on high\n  hocr check exports/2025-06-01 --as-of \"2025-06-01 00:00\" --timezone Europe/London\n\nExit codes: 0 ok; 1 findings at or above --fail-on; 2 nothing evaluated; 3 some rows rejected."
+        after_help = "Examples:\n  hocr check exports/2025-06-01 --as-of 2025-06-01T00:00:00Z\n  hocr check exports/2025-06-01 --rules my-force-rules/ --format json --output report.json\n  hocr check --incidents inc.csv --crimes crimes.jsonl --updates updates.csv --format jsonl --output findings.jsonl --rejects rejects.csv --fail-on high\n  hocr check exports/2025-06-01 --as-of \"2025-06-01 00:00\" --timezone Europe/London\n\nExit codes (bit flags): 0 ok; 1 findings at or above --fail-on; 4 some rows rejected; 5 both; 2 nothing evaluated (alone)."
     )]
     Check(Box<CheckArgs>),
     /// Work with rule files: check, format, run their examples.
@@ -81,13 +84,18 @@ enum Command {
         after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format html --output audit.html"
     )]
     Audit(AuditCommand),
+    /// Run the language server for rule files (LSP over stdin and stdout), for editors.
+    #[command(
+        after_help = "Examples:\n  hocr lsp    # started by the editor, which speaks to it over stdin and stdout\n\nEditors start it themselves: see the README (VS Code, Neovim, Helix) and docs/editors.md.\nThe rule set of a file is every rule file in its directory.\n\nExit codes: 0 after `shutdown` and `exit`, or when stdin closes; 1 `exit` without `shutdown`."
+    )]
+    Lsp,
 }
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
     /// Draw a stratified random sample of incidents into a worksheet (CSV) for auditors to fill in.
     #[command(
-        after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit sample --incidents inc.csv --crimes crimes.csv --plan recording-audit --seed 7 --output audit.csv\n  hocr audit sample exports/2025-06-01 --rules my-force-rules/ --seed 20250601 --output audit.csv\n\nThe same export, plan and seed always give the same worksheet, byte for byte.\nAuditors write `recorded`, `unrecorded` or `not-crime` in its `verdict` column, then run `hocr audit score`.\nExit codes: 0 drawn; 2 nothing drawn (bad usage, unreadable input, rule-file errors, strata that overlap); 3 drawn, but some rows were rejected."
+        after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit sample --incidents inc.csv --crimes crimes.csv --plan recording-audit --seed 7 --output audit.csv\n  hocr audit sample exports/2025-06-01 --rules my-force-rules/ --seed 20250601 --output audit.csv\n\nThe same export, plan and seed always give the same worksheet, byte for byte.\nAuditors write `recorded`, `unrecorded` or `not-crime` in its `verdict` column, then run `hocr audit score`.\nExit codes: 0 drawn; 2 nothing drawn (bad usage, unreadable input, rule-file errors, strata that overlap); 4 drawn, but some rows were rejected."
     )]
     Sample(AuditSampleArgs),
     /// Score a finished worksheet: recording rate per stratum and overall, with 95% intervals, and the crimes not recorded.
@@ -159,9 +167,9 @@ enum RulesCommand {
         after_help = "Examples:\n  hocr rules fmt rules/\n  hocr rules fmt --check rules/   # in CI: exit 1 if any file is not formatted\n\nExit codes: 0 formatted (or already so); 1 with --check, some file would change; 2 a file has syntax errors or cannot be read."
     )]
     Fmt(RulesFmtArgs),
-    /// Run the examples written in rule files, each against its own rule.
+    /// Run the examples written in rule files, each against its own rule, and the rule set's golden cases.
     #[command(
-        after_help = "Examples:\n  hocr rules test\n  hocr rules test my-force-rules/ --error-format json\n\nEach example prints PASS or FAIL (with what was expected and what was found), then a summary.\nExit codes: 0 all passed; 1 some example failed; 2 rule-file errors."
+        after_help = "Examples:\n  hocr rules test\n  hocr rules test my-force-rules/            # examples, and the cases in my-force-rules/cases/\n  hocr rules test my-force-rules/ --accept   # the findings now are right: rewrite the cases that differ\n  hocr rules test my-force-rules/ --new-case weekend-report --from exports/small --as-of 2025-06-01T00:00:00Z\n  hocr rules test rules --cases fixtures     # this repository's own cases\n\nEach example prints PASS or FAIL (with what was expected and what was found), then a summary.\nEach golden case prints one line, and under it every finding now found, no longer found or changed, rule by rule.\nExit codes: 0 all passed; 1 some example failed or some case differs; 2 rule-file errors, or a case that cannot be run or written."
     )]
     Test(RulesTestArgs),
 }
@@ -210,9 +218,12 @@ struct CheckArgs {
     /// Write rejected rows here as CSV (file,line,reason); without it they are summarised on stderr.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
-    /// An earlier run's --format jsonl or json output: mark findings new or persisting, count resolved ones.
+    /// An earlier run's --format json report: mark findings new or persisting, count resolved ones. A missing, empty, cut-short or foreign file stops the run (exit 2).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// As --baseline, but a file that does not exist means no comparison, said in the report (the first night of a nightly run).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    baseline_if_exists: Option<PathBuf>,
     /// Print nothing on stderr but errors (no progress, rejects summary or warnings).
     #[arg(long, short)]
     quiet: bool,
@@ -246,6 +257,21 @@ struct RulesTestArgs {
     /// How to print problems in the rule files.
     #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
     error_format: ErrorFormat,
+    /// A directory of golden cases (may be given more than once); default: `cases/` beside the rule files.
+    #[arg(long, value_name = "DIR")]
+    cases: Vec<PathBuf>,
+    /// Rewrite the expected findings of every case that differs (or has none yet) with what the rules find now.
+    #[arg(long, conflicts_with = "new_case")]
+    accept: bool,
+    /// Create a golden case of this name from the export in --from, judged at --as-of, expecting what the rules find now.
+    #[arg(long, value_name = "NAME", requires_all = ["from", "as_of"])]
+    new_case: Option<String>,
+    /// With --new-case: the export directory to copy into the case (keep it small).
+    #[arg(long, value_name = "DIR", requires = "new_case")]
+    from: Option<PathBuf>,
+    /// With --new-case: the time the case's deadlines are judged at, e.g. 2025-06-01T00:00:00Z.
+    #[arg(long, value_name = "TIMESTAMP", requires = "new_case")]
+    as_of: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -312,6 +338,7 @@ pub fn main() -> u8 {
         Command::Explain(args) => run_explain(args),
         Command::Audit(AuditCommand::Sample(args)) => run_audit_sample(args),
         Command::Audit(AuditCommand::Score(args)) => run_audit_score(args),
+        Command::Lsp => Ok(crate::lsp::run()),
     };
     match result {
         Ok(code) => code,
@@ -389,13 +416,39 @@ fn run_rules_test(args: RulesTestArgs) -> Result<u8, Failure> {
         Ok(ok) => ok,
         Err(code) => return Ok(code),
     };
+    let mut dirs = args.cases.clone();
+    if dirs.is_empty()
+        && let Some(beside) = args.path.as_deref().map(cases::beside)
+        && (beside.is_dir() || args.new_case.is_some())
+    {
+        dirs.push(beside);
+    }
+    if let (Some(name), Some(from), Some(as_of)) = (&args.new_case, &args.from, &args.as_of) {
+        let Some(dir) = dirs.first() else {
+            return Err(Failure(
+                "say where the case goes: --cases DIR, or a rules directory (`hocr rules test my-rules --new-case …` puts it in my-rules/cases/)".into(),
+            ));
+        };
+        let said = cases::new_case(&plan, dir, name, from, as_of)
+            .map_err(|e| Failure(format!("case `{name}`: {e}")))?;
+        say_out!("{said}");
+        return Ok(exit::OK);
+    }
+    let found = cases::find(&dirs).map_err(|errors| Failure(errors.join("\nerror: ")))?;
     let tried = examples::run(&plan);
     let mut out = BufWriter::new(io::stdout().lock());
-    examples::render(&plan, &tried, &mut out).and_then(|()| out.flush())?;
-    Ok(if tried.iter().all(|t| t.passed) {
-        exit::OK
-    } else {
+    examples::render(&plan, &tried, &mut out)?;
+    if !found.is_empty() {
+        writeln!(out)?;
+    }
+    let verdict = cases::test(&plan, &found, args.accept, &mut out, &mut io::stderr())?;
+    out.flush()?;
+    Ok(if verdict.errors {
+        exit::ERROR
+    } else if verdict.different || !tried.iter().all(|t| t.passed) {
         exit::FINDINGS
+    } else {
+        exit::OK
     })
 }
 
@@ -414,6 +467,12 @@ fn run_explain(args: ExplainArgs) -> Result<u8, Failure> {
                 match unknown.suggestion {
                     Some(s) => say_err!("  help: did you mean `{s}`?"),
                     None => say_err!("  help: `hocr explain --list` lists every code"),
+                }
+                if args.rules.is_none() {
+                    say_err!(
+                        "  help: these are the shipped rules' codes; a code of your own rule set is explained with `hocr explain {} --rules DIR`",
+                        unknown.code
+                    );
                 }
                 return Ok(exit::ERROR);
             }
@@ -461,8 +520,13 @@ fn run_rules_fmt(args: RulesFmtArgs) -> Result<u8, Failure> {
                 code = code.max(exit::FINDINGS);
             }
             Ok(text) => {
-                std::fs::write(&file.name, text)
-                    .map_err(|e| Failure(format!("cannot write `{}`: {e}", file.name)))?;
+                outfile::write_file(Path::new(&file.name), |w| w.write_all(text.as_bytes()))
+                    .map_err(|e| {
+                        Failure(format!(
+                            "cannot write `{}`: {e}; the file is left as it was",
+                            file.name
+                        ))
+                    })?;
                 say_out!("formatted: {}", file.name);
             }
             Err(errors) => {
@@ -490,31 +554,46 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         }
         None => Instant(chrono::Utc::now().timestamp_micros()),
     };
-    // Open outputs first: an unwritable output fails before any reading.
-    let (mut out, mut emptied): (Box<dyn Write>, _) = match &args.output {
-        Some(p) => {
-            let (file, emptied) = create_beside(p)?;
-            (Box::new(BufWriter::new(file)), Some(emptied))
-        }
-        None => (Box::new(BufWriter::new(io::stdout().lock())), None),
-    };
-    let rejects_file = args.rejects.as_deref().map(create).transpose()?;
     let paths = export_paths(
         args.dir.as_deref(),
         args.incidents.as_deref(),
         args.crimes.as_deref(),
         args.updates.as_deref(),
     )?;
+    let baseline_path = args.baseline.as_ref().or(args.baseline_if_exists.as_ref());
+    let rule_files = args
+        .rules
+        .as_deref()
+        .map_or(Vec::new(), outfile::files_under);
+    refuse_overlap(
+        &[("--output", &args.output), ("--rejects", &args.rejects)],
+        &inputs(
+            &paths,
+            &[
+                ("the baseline", baseline_path.map(PathBuf::as_path)),
+                ("the profile", args.profile.as_deref()),
+            ],
+            &rule_files,
+        ),
+    )?;
+    // Open outputs first: an unwritable output fails before any reading.
+    let mut out = match &args.output {
+        Some(p) => create(p)?,
+        None => Output::stdout(),
+    };
+    let mut rejects_file = args.rejects.as_deref().map(create).transpose()?;
     let profile = match &args.profile {
         Some(p) => Profile::load(p).map_err(|e| Failure(e.to_string()))?,
         None => Profile::canonical(),
     };
-    let baseline = args
-        .baseline
-        .as_deref()
-        .map(crate::baseline::load)
-        .transpose()
-        .map_err(Failure)?;
+    let baseline = match baseline_path {
+        Some(p) => Some(
+            crate::baseline::load(p, args.baseline_if_exists.is_some(), as_of)
+                .map_err(Failure)?
+                .ok_or(p),
+        ),
+        None => None,
+    };
     let format = if io::stderr().is_terminal() {
         ErrorFormat::Human
     } else {
@@ -575,7 +654,15 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
             outcome.outside_calendar
         );
     }
-    let changes = baseline.map(|b| crate::baseline::compare(&b, &mut outcome.findings));
+    let changes = baseline.map(|b| match b {
+        Ok(b) => crate::baseline::compare(&b, &plan.fingerprint, &mut outcome.findings),
+        Err(absent) => crate::baseline::absent(absent),
+    });
+    if let Some(note) = changes.as_ref().and_then(crate::baseline::Changes::note)
+        && !args.quiet
+    {
+        say_err!("{note}");
+    }
     let report = Report {
         changes: changes.as_ref(),
         elapsed: started.elapsed(),
@@ -586,43 +673,37 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         outcome: &outcome,
         threads,
     };
-    match rejects_file {
-        Some(f) => write_rejects(BufWriter::new(f), &rejects)?,
+    if let Some(f) = &mut rejects_file {
+        let result = write_rejects(&mut *f, &rejects);
+        written(f, result)?;
+    } else if !rejects.is_empty() && !args.quiet {
         // SPEC §2: without --rejects, rejects are summarised on stderr (the
         // text summary lists them too, but stdout may be going to a file).
-        None if !rejects.is_empty() && !args.quiet => {
-            say_err!("{} rows rejected:", rejects.len());
-            for r in rejects.iter().take(10) {
-                say_err!("  {}:{}: {}", r.file, r.line, r.reason);
-            }
-            if rejects.len() > 10 {
-                say_err!(
-                    "  … and {} more (write them all with --rejects FILE)",
-                    rejects.len() - 10
-                );
-            }
+        say_err!("{} rows rejected:", rejects.len());
+        for r in rejects.iter().take(10) {
+            say_err!("  {}:{}: {}", r.file, r.line, r.reason);
         }
-        None => {}
+        if rejects.len() > 10 {
+            say_err!(
+                "  … and {} more (write them all with --rejects FILE)",
+                rejects.len() - 10
+            );
+        }
     }
-    if let Some(emptied) = &mut emptied {
-        emptied
-            .wait()
-            .map_err(|e| Failure(format!("cannot write the output: {e}")))?;
-    }
-    let written = match args.format {
+    let rendered = match args.format {
         Format::Text => report::text::render(&report, &mut out),
         Format::Json => report::json::render(&report, &mut out),
         Format::Jsonl => report::jsonl::render(&report, &mut out),
         Format::Csv => report::csv::render(&report, &mut out),
         Format::Html => report::html::render(&report, &mut out),
+    };
+    written(&mut out, rendered)?;
+    // The run succeeded: only now do the files take the place of the
+    // earlier ones.
+    if let Some(f) = rejects_file {
+        commit(f)?;
     }
-    .and_then(|()| out.flush());
-    if let Err(e) = written {
-        // A closed pipe (`hocr check … | head`) is not an error.
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            return Err(e.into());
-        }
-    }
+    commit(out)?;
     let mut code = exit::OK;
     if let Some(level) = args.fail_on {
         let level = Severity::from(level);
@@ -631,7 +712,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         }
     }
     if !rejects.is_empty() {
-        code = exit::REJECTS;
+        code |= exit::REJECTS;
     }
     // The process ends next: what the run held is left to the system,
     // which takes it back at once, rather than freed record by record
@@ -641,49 +722,74 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     Ok(code)
 }
 
-fn create(p: &Path) -> Result<File, Failure> {
-    File::create(p).map_err(cannot_write(p))
+/// Starts writing `p` through [`Output`]: a temporary beside it, put in
+/// its place by [`commit`] once the run has succeeded.
+fn create(p: &Path) -> Result<Output, Failure> {
+    Output::create(p).map_err(|e| Failure(format!("cannot write `{}`: {e}", p.display())))
 }
 
-fn cannot_write(p: &Path) -> impl Fn(io::Error) -> Failure + '_ {
-    move |e| Failure(format!("cannot write `{}`: {e}", p.display()))
-}
-
-/// [`create`], with whatever the file held emptied on another thread
-/// while the run goes on: truncating last night's findings frees their
-/// pages, ~12 ms for the 37 MB of the 1M-incident export's, before
-/// anything could be read. The file is emptied all the same, before the
-/// first write (`Emptied::wait`) or whenever the run ends.
-fn create_beside(p: &Path) -> Result<(File, Emptied), Failure> {
-    let cannot = cannot_write(p);
-    let file = File::options()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(p)
-        .map_err(&cannot)?;
-    let same = file.try_clone().map_err(&cannot)?;
-    let emptying = std::thread::spawn(move || same.set_len(0));
-    Ok((file, Emptied(Some(emptying))))
-}
-
-/// An output file being emptied (see [`create_beside`]).
-struct Emptied(Option<std::thread::JoinHandle<io::Result<()>>>);
-
-impl Emptied {
-    fn wait(&mut self) -> io::Result<()> {
-        self.0.take().map_or(Ok(()), |emptying| {
-            emptying
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
+/// The outcome of writing into `out`, with the file named; a closed pipe
+/// (`hocr check … | head`) is not an error.
+fn written(out: &mut Output, result: io::Result<()>) -> Result<(), Failure> {
+    match result.and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(cannot_write(out, e)),
+        _ => Ok(()),
     }
 }
 
-impl Drop for Emptied {
-    fn drop(&mut self) {
-        let _ = self.wait();
+fn cannot_write(out: &Output, e: io::Error) -> Failure {
+    let kept = if out.replaces() {
+        "; any earlier file there is left as it was"
+    } else {
+        ""
+    };
+    Failure(format!("cannot write `{}`: {e}{kept}", out.name()))
+}
+
+fn commit(out: Output) -> Result<(), Failure> {
+    let name = out.name();
+    match out.commit() {
+        // Only a file replaced whole can fail here: its earlier bytes stay.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure(format!(
+            "cannot write `{name}`: {e}; any earlier file there is left as it was"
+        ))),
+        _ => Ok(()),
     }
+}
+
+/// Refuses outputs that would write over an input or each other.
+fn refuse_overlap(
+    outputs: &[(&str, &Option<PathBuf>)],
+    inputs: &[outfile::Role],
+) -> Result<(), Failure> {
+    let outputs: Vec<outfile::Role> = outputs
+        .iter()
+        .filter_map(|(flag, p)| p.as_deref().map(|p| (flag.to_string(), p)))
+        .collect();
+    outfile::refuse_overlap(&outputs, inputs).map_err(Failure)
+}
+
+/// Every file a run reads, named for [`refuse_overlap`]: the export's
+/// files, `others` that are given, and the rule files.
+fn inputs<'a>(
+    paths: &'a ExportPaths,
+    others: &[(&str, Option<&'a Path>)],
+    rule_files: &'a [PathBuf],
+) -> Vec<outfile::Role<'a>> {
+    let export = [
+        ("the incidents export", Some(paths.incidents.as_path())),
+        ("the crimes export", Some(paths.crimes.as_path())),
+        ("the updates export", paths.updates.as_deref()),
+    ];
+    let rules = rule_files
+        .iter()
+        .map(|p| ("the rule file", Some(p.as_path())));
+    export
+        .into_iter()
+        .chain(others.iter().copied())
+        .chain(rules)
+        .filter_map(|(role, p)| p.map(|p| (role.to_string(), p)))
+        .collect()
 }
 
 fn export_paths(
@@ -728,6 +834,14 @@ fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
         args.crimes.as_deref(),
         None,
     )?;
+    let rule_files = args
+        .rules
+        .as_deref()
+        .map_or(Vec::new(), outfile::files_under);
+    refuse_overlap(
+        &[("--output", &Some(args.output.clone()))],
+        &inputs(&paths, &[], &rule_files),
+    )?;
     let format = if io::stderr().is_terminal() {
         ErrorFormat::Human
     } else {
@@ -738,6 +852,7 @@ fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
         Err(code) => return Ok(code),
     };
     let audit = choose_audit(&plan, args.plan.as_deref())?;
+    let mut out = create(&args.output)?;
     let export = read_export(&paths, &clock).map_err(|e| Failure(e.to_string()))?;
     let records = Records {
         incidents: &export.incidents,
@@ -753,9 +868,11 @@ fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
             return Ok(exit::ERROR);
         }
     };
-    // Written only once drawn: a failed draw leaves no worksheet behind.
-    let mut out = BufWriter::new(create(&args.output)?);
-    write_worksheet(&drawn, records, &mut out).and_then(|()| out.flush())?;
+    // Committed only once drawn: a failed draw leaves any earlier
+    // worksheet as it was.
+    let result = write_worksheet(&drawn, records, &mut out);
+    written(&mut out, result)?;
+    commit(out)?;
     let mut so = io::stdout().lock();
     let total: u64 = drawn.strata.iter().map(|s| s.sampled()).sum();
     writeln!(
@@ -858,6 +975,14 @@ fn choose_audit<'p>(
 fn run_audit_score(args: AuditScoreArgs) -> Result<u8, Failure> {
     use crate::audit::{render, score};
     let name = args.worksheet.display().to_string();
+    refuse_overlap(
+        &[("--output", &args.output)],
+        &[("the worksheet".to_string(), &args.worksheet)],
+    )?;
+    let mut out = match &args.output {
+        Some(p) => create(p)?,
+        None => Output::stdout(),
+    };
     let file =
         File::open(&args.worksheet).map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
     let sheet = match score::read(io::BufReader::new(file), args.allow_incomplete) {
@@ -878,21 +1003,13 @@ fn run_audit_score(args: AuditScoreArgs) -> Result<u8, Failure> {
         }
     };
     let scored = score::score(&sheet);
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(BufWriter::new(create(p)?)),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
     let cx = render::Context { worksheet: &name };
-    let written = match args.format {
+    let rendered = match args.format {
         ScoreFormat::Text => render::text(&scored, &cx, &mut out),
         ScoreFormat::Json => render::json(&scored, &cx, &mut out),
         ScoreFormat::Html => render::html(&scored, &cx, &mut out),
-    }
-    .and_then(|()| out.flush());
-    if let Err(e) = written
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        return Err(e.into());
-    }
+    };
+    written(&mut out, rendered)?;
+    commit(out)?;
     Ok(exit::OK)
 }

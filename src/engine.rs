@@ -103,6 +103,14 @@ pub struct Joins<'a> {
     /// Crime `c`'s updates are `crime_updates[update_starts[c]..update_starts[c + 1]]`.
     update_starts: Vec<u32>,
     crime_updates: Vec<u32>,
+    /// The crime a reference field of a crime names (`duplicate_of`), by
+    /// the field and the referring crime's address (crimes stay where they
+    /// are while they are judged): only crimes whose reference is found.
+    referenced: FxHashMap<(usize, usize), u32>,
+    /// By table: the fields some record of the export holds a value for,
+    /// as bits by field index (see [`Record::filled`]). Incidents stream
+    /// past, so all of theirs count as held.
+    filled: [u32; 3],
 }
 
 /// A group of crimes by incident id, see [`Joins`].
@@ -138,7 +146,15 @@ impl<'a> Joins<'a> {
                 (groups, updates)
             });
         let (group_starts, group_crimes) = buckets(&group_of_crime, first_crime.len());
+        let referenced = references(&crimes, crime_ids);
+        let filled = [
+            u32::MAX,
+            crimes.iter().fold(0, |b, c| b | c.filled()),
+            updates.iter().fold(0, |b, u| b | u.filled()),
+        ];
         Joins {
+            referenced,
+            filled,
             crimes,
             updates,
             first_crime,
@@ -184,6 +200,20 @@ impl<'a> Joins<'a> {
         }
     }
 
+    /// The crime that `crime`'s reference field `field` names, if the
+    /// export has it.
+    fn referenced(&self, field: usize, crime: &Crime) -> Option<&'a Crime> {
+        let at = self
+            .referenced
+            .get(&(field, std::ptr::from_ref(crime) as usize))?;
+        Some(self.crimes[*at as usize])
+    }
+
+    /// Whether some record of the export holds a value for the field.
+    pub fn holds(&self, table: Table, field: usize) -> bool {
+        self.filled[table as usize] & (1 << field) != 0
+    }
+
     fn updates_of(&self, crime: usize) -> &[u32] {
         &self.crime_updates
             [self.update_starts[crime] as usize..self.update_starts[crime + 1] as usize]
@@ -221,6 +251,25 @@ fn group_id<'c>(crimes: &[&'c Crime], first_crime: &[u32], g: u32) -> &'c str {
         .incident_id
         .as_deref()
         .unwrap_or_default()
+}
+
+/// For each reference field of crimes (`records::REFERENCES`) and each
+/// crime whose reference names a crime of the export: that crime (the
+/// first with the id), by the field and the referring crime's address.
+fn references(crimes: &[&Crime], crime_ids: &Ids) -> FxHashMap<(usize, usize), u32> {
+    let mut out = FxHashMap::default();
+    let fields = (0..Table::Crimes.fields().len())
+        .filter(|&f| crate::records::refers_to(Table::Crimes, f) == Some(Table::Crimes));
+    for field in fields {
+        for crime in crimes {
+            if let Val::Text(id) = crime.get(field)
+                && let Some(at) = crime_ids.find(id)
+            {
+                out.insert((field, std::ptr::from_ref(*crime) as usize), at);
+            }
+        }
+    }
+    out
 }
 
 /// Each update's crime: the first crime with its id, `NONE` if none.
@@ -354,6 +403,12 @@ struct CheckRef<'a> {
     /// For a value check that reads nothing but the value's marks: its
     /// outcome for a value with none (see [`Evaluator::decide_unmarked`]).
     unmarked: Option<Decided>,
+    /// Its window (`applies`): from, until (the local midnights of the
+    /// dates; `None`: open) and the subject's report time.
+    window: Option<(Option<Instant>, Option<Instant>, Expr)>,
+    /// A field it `needs` that no record of the export holds: its subjects
+    /// are counted as not judged.
+    unjudged: bool,
 }
 
 /// An outcome that needs nothing of the subject but a count.
@@ -394,7 +449,7 @@ fn marks_only(plan: &Plan, e: &CExpr) -> bool {
             Pseudo::RepeatedHour | Pseudo::SkippedHour | Pseudo::Unreadable
         ),
         CExpr::Define(n) => only(&plan.defines[*n]),
-        CExpr::Field(..) | CExpr::Linked(_) | CExpr::Aggregate(..) => false,
+        CExpr::Field(..) | CExpr::Linked(_) | CExpr::Referenced(..) | CExpr::Aggregate(..) => false,
         _ => e.children().into_iter().all(only),
     }
 }
@@ -650,6 +705,21 @@ impl<'a> Evaluator<'a> {
                         kinds.push(Shared::new(kind));
                     }
                 }
+                let midnight = |d: Option<NaiveDate>| {
+                    d.map(|d| {
+                        clock
+                            .from_local(d.and_time(chrono::NaiveTime::MIN))
+                            .map_or(Instant(i64::MIN), |(t, _)| t)
+                    })
+                };
+                let window = check.window.as_ref().map(|w| {
+                    (
+                        midnight(w.from),
+                        midnight(w.until),
+                        compiled::compile(plan, &w.time),
+                    )
+                });
+                let unjudged = check.needs.iter().any(|&(t, f)| !joins.holds(t, f));
                 checks[slot(check.subject)].push(CheckRef {
                     stats: stats.len(),
                     n,
@@ -657,9 +727,18 @@ impl<'a> Evaluator<'a> {
                     code: Compiled::new(plan, check),
                     guard: None,
                     unmarked: None,
+                    window,
+                    unjudged,
                 });
             }
-            stats.push(RuleStats::new(rule));
+            let mut st = RuleStats::new(rule);
+            for &(t, f) in rule.checks.iter().flat_map(|c| &c.needs) {
+                let name = t.fields()[f].name;
+                if !joins.holds(t, f) && !st.missing.iter().any(|m| m == name) {
+                    st.missing.push(name.to_string());
+                }
+            }
+            stats.push(st);
             names.push((Shared::new(&rule.code), Shared::new(rule.message())));
         }
         let findings = stats.iter().map(|_| Vec::new()).collect();
@@ -889,8 +968,24 @@ impl<'a> Evaluator<'a> {
         if !c.code.filters.iter().all(|f| self.test(f, cx)) {
             return;
         }
+        if let Some((from, until, time)) = &c.window {
+            let inside = match self.value(time, cx) {
+                V::Time(t) => from.is_none_or(|f| t >= f) && until.is_none_or(|u| t < u),
+                _ => false,
+            };
+            if !inside {
+                let st = &mut self.stats[rule];
+                st.not_applicable += 1;
+                st.outside_window += 1;
+                return;
+            }
+        }
         if c.code.exemptions.iter().any(|f| self.test(f, cx)) {
             self.stats[rule].exempt += 1;
+            return;
+        }
+        if c.unjudged {
+            self.stats[rule].not_judged += 1;
             return;
         }
         let verdict = self.verdict(c, cx);
@@ -1172,6 +1267,11 @@ mod tests {
             pending: 0,
             exempt: 0,
             not_applicable: 0,
+            outside_window: 0,
+            not_judged: 0,
+            applies: Vec::new(),
+            needs: Vec::new(),
+            missing: Vec::new(),
         }
     }
 

@@ -496,9 +496,9 @@ fn describe(f: &Finding) -> String {
     format!("{:<10} {}", f.kind, parts.join(", "))
 }
 
-/// `PASS`/`FAIL` per example, what differed for each failure, then the
-/// summary line.
-pub fn render(plan: &Plan, tried: &[Tried], out: &mut impl Write) -> io::Result<()> {
+/// `PASS`/`FAIL` per example and what differed for each failure, without
+/// the summary: the language server shows this for one rule's examples.
+pub fn render_each(plan: &Plan, tried: &[Tried], out: &mut impl Write) -> io::Result<()> {
     for t in tried {
         let verdict = if t.passed { "PASS" } else { "FAIL" };
         writeln!(out, "{verdict} {} \"{}\"", t.rule.code, t.example.name.node)?;
@@ -528,6 +528,13 @@ pub fn render(plan: &Plan, tried: &[Tried], out: &mut impl Write) -> io::Result<
             }
         }
     }
+    Ok(())
+}
+
+/// `PASS`/`FAIL` per example, what differed for each failure, then the
+/// summary line.
+pub fn render(plan: &Plan, tried: &[Tried], out: &mut impl Write) -> io::Result<()> {
+    render_each(plan, tried, out)?;
     let passed = tried.iter().filter(|t| t.passed).count() as u64;
     let with_examples: HashSet<&str> = tried.iter().map(|t| t.rule.code.as_str()).collect();
     let without: Vec<&str> = plan

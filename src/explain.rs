@@ -21,8 +21,8 @@ pub fn explain(plan: &Plan, code: &str) -> Result<String, Unknown> {
     if let Some(rule) = plan.rule(code.trim()) {
         return Ok(rule_text(plan, rule));
     }
-    if let Some(doc) = diagnostics::doc(code) {
-        return Ok(format!("{} {}\n\n{}\n", doc.code, doc.title, doc.body));
+    if let Some(text) = diagnostic_text(code) {
+        return Ok(text);
     }
     let codes = all_codes(plan);
     Err(Unknown {
@@ -30,6 +30,12 @@ pub fn explain(plan: &Plan, code: &str) -> Result<String, Unknown> {
         suggestion: did_you_mean(&code.trim().to_ascii_uppercase(), codes.iter().copied())
             .map(str::to_string),
     })
+}
+
+/// The explanation of a diagnostic code (any case), which needs no rules:
+/// the language server shows it on hover even while the rules have errors.
+pub fn diagnostic_text(code: &str) -> Option<String> {
+    diagnostics::doc(code).map(|doc| format!("{} {}\n\n{}\n", doc.code, doc.title, doc.body))
 }
 
 fn all_codes(plan: &Plan) -> Vec<&str> {
@@ -116,12 +122,30 @@ fn rule_text(plan: &Plan, rule: &Rule) -> String {
     }
 
     out.push_str("\nsource\n");
-    for s in &rule.sources {
-        let _ = writeln!(out, "  {s}");
+    if rule.sources.is_empty() {
+        out.push_str("  (none: this rule rests on force policy alone)\n");
     }
-    out.push_str("\nquote\n");
+    for s in &rule.sources {
+        let _ = writeln!(out, "  {}", s.text);
+        if let Some(a) = &s.address {
+            let _ = writeln!(out, "    {a}");
+        }
+    }
+    // What the document says and what the force decided are kept apart, so
+    // a reader never takes a force's reading for the published text.
+    out.push_str("\nThe source says\n");
+    if rule.quotes.is_empty() {
+        out.push_str("  (nothing quoted)\n");
+    }
     for q in &rule.quotes {
         let _ = writeln!(out, "  \"{q}\"");
+    }
+    out.push_str("\nForce policy\n");
+    if rule.policies.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for p in &rule.policies {
+        let _ = writeln!(out, "  {p}");
     }
     out.push_str("\nexamples\n");
     if examples.is_empty() {

@@ -71,8 +71,26 @@ pub struct RuleStats {
     pub by_kind: BTreeMap<String, u64>,
     pub pending: u64,
     pub exempt: u64,
-    /// Subjects the rule could not judge (e.g. a crime with no report time).
+    /// Subjects the rule could not judge (e.g. a crime with no report time),
+    /// including those outside its window.
     pub not_applicable: u64,
+    /// Of `not_applicable`: subjects whose report time falls outside the
+    /// window (`applies`) of the edition the check belongs to.
+    pub outside_window: u64,
+    /// Subjects not judged because no record of the export holds a field
+    /// the check `needs` (an export without the column).
+    pub not_judged: u64,
+    /// The windows of the rule's checks, as written (`from 2018-04-01
+    /// until 2023-05-31`), in check order; empty when it always applies.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub applies: Vec<String>,
+    /// The fields its checks need (`needs`), by name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    /// Of `needs`: those no record of the export holds, which left
+    /// subjects not judged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 impl RuleStats {
@@ -88,6 +106,20 @@ impl RuleStats {
             pending: 0,
             exempt: 0,
             not_applicable: 0,
+            outside_window: 0,
+            not_judged: 0,
+            applies: rule
+                .checks
+                .iter()
+                .filter_map(|c| c.window.as_ref().map(|w| w.words()))
+                .collect(),
+            needs: rule
+                .checks
+                .iter()
+                .flat_map(|c| &c.needs)
+                .map(|&(t, f)| t.fields()[f].name.to_string())
+                .collect(),
+            missing: Vec::new(),
         }
     }
 
@@ -99,6 +131,8 @@ impl RuleStats {
         self.pending += other.pending;
         self.exempt += other.exempt;
         self.not_applicable += other.not_applicable;
+        self.outside_window += other.outside_window;
+        self.not_judged += other.not_judged;
         for (kind, n) in &other.by_kind {
             *self.by_kind.entry(kind.clone()).or_default() += n;
         }

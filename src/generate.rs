@@ -56,6 +56,10 @@
 //! | out-of-court disposal: victim views / history checked true | 85% / 90% (rest false or empty) |
 //! | caution for an indictable-only offence: DPP consent true | 75% |
 //! | `victim_enhanced` true (DA/HATE/VULNERABLE or sexual) | 90%, else 8% (empty 10% / 30%) |
+//! | transferred in from another force (`transferred_from`; crimes not cancelled) | 2% |
+//! | … `received_at` 0–1 h / 1–20 h / 1–3 d before `recorded_at`, empty | 60/30/10% of 90%; 10% |
+//! | C1 cancellation: `transferred_to` a force / empty | 90% / 10% |
+//! | C3 cancellation: `duplicate_of` an earlier crime (≤ 50 back) / itself / empty / not in the export | 85/3/7/5% |
 //! | update events (recorded crimes) 0/1/2/3/4 | 68/18/8/4/2% (cancelled crimes: none) |
 //! | update for a crime not in the export (orphan) | 0.05% |
 //!
@@ -510,7 +514,28 @@ const EVENT_COUNTS: &[(u32, usize)] = &[(68, 0), (18, 1), (8, 2), (4, 3), (2, 4)
 const DISPOSALS: &[(u32, &str)] = &[(40, "release"), (25, "bail"), (35, "rui")];
 const LATER: &[(u32, &str)] = &[(40, "bail"), (40, "rui"), (20, "release")];
 
-const INDICTABLE_ONLY: &[&str] = &["1", "4/1", "5D", "34A", "34B"];
+const INDICTABLE_ONLY: &[&str] = &[
+    "1", "2", "4/1", "4/2", "4/4", "5D", "36", "56A", "34A", "34B",
+];
+
+/// Per 10 000 recorded crimes: transferred in from another force.
+const TRANSFERRED_IN: u64 = 200;
+/// Other forces, by their usual short names.
+const FORCES: &[(u32, &str)] = &[
+    (30, "MPS"),
+    (20, "GMP"),
+    (15, "WMP"),
+    (15, "WYP"),
+    (10, "TVP"),
+    (10, "KENT"),
+];
+/// How long before it was recorded here a transferred-in crime was
+/// received: most within the day, some (late records) earlier.
+const RECEIVED: &[(u32, (i64, i64))] = &[
+    (60, (0, HOUR)),
+    (30, (HOUR, 20 * HOUR)),
+    (10, (DAY, 3 * DAY)),
+];
 
 struct Gen {
     rng: Rng,
@@ -712,9 +737,11 @@ impl Gen {
         } else {
             self.rng.pick(&[(8, "true"), (62, "false"), (30, "")])
         };
+        let mut cancelled_as = None;
         if cancelled {
             self.crm.write_field("cancelled")?;
             let code = self.rng.pick(CANCEL_CODES);
+            cancelled_as = Some(code);
             self.crm.write_field(code)?;
             let at = recorded + self.rng.delay(CANCEL_DELAY);
             let at = (!self.rng.chance(100)).then_some(at);
@@ -770,6 +797,7 @@ impl Gen {
             self.crm.write_field(dpp)?;
             self.crm.write_field(enhanced)?;
         }
+        self.transfers(id, recorded, cancelled_as)?;
         self.crm.write_record(None::<&[u8]>)?;
         self.summary.crimes += 1;
 
@@ -782,6 +810,47 @@ impl Gen {
             // 900 000 000 up are never generated).
             let other = 900_000_000 + self.rng.below(99_999_999);
             self.updates(other, recorded, 1)?;
+        }
+        Ok(())
+    }
+
+    /// The edition-2 columns: `transferred_from` and `received_at` for a
+    /// crime transferred in from another force, `transferred_to` for a C1
+    /// cancellation, `duplicate_of` for a C3.
+    fn transfers(&mut self, id: u64, recorded: i64, cancelled_as: Option<&str>) -> io::Result<()> {
+        let mut b = [0u8; 32];
+        if cancelled_as.is_none() && self.rng.chance(TRANSFERRED_IN) {
+            self.crm.write_field(self.rng.pick(FORCES))?;
+            // Received shortly before it was recorded here, mostly; now
+            // and then the receiving time was not kept.
+            let received = (!self.rng.chance(1000)).then(|| recorded - self.rng.delay(RECEIVED));
+            self.time_field(Out::Crm, received)?;
+        } else {
+            self.crm.write_field(b"")?;
+            self.crm.write_field(b"")?;
+        }
+        match cancelled_as {
+            Some("C1") if !self.rng.chance(1000) => self.crm.write_field(self.rng.pick(FORCES))?,
+            _ => self.crm.write_field(b"")?,
+        }
+        match cancelled_as {
+            Some("C3") => match self.rng.below(100) {
+                // An earlier crime (recorded, nearly always), itself
+                // now and then, none, or one not in this export.
+                0..85 if id > 1 => {
+                    let other = id - 1 - self.rng.below((id - 1).min(50));
+                    self.crm
+                        .write_field(num(&mut b, other, 9).prefixed(b"CR"))?
+                }
+                85..88 => self.crm.write_field(num(&mut b, id, 9).prefixed(b"CR"))?,
+                88..95 => self.crm.write_field(b"")?,
+                _ => {
+                    let other = 900_000_000 + self.rng.below(99_999_999);
+                    self.crm
+                        .write_field(num(&mut b, other, 9).prefixed(b"CR"))?
+                }
+            },
+            _ => self.crm.write_field(b"")?,
         }
         Ok(())
     }

@@ -236,7 +236,7 @@ impl InputError {
 
 /// The OS's words for an I/O error, in the house style (lowercase, no
 /// error number).
-fn io_cause(e: &io::Error) -> String {
+pub(crate) fn io_cause(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or directory".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),

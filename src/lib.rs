@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod baseline;
+pub mod cases;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
@@ -16,6 +17,7 @@ pub mod explain;
 pub mod findings;
 pub mod generate;
 pub mod ingest;
+pub mod lsp;
 pub mod outfile;
 pub mod plan;
 pub mod progress;

@@ -47,7 +47,7 @@ impl Plan {
 pub struct AuditPlan {
     pub name: String,
     pub title: String,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
     /// In the order written; the checker has made sure there is at least one.
     pub strata: Vec<Stratum>,
     /// Index into [`Plan::files`] and where the plan is written.
@@ -178,6 +178,25 @@ impl Severity {
     }
 }
 
+/// A document a rule or audit plan comes from: title (and section where
+/// known), and its address. The checker requires the address on a rule's
+/// source; an audit plan's may be the force's own unpublished plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub text: String,
+    pub address: Option<String>,
+}
+
+impl std::fmt::Display for Source {
+    /// `Title, section (https://…)`, or the title alone.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.address {
+            Some(a) => write!(f, "{} ({a})", self.text),
+            None => f.write_str(&self.text),
+        }
+    }
+}
+
 /// The kinds of finding a rule may report (SPEC §3).
 pub const KINDS: &[&str] = &["late", "missing", "invalid", "undercount", "data"];
 
@@ -186,8 +205,12 @@ pub struct Rule {
     pub code: String,
     pub name: String,
     pub title: String,
-    pub sources: Vec<String>,
+    pub sources: Vec<Source>,
+    /// Verbatim text of the documents in `sources`: "the source says".
     pub quotes: Vec<String>,
+    /// Force policy or this project's reading of the rules: "force
+    /// policy", never shown as a quote.
+    pub policies: Vec<String>,
     pub theme: String,
     pub message: Option<String>,
     pub checks: Vec<Check>,
@@ -213,6 +236,48 @@ pub struct Check {
     /// The kind reported when a plain requirement fails.
     pub kind: String,
     pub severity: SeverityPlan,
+    /// `applies from … until …`: the dates between which subjects are
+    /// judged; those outside are not applicable (counted as outside).
+    pub window: Option<Window>,
+    /// `needs …`: fields (of the subject's table) without which the check
+    /// cannot judge. Where no record of the export holds one of them, the
+    /// subjects are counted as not judged instead of being judged.
+    pub needs: Vec<(Table, usize)>,
+}
+
+/// When a check applies, by the report time of its subject (the edition of
+/// the rules in force then): from the start of `from` (local time) up to,
+/// not including, the start of `until`.
+#[derive(Clone, Debug)]
+pub struct Window {
+    pub from: Option<chrono::NaiveDate>,
+    pub until: Option<chrono::NaiveDate>,
+    /// The subject's report time.
+    pub time: CExpr,
+}
+
+impl Window {
+    /// As written in a rule file: `from 2018-04-01 until 2023-05-31`.
+    pub fn words(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(d) = self.from {
+            parts.push(format!("from {d}"));
+        }
+        if let Some(d) = self.until {
+            parts.push(format!("until {d}"));
+        }
+        parts.join(" ")
+    }
+
+    /// Whether two windows share a day.
+    pub fn overlaps(&self, other: &Window) -> bool {
+        let starts_before_end =
+            |a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>| match (a, b) {
+                (Some(from), Some(until)) => from < until,
+                _ => true,
+            };
+        starts_before_end(self.from, other.until) && starts_before_end(other.from, self.until)
+    }
 }
 
 impl Check {
@@ -289,6 +354,10 @@ pub enum CExpr {
     Field(Table, usize),
     /// Whether the context has a record of that table (`incident is present`).
     Linked(Table),
+    /// `duplicate_of.status`: field `.1` of the crime whose id the context
+    /// crime's field `.0` holds (a reference, see `records::refers_to`);
+    /// empty when the export has no such crime.
+    Referenced(usize, usize),
     Pseudo(Pseudo),
     Define(usize),
     Const(Const),
@@ -325,6 +394,7 @@ impl CExpr {
                 .collect(),
             CExpr::Field(..)
             | CExpr::Linked(_)
+            | CExpr::Referenced(..)
             | CExpr::Pseudo(_)
             | CExpr::Define(_)
             | CExpr::Const(_) => Vec::new(),
@@ -579,6 +649,27 @@ mod tests {
         assert!(!s.contains("8"));
         assert!(glob_match("A?C*", "ABCDEF"));
         assert!(!glob_match("A?C", "AC"));
+    }
+
+    /// Windows run from the start of `from` up to, not including, the
+    /// start of `until`: one ending on a day and one starting that day do
+    /// not overlap; an open end overlaps everything on its side.
+    #[test]
+    fn windows_overlap_only_when_they_share_a_day() {
+        let d = |s: &str| Some(s.parse::<chrono::NaiveDate>().unwrap());
+        let w = |from, until| Window {
+            from,
+            until,
+            time: CExpr::Const(Const::Bool(false)),
+        };
+        let old = w(d("2018-04-01"), d("2023-05-31"));
+        assert!(!old.overlaps(&w(d("2023-05-31"), None)));
+        assert!(old.overlaps(&w(d("2023-05-30"), None)));
+        assert!(old.overlaps(&w(None, None)));
+        assert!(!old.overlaps(&w(None, d("2018-04-01"))));
+        assert!(old.overlaps(&w(None, d("2018-04-02"))));
+        assert_eq!(old.words(), "from 2018-04-01 until 2023-05-31");
+        assert_eq!(w(None, d("2030-01-01")).words(), "until 2030-01-01");
     }
 
     #[test]

@@ -249,6 +249,11 @@ pub const CRIME_FIELDS: &[FieldDef] = &[
     f("offender_history_checked", T::Bool, false),
     f("dpp_consent", T::Bool, false),
     f("victim_enhanced", T::Bool, false),
+    // Edition 2: transfers between forces (HOCR Annex A) and duplicates.
+    f("transferred_from", T::Code, false),
+    f("received_at", T::Time, false),
+    f("transferred_to", T::Code, false),
+    f("duplicate_of", T::Id, false),
 ];
 
 pub const UPDATE_FIELDS: &[FieldDef] = &[
@@ -257,6 +262,19 @@ pub const UPDATE_FIELDS: &[FieldDef] = &[
     f("event_at", T::Time, true),
     f("victim_informed_at", T::Time, false),
 ];
+
+/// Fields that hold the id of another record of the export, and its
+/// table: rules can follow them (`duplicate_of.status`).
+pub const REFERENCES: &[(Table, &str, Table)] = &[(Table::Crimes, "duplicate_of", Table::Crimes)];
+
+/// The table whose record field `field` of `table` names, if it is a reference.
+pub fn refers_to(table: Table, field: usize) -> Option<Table> {
+    let name = table.fields().get(field)?.name;
+    REFERENCES
+        .iter()
+        .find(|(t, f, _)| *t == table && *f == name)
+        .map(|(_, _, to)| *to)
+}
 
 /// The values `status` may take (normalised, see [`normalize_code`]).
 pub const STATUSES: &[&str] = &["RECORDED", "CANCELLED"];
@@ -314,6 +332,87 @@ pub fn normalize_offence(s: &str) -> Box<str> {
         .to_ascii_uppercase()
         .replace('.', "/")
         .into_boxed_str()
+}
+
+impl FieldType {
+    /// What values of this type are, in a rule author's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            FieldType::Id => "a record id (text, compared exactly)",
+            FieldType::Text => "free text (rules ask only whether it is present)",
+            FieldType::Code => "a code (compared without regard to case)",
+            FieldType::Offence => "a Home Office offence code (`4.1` and `4/1` are the same)",
+            FieldType::Time => "a time",
+            FieldType::Count => "a whole number of 0 or more",
+            FieldType::Bool => "yes or no (empty means unknown)",
+            FieldType::Status => "`recorded` or `cancelled`",
+            FieldType::Event => {
+                "an event: `arrest`, `interview`, `release`, `bail`, `rui` or `no_investigation`"
+            }
+            FieldType::CodeList => "a list of codes (`;`-separated in CSV, an array in JSON Lines)",
+        }
+    }
+}
+
+/// What a field of the export holds (SPEC §2), for people reading rules
+/// (the language server's hover). Every field has one (a test checks).
+pub fn meaning(table: Table, field: &str) -> Option<&'static str> {
+    let m = match (table, field) {
+        (Table::Incidents, "incident_id") => "unique incident reference",
+        (Table::Incidents, "reported_at") => "when police received the report",
+        (Table::Incidents, "opening_code") => "incident category when opened",
+        (Table::Incidents, "closing_code") => "category when closed; empty while open",
+        (Table::Incidents, "closed_at") => "when the incident was closed",
+        (Table::Incidents, "victim_count") => "identified victims",
+        (Table::Incidents, "qualifiers") => "flags such as `DA`, `HATE`, `VULNERABLE`",
+        (Table::Incidents, "non_crime_rationale") => {
+            "the recorded reason why a crime-related incident produced no crime record"
+        }
+        (Table::Crimes, "crime_id") => "unique crime reference",
+        (Table::Crimes, "incident_id") => "the incident it came from; empty when reported directly",
+        (Table::Crimes, "offence_code") => {
+            "Home Office classification, e.g. `8N`, `105A`, `19C`, `4/1`; `N100` for rape reports not recorded as rape"
+        }
+        (Table::Crimes, "reported_at") => {
+            "when reported; defaults to the linked incident's `reported_at`"
+        }
+        (Table::Crimes, "recorded_at") => "when the crime record was created",
+        (Table::Crimes, "status") => "`recorded` (the default) or `cancelled`",
+        (Table::Crimes, "cancellation_code") => "`C1`..`C5` when cancelled",
+        (Table::Crimes, "cancelled_at") => "when the crime was cancelled",
+        (Table::Crimes, "cancellation_authority") => {
+            "role that authorised the cancellation: `FCR`, `DDM`, or other"
+        }
+        (Table::Crimes, "victim_informed_at") => "when the victim was told of the cancellation",
+        (Table::Crimes, "outcome_code") => "Home Office outcome type number (`1`..`22`)",
+        (Table::Crimes, "outcome_at") => "when the outcome was assigned",
+        (Table::Crimes, "victim_views_recorded") => {
+            "victim's views on an out-of-court disposal recorded"
+        }
+        (Table::Crimes, "offender_history_checked") => {
+            "offender's previous history checked before the disposal"
+        }
+        (Table::Crimes, "dpp_consent") => "CPS/DPP consent obtained for a caution",
+        (Table::Crimes, "victim_enhanced") => {
+            "victim entitled to enhanced rights under the Victims' Code"
+        }
+        (Table::Crimes, "transferred_from") => {
+            "the force a crime was transferred in from (HOCR Annex A); empty for the force's own crimes"
+        }
+        (Table::Crimes, "received_at") => {
+            "when a transferred-in crime was received from the other force"
+        }
+        (Table::Crimes, "transferred_to") => "the force a C1-cancelled crime was transferred to",
+        (Table::Crimes, "duplicate_of") => {
+            "for a C3 (duplicate) cancellation: the `crime_id` of the crime it duplicates"
+        }
+        (Table::Updates, "crime_id") => "the crime the update is about",
+        (Table::Updates, "event") => "what happened in the investigation",
+        (Table::Updates, "event_at") => "when it happened",
+        (Table::Updates, "victim_informed_at") => "when the victim was told of it",
+        _ => return None,
+    };
+    Some(m)
 }
 
 /// Per-record data-quality marks, one bit per field index of the record's
@@ -374,6 +473,14 @@ pub struct Crime {
     pub offender_history_checked: Option<bool>,
     pub dpp_consent: Option<bool>,
     pub victim_enhanced: Option<bool>,
+    /// The force a crime was transferred in from (a force code, shared).
+    pub transferred_from: Option<Code>,
+    /// When a transferred-in crime was received from the other force.
+    pub received_at: MaybeTime,
+    /// The force a C1-cancelled crime was transferred to.
+    pub transferred_to: Option<Code>,
+    /// For a C3 (duplicate) cancellation, the crime it duplicates.
+    pub duplicate_of: Option<Id>,
     pub quality: Quality,
 }
 
@@ -492,6 +599,10 @@ impl Record for Crime {
             13 => boolean(self.offender_history_checked),
             14 => boolean(self.dpp_consent),
             15 => boolean(self.victim_enhanced),
+            16 => code(&self.transferred_from),
+            17 => time(self.received_at),
+            18 => code(&self.transferred_to),
+            19 => self.duplicate_of.as_deref().map_or(Val::Empty, Val::Text),
             _ => Val::Empty,
         }
     }
@@ -513,6 +624,10 @@ impl Record for Crime {
             self.offender_history_checked.is_some(),
             self.dpp_consent.is_some(),
             self.victim_enhanced.is_some(),
+            self.transferred_from.is_some(),
+            !self.received_at.is_none(),
+            self.transferred_to.is_some(),
+            self.duplicate_of.is_some(),
         ])
     }
     fn line(&self) -> Line {
@@ -548,7 +663,21 @@ impl Record for Update {
 
 #[cfg(test)]
 mod tests {
-    use super::{STRETCH, hash_id};
+    use super::{STRETCH, Table, hash_id, meaning};
+
+    #[test]
+    fn every_field_says_what_it_holds() {
+        for t in Table::ALL {
+            for f in t.fields() {
+                assert!(
+                    meaning(t, f.name).is_some(),
+                    "{}.{}: add its meaning to records::meaning (rule authors see it on hover)",
+                    t.name(),
+                    f.name
+                );
+            }
+        }
+    }
 
     #[test]
     fn ids_in_sequence_hash_to_neighbouring_slots_with_tags_of_their_own() {

@@ -178,8 +178,11 @@ fn collect(
             }
             Err(_) => continue,
         };
+        // `cases/` holds the rule set's golden cases (`crate::cases`), not rules.
         if meta.is_dir() {
-            collect(&p, out, errors, visited);
+            if entry.file_name() != crate::cases::CASES_DIR {
+                collect(&p, out, errors, visited);
+            }
         } else if is_rule_file {
             // Not a regular file: refused when read (E028).
             out.push(p);

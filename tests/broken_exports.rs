@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! # what the case shows
-//! exit: 3                                   the exit code
+//! exit: 4                                   the exit code
 //! stderr: error: …                          a line stderr must contain (any number)
 //! reject: crimes.csv:3: wrong number of …   every reject, in order (file:line: reason)
 //! rows: crimes 2 1 1                        read, evaluated, rejected for a table
@@ -186,7 +186,7 @@ fn a_field_of_several_megabytes() {
     .unwrap();
     std::fs::write(dir.join("crimes.csv"), CRIMES).unwrap();
     let run = check(&dir, "huge-field");
-    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(run.code, 4, "{}", run.stderr);
     // The huge free-text field is read; the huge timestamp is rejected
     // without being quoted.
     assert_eq!(
@@ -214,7 +214,7 @@ fn thousands_of_columns() {
     .unwrap();
     std::fs::write(dir.join("crimes.csv"), CRIMES).unwrap();
     let run = check(&dir, "wide");
-    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(run.code, 4, "{}", run.stderr);
     assert_eq!(
         run.rejects,
         [format!(
@@ -241,7 +241,7 @@ fn a_jsonl_line_of_several_megabytes() {
     .unwrap();
     std::fs::write(dir.join("crimes.csv"), CRIMES).unwrap();
     let run = check(&dir, "huge-line");
-    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(run.code, 4, "{}", run.stderr);
     assert_eq!(run.rejects.len(), 2, "{:?}", run.rejects);
     assert!(run.rejects[0].starts_with("incidents.jsonl:2: `reported_at` is not a timestamp"));
     assert!(run.rejects[1].starts_with("incidents.jsonl:3: invalid JSON"));

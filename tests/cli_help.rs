@@ -24,6 +24,7 @@ fn every_command_has_help_with_an_example() {
         &["audit"],
         &["audit", "sample"],
         &["audit", "score"],
+        &["lsp"],
     ] {
         let text = help(args);
         assert!(

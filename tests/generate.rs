@@ -279,3 +279,77 @@ fn the_export_reader_rejects_nothing() {
     assert!(invalid < 50, "{invalid}");
     assert!(export.crimes.iter().all(|c| c.quality.invalid == 0));
 }
+
+/// Edition 2's columns: crimes transferred in (with the time they were
+/// received, mostly), C1 transfers naming the receiving force, and C3
+/// duplicates pointing at earlier crimes of the export, mostly recorded
+/// ones, sometimes at themselves, at none or at a crime not in the export.
+#[test]
+fn transfers_and_duplicates() {
+    let crimes = rows(Table::Crimes);
+    let n = crimes.len() as f64;
+    let status: HashMap<&str, &str> = crimes
+        .iter()
+        .map(|c| (c["crime_id"].as_str(), c["status"].as_str()))
+        .collect();
+    let transferred: Vec<_> = crimes
+        .iter()
+        .filter(|c| !c["transferred_from"].is_empty())
+        .collect();
+    within("transferred in", transferred.len() as f64 / n, 0.012, 0.03);
+    assert!(transferred.iter().all(|c| c["status"] != "cancelled"));
+    let received = transferred
+        .iter()
+        .filter(|c| !c["received_at"].is_empty())
+        .count() as f64;
+    within(
+        "transferred in with received_at",
+        received / transferred.len() as f64,
+        0.8,
+        0.97,
+    );
+    assert!(
+        crimes
+            .iter()
+            .filter(|c| c["transferred_from"].is_empty())
+            .all(|c| c["received_at"].is_empty())
+    );
+    let code = |c: &HashMap<String, String>, k: &str| {
+        c["status"] == "cancelled" && c["cancellation_code"] == k
+    };
+    let c1: Vec<_> = crimes.iter().filter(|c| code(c, "C1")).collect();
+    let named = c1
+        .iter()
+        .filter(|c| !c["transferred_to"].is_empty())
+        .count() as f64;
+    within("C1 naming the force", named / c1.len() as f64, 0.8, 0.97);
+    assert!(
+        crimes
+            .iter()
+            .filter(|c| !code(c, "C1"))
+            .all(|c| c["transferred_to"].is_empty())
+    );
+    let c3: Vec<_> = crimes.iter().filter(|c| code(c, "C3")).collect();
+    let recorded_target = c3
+        .iter()
+        .filter(|c| {
+            let target = c["duplicate_of"].as_str();
+            target != c["crime_id"]
+                && matches!(status.get(target), Some(&"recorded" | &"RECORDED" | &""))
+        })
+        .count() as f64;
+    within(
+        "C3 pointing at a recorded crime",
+        recorded_target / c3.len() as f64,
+        0.7,
+        0.95,
+    );
+    let unsupported = c3.len() as f64 - recorded_target;
+    assert!(unsupported > 0.0, "some C3s point nowhere useful");
+    assert!(
+        crimes
+            .iter()
+            .filter(|c| !code(c, "C3"))
+            .all(|c| c["duplicate_of"].is_empty())
+    );
+}

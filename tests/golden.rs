@@ -1,11 +1,17 @@
 //! Golden tests: every folder under `fixtures/` is a small export (with an
 //! `as-of` file and, optionally, its own `rules/` and a `profile` file naming
-//! the force profile to read it with). The snapshot is what a
-//! reviewer needs to see: the exit code, the JSONL findings, the rejects and
-//! the text summary. Review changes with `cargo insta review`.
+//! the force profile to read it with, relative to the folder). Each is also
+//! a golden case of the shipped rules (`expected.jsonl`), run here through
+//! `hocr rules test rules --cases fixtures` as a registrar would run it.
+//!
+//! The snapshot is what a reviewer needs to see: the exit code, the JSONL
+//! findings, the rejects and the text summary, without the rule set's
+//! fingerprint (it changes with any edit to any rule file, and would
+//! change every snapshot). Review changes with `cargo insta review`
+//! (CONTRIBUTING.md).
 
 mod common;
-use common::hocr;
+use common::{hocr, without_fingerprint};
 
 use std::path::Path;
 
@@ -18,8 +24,9 @@ fn golden(name: &str) {
         args.extend(["--rules", &rules]);
     }
     let profile = std::fs::read_to_string(format!("{dir}/profile")).unwrap_or_default();
-    if !profile.trim().is_empty() {
-        args.extend(["--profile", profile.trim()]);
+    let profile = format!("{dir}/{}", profile.trim());
+    if !profile.ends_with('/') {
+        args.extend(["--profile", &profile]);
     }
     let rejects = std::env::temp_dir().join(format!("hocr-golden-{name}-rejects.csv"));
     let rejects_arg = rejects.display().to_string();
@@ -29,12 +36,38 @@ fn golden(name: &str) {
     let rejected = std::fs::read_to_string(&rejects).unwrap_or_default();
     let (text_code, summary, _) = hocr(&args);
     assert_eq!(code, text_code, "exit code must not depend on the format");
+    let summary = without_fingerprint(&summary);
     insta::assert_snapshot!(
         name,
         format!(
             "exit: {code}\n\n--- findings (jsonl)\n{findings}\n--- rejects\n{rejected}\n--- summary\n{summary}"
         )
     );
+}
+
+#[test]
+fn the_fingerprint_is_left_out_of_snapshots() {
+    assert_eq!(
+        without_fingerprint("rules     HOCR April 2026 (17 rules, sha256:7b1a22ba13b5308b)\n"),
+        "rules     HOCR April 2026 (17 rules, sha256:…)\n"
+    );
+}
+
+/// Every fixture is a golden case of the shipped rules, and its findings
+/// are the ones it expects: the command a registrar runs, and CI runs.
+#[test]
+fn the_fixtures_are_golden_cases_of_the_shipped_rules() {
+    let (code, out, err) = hocr(&["rules", "test", "rules", "--cases", "fixtures"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for entry in std::fs::read_dir("fixtures").unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let own_rules = Path::new("fixtures").join(&name).join("rules").is_dir();
+        assert!(
+            out.contains(&format!("case {name}: as expected"))
+                || (own_rules && out.contains(&format!("case {name}: skipped"))),
+            "fixtures/{name} was not run as a case:\n{out}"
+        );
+    }
 }
 
 macro_rules! fixtures {
@@ -71,4 +104,5 @@ fixtures! {
     calendar_end => "calendar-end",
     example_force => "example-force",
     example_force_canonical => "example-force-canonical",
+    edition_2 => "edition-2",
 }

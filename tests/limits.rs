@@ -37,7 +37,7 @@ fn hocr_within(limit: Duration, args: &[&str]) -> (i32, String) {
     }
 }
 
-const RULE_HEAD: &str = "edition \"HOCR April 2026\"\n\nrule X001 x \"T\" {\n  source \"s\"\n  quote \"q\"\n  theme t\n  severity low\n  for each crime\n";
+const RULE_HEAD: &str = "edition \"HOCR April 2026\"\n\nrule X001 x \"T\" {\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme t\n  severity low\n  for each crime\n";
 
 fn rule_with(body: &str) -> String {
     format!("{RULE_HEAD}  {body}\n}}\n")

@@ -55,7 +55,7 @@ fn force_export_with_its_profile_gives_the_canonical_findings() {
     let dir = temp("twin");
     let (code, findings, rejects) = check(FORCE, &["--profile", PROFILE], &dir.join("f.csv"));
     let (twin_code, twin_findings, twin_rejects) = check(TWIN, &[], &dir.join("c.csv"));
-    assert_eq!(code, 3, "the fixtures have bad rows");
+    assert_eq!(code, 4, "the fixtures have bad rows");
     assert_eq!(code, twin_code);
     assert!(findings.lines().count() > 10, "{findings}");
     assert_eq!(findings, twin_findings, "byte-identical JSONL findings");
@@ -337,7 +337,7 @@ fn a_date_not_in_the_profiles_format_is_rejected_like_canonical_input() {
     std::fs::write(&incidents, text).unwrap();
     let rejects = dir.join("rejects.csv");
     let (code, findings, rejected) = check(path(&dir), &["--profile", PROFILE], &rejects);
-    assert_eq!(code, 3);
+    assert_eq!(code, 4);
     let rejected = reject_lines(&rejected);
     assert!(
         rejected.contains(&(
@@ -390,7 +390,7 @@ fn an_updates_file_the_profile_does_not_map_stops_the_run() {
         "--profile",
         path(&profile),
     ]);
-    assert_eq!(code, 3, "{err}");
+    assert_eq!(code, 4, "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -169,7 +169,7 @@ calendar holidays covers 2020 to 2030 {
 }
 
 rule T001 elapsed "Recorded within 24 hours" {
-  source "s"
+  source "s" at "https://example.org/s"
   quote "q"
   theme t
   severity low
@@ -179,7 +179,7 @@ rule T001 elapsed "Recorded within 24 hours" {
 }
 
 rule T002 working "Recorded within 3 working days" {
-  source "s"
+  source "s" at "https://example.org/s"
   quote "q"
   theme t
   severity low
@@ -387,8 +387,9 @@ fn rule_file() -> impl Strategy<Value = String> {
                 "severity medium".into()
             };
             let clauses = vec![
-                "source \"s\"".to_string(),
-                "quote \"q\"".into(),
+                "source \"s\" at \"https://example.org/s\"".to_string(),
+                "quote \"q ‘verbatim’ • – \\\"x\\\"\"".into(),
+                "policy \"p\"".into(),
                 "theme t".into(),
                 severity,
                 "for each crime".into(),
@@ -443,6 +444,11 @@ const CRIME_COLUMNS: &[&str] = &[
     "victim_informed_at",
     "outcome_code",
     "outcome_at",
+    "victim_enhanced",
+    "transferred_from",
+    "received_at",
+    "transferred_to",
+    "duplicate_of",
 ];
 
 fn time_value() -> impl Strategy<Value = String> {
@@ -454,6 +460,9 @@ fn time_value() -> impl Strategy<Value = String> {
         }),
         2 => Just(String::new()),
         1 => Just("soon".to_string()),
+        // Either side of the end of REC004's edition (2023-05-31).
+        1 => prop::sample::select(vec!["2023-05-30 23:30", "2023-05-31 00:30"])
+            .prop_map(String::from),
     ]
 }
 
@@ -465,17 +474,24 @@ fn cell(column: &'static str, ids: usize) -> BoxedStrategy<String> {
     };
     match column {
         "incident_id" => (0..ids).prop_map(|n| format!("I{n}")).boxed(),
-        "crime_id" => (0..ids * 2).prop_map(|n| format!("C{n}")).boxed(),
+        "crime_id" | "duplicate_of" => (0..ids * 2).prop_map(|n| format!("C{n}")).boxed(),
         c if c.ends_with("_at") => time_value().boxed(),
-        "opening_code" | "closing_code" => {
-            pick(&["CRIME-THEFT", "CRIME-RAPE", "ASB", "", "NON-CRIME"])
-        }
-        "offence_code" => pick(&["49", "8N", "19C", "105A", "4/1", "28E", ""]),
+        "opening_code" | "closing_code" => pick(&[
+            "CRIME-THEFT",
+            "CRIME-RAPE",
+            "ASB",
+            "",
+            "NON-CRIME",
+            "crime-stalking",
+        ]),
+        "offence_code" => pick(&["49", "8N", "19C", "105A", "4/1", "28E", "", "8q", "92D"]),
         "victim_count" => pick(&["1", "2", "0", "", "many"]),
-        "qualifiers" => pick(&["", "DA", "DA;hate"]),
+        "qualifiers" => pick(&["", "DA", "DA;hate", " child ;Vulnerable"]),
         "status" => pick(&["", "recorded", "cancelled", "open"]),
-        "cancellation_code" => pick(&["", "C1", "C2", "C9"]),
-        "outcome_code" => pick(&["", "1", "14", "16", "OC99"]),
+        "cancellation_code" => pick(&["", "C1", "C2", "C9", "c3"]),
+        "outcome_code" => pick(&["", "1", "14", "16", "OC99", "8"]),
+        "victim_enhanced" => pick(&["", "yes", "no"]),
+        "transferred_from" | "transferred_to" => pick(&["", "", "GMP"]),
         _ => Just(String::new()).boxed(),
     }
 }

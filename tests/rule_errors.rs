@@ -38,6 +38,8 @@ corpus! {
     e001_unterminated_string => "e001-unterminated-string.hocr",
     e001_deep_nesting => "e001-deep-nesting.hocr",
     e001_audit_stratum => "e001-audit-stratum.hocr",
+    e001_unknown_unit => "e001-unknown-unit.hocr",
+    e002_after_syntax_error => "e002-after-syntax-error.hocr",
     e002_unknown_field => "e002-unknown-field.hocr",
     e003_unknown_group => "e003-unknown-group.hocr",
     e004_time_vs_number => "e004-time-vs-number.hocr",
@@ -55,12 +57,22 @@ corpus! {
     e015_example_expectation => "e015-example-expectation.hocr",
     e016_audit_sizes => "e016-audit-sizes.hocr",
     e017_too_deep => "e017-too-deep.hocr",
+    e018_window_not_a_date => "e018-window-not-a-date.hocr",
+    e019_window_backwards => "e019-window-backwards.hocr",
+    e020_versions_overlap => "e020-versions-overlap.hocr",
+    e021_window_and_needs_misplaced => "e021-window-and-needs-misplaced.hocr",
+    e022_empty_quote_or_policy => "e022-empty-quote-or-policy.hocr",
+    e023_source_without_address => "e023-source-without-address.hocr",
+    e024_address_not_web => "e024-address-not-web.hocr",
     w001_unused_group => "w001-unused-group.hocr",
     w002_never_true => "w002-never-true.hocr",
     w003_calendar => "w003-calendar.hocr",
     w004_no_edition => "w004-no-edition.hocr",
     w005_example_name_twice => "w005-example-name-twice.hocr",
     w006_strata_overlap => "w006-strata-overlap.hocr",
+    w007_needs_unread => "w007-needs-unread.hocr",
+    w009_no_quote_or_policy => "w009-no-quote-or-policy.hocr",
+    w010_said_twice => "w010-said-twice.hocr",
 }
 
 /// Every documented code is shown by some entry of the corpus.
@@ -218,7 +230,7 @@ fn e028_fifo() {
 
 const LINKED_RULE: &str = "edition \"HOCR April 2026\"\n\n\
 rule LNK001 linked-rule \"a rule kept outside the directory\" {\n  \
-source \"nowhere\"\n  quote \"nothing\"\n  theme timeliness\n  severity low\n  \
+source \"nowhere\" at \"https://example.org/nowhere\"\n  quote \"nothing\"\n  theme timeliness\n  severity low\n  \
 for each crime\n  require recorded_at is present\n}\n";
 
 /// A rule file linked into a rules directory is part of the set; a link
@@ -233,7 +245,9 @@ fn symlinked_rule_files() {
     std::fs::write(elsewhere.join("linked.hocr"), LINKED_RULE).unwrap();
     for entry in std::fs::read_dir("rules").unwrap() {
         let p = entry.unwrap().path();
-        std::fs::copy(&p, rules.join(p.file_name().unwrap())).unwrap();
+        if p.is_file() {
+            std::fs::copy(&p, rules.join(p.file_name().unwrap())).unwrap();
+        }
     }
     std::os::unix::fs::symlink(elsewhere.join("linked.hocr"), rules.join("linked.hocr")).unwrap();
     let path = rules.display().to_string();
@@ -289,4 +303,16 @@ fn long_error_lists_are_capped_on_screen() {
     // where the next `rule` shows the one before unfinished).
     assert_eq!(lines[1499]["line"], 3000);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A code the shipped rules do not have may be a custom rule set's: the
+/// error says how to explain those.
+#[test]
+fn explaining_an_unknown_code_mentions_rules_dir() {
+    let (code, out, err) = hocr(&["explain", "XYZ123"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(err.contains("`hocr explain XYZ123 --rules DIR`"), "{err}");
+    let (_, _, err) = hocr(&["explain", "XYZ123", "--rules", "rules"]);
+    assert!(!err.contains("--rules DIR"), "{err}");
 }

@@ -24,11 +24,14 @@ const CRIME_HEADER: &str = "crime_id,incident_id,offence_code,reported_at,record
 /// - updates of T1: arrest Mon 3 Mar told Tue 11 Mar (late); release Mon
 ///   3 Mar told Thu 13 Mar (late either way); interview Fri 2 May told Mon
 ///   12 May (met).
+/// - T5 robbery (indictable-only) reported Mon 2 Jun 2025, adult caution
+///   without DPP consent (OOC003).
 const CRIMES: &[&str] = &[
     "T1,,49,2025-01-06 09:00,2025-01-07 15:00,,,,,,,,,,,",
     "T2,,49,2025-01-06 09:00,2025-01-07 15:00,cancelled,C2,2025-01-08 10:00,DDM,2025-01-08 11:00,,,,,,",
     "T3,,58A,2025-03-03 09:00,2025-03-03 09:30,cancelled,C2,2025-03-03 10:00,DDM,2025-03-11 10:00,,,,,,",
     "T4,,58A,2025-05-02 09:00,2025-05-02 09:30,cancelled,C2,2025-05-02 10:00,DDM,2025-05-12 12:00,,,,,,",
+    "T5,,34B,2025-06-02 09:00,2025-06-02 10:00,,,,,,3,2025-06-20 10:00,true,true,,",
 ];
 
 const UPDATES: &str = "crime_id,event,event_at,victim_informed_at
@@ -170,8 +173,8 @@ fn rec001_threshold_is_rule_text() {
         edit(
             rules,
             "recording.hocr",
-            "require recorded_at within 24 hours after report_time",
-            "require recorded_at within 48 hours after report_time",
+            "require recorded_at within 24 hours after record_clock_start",
+            "require recorded_at within 48 hours after record_clock_start",
         );
     });
     let late = one(&before, "REC001", "T1", None);
@@ -181,6 +184,43 @@ fn rec001_threshold_is_rule_text() {
     // 30 hours is within 48: met, no finding.
     none(&after, "REC001", "T1", None);
     none(&after, "REC001", "T2", None);
+}
+
+/// A rule ends on a day by its text alone (OOC003 when its section of the
+/// Act is repealed): crimes reported from that day are not judged, those
+/// reported before still are.
+#[test]
+fn a_rule_ends_on_a_day_by_rule_text() {
+    let severity = "message \"adult caution for an indictable-only offence without DPP consent\"";
+    let (before, ended) = before_and_after("applies-until", |rules| {
+        edit(
+            rules,
+            "disposals.hocr",
+            severity,
+            &format!("{severity}\n  applies until 2025-06-02"),
+        );
+    });
+    let caution = one(&before, "OOC003", "T5", None);
+    assert_eq!(caution["kind"], "invalid");
+    none(&ended, "OOC003", "T5", None);
+    // Everything else is as it was.
+    let others = |all: &[Value]| -> Vec<Value> {
+        all.iter()
+            .filter(|f| f["rule"] != "OOC003")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(others(&before), others(&ended));
+    // Ending it the day after: T5 was reported while it applied.
+    let (_, later) = before_and_after("applies-until-later", |rules| {
+        edit(
+            rules,
+            "disposals.hocr",
+            severity,
+            &format!("{severity}\n  applies until 2025-06-03"),
+        );
+    });
+    one(&later, "OOC003", "T5", None);
 }
 
 #[test]

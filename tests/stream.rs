@@ -243,7 +243,7 @@ fn checks_on_marks_alone_count_like_value_by_value() {
                 format!("{filter}{extra}")
             };
             rules.push_str(&format!(
-                "rule T{n}{twin} t{n}-{} \"t\" {{\n  source \"s\"\n  quote \"q\"\n  theme t\n  severity low\n  message \"m\"\n  for each {subject}\n  {filter}\n  {exempt}\n  require {require}\n  otherwise data\n}}\n",
+                "rule T{n}{twin} t{n}-{} \"t\" {{\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme t\n  severity low\n  message \"m\"\n  for each {subject}\n  {filter}\n  {exempt}\n  require {require}\n  otherwise data\n}}\n",
                 twin
             ));
         }

@@ -31,6 +31,7 @@ use std::cell::{Cell, RefCell};
 pub(super) enum Expr {
     Field(Table, usize),
     Linked(Table),
+    Referenced(usize, usize),
     Pseudo(Pseudo),
     Const(Const),
     Not(Box<Expr>),
@@ -63,6 +64,7 @@ pub(super) fn compile(plan: &Plan, e: &CExpr) -> Expr {
         CExpr::Define(n) => compile(plan, &plan.defines[*n]),
         CExpr::Field(t, f) => Expr::Field(*t, *f),
         CExpr::Linked(t) => Expr::Linked(*t),
+        CExpr::Referenced(via, f) => Expr::Referenced(*via, *f),
         CExpr::Pseudo(p) => Expr::Pseudo(*p),
         CExpr::Const(k) => Expr::Const(k.clone()),
         CExpr::Not(x) => Expr::Not(c(x)),
@@ -237,6 +239,7 @@ fn adds(e: &Expr) -> bool {
         }
         Expr::Field(..)
         | Expr::Linked(_)
+        | Expr::Referenced(..)
         | Expr::Pseudo(_)
         | Expr::Const(_)
         | Expr::FieldIs(..)
@@ -344,6 +347,7 @@ impl<'a> Evaluator<'a> {
                 self.aggregate(*q, filter.as_deref(), cx) == V::Bool(true)
             }
             Expr::Linked(_)
+            | Expr::Referenced(..)
             | Expr::Pseudo(_)
             | Expr::Const(_)
             | Expr::Add(..)
@@ -365,6 +369,10 @@ impl<'a> Evaluator<'a> {
                 };
                 if present { V::Bool(true) } else { V::Empty }
             }
+            Expr::Referenced(via, f) => cx
+                .crime
+                .and_then(|c| self.joins.referenced(*via, c))
+                .map_or(V::Empty, |c| c.get(*f).into()),
             Expr::Pseudo(p) => {
                 let Some(f) = cx.fact else { return V::Empty };
                 match p {
@@ -528,6 +536,18 @@ mod tests {
                     Table::Updates => cx.update.is_some(),
                 };
                 if present { V::Bool(true) } else { V::Empty }
+            }
+            CExpr::Referenced(via, f) => {
+                // By id, as a reader would look it up: the first crime
+                // with the id the reference holds.
+                let Some(Val::Text(id)) = cx.crime.map(|c| c.get(*via)) else {
+                    return V::Empty;
+                };
+                ev.joins
+                    .crimes
+                    .iter()
+                    .find(|c| c.crime_id == id)
+                    .map_or(V::Empty, |c| c.get(*f).into())
             }
             CExpr::Pseudo(p) => {
                 let Some(f) = cx.fact else { return V::Empty };
@@ -714,6 +734,13 @@ mod tests {
                 offender_history_checked: boolean(rng),
                 dpp_consent: boolean(rng),
                 victim_enhanced: boolean(rng),
+                transferred_from: opt(rng, 20),
+                received_at: maybe(rng),
+                transferred_to: opt(rng, 20),
+                // Some crimes of the set, itself, and ids not in it.
+                duplicate_of: rng
+                    .chance(50)
+                    .then(|| format!("C{}", rng.below(65)).as_str().into()),
                 quality: quality(rng),
             })
             .collect();
@@ -892,6 +919,18 @@ mod tests {
                 Some(b(field(Table::Crimes, "victim_enhanced"))),
             ),
             CExpr::Aggregate(Quantifier::No, Some(b(CExpr::Linked(Table::Incidents)))),
+            // A reference followed inside an aggregate, to a time.
+            CExpr::Aggregate(
+                Quantifier::Any,
+                Some(b(CExpr::Cmp(
+                    CmpOp::Lt,
+                    b(CExpr::Referenced(
+                        Table::Crimes.field_index("duplicate_of").unwrap(),
+                        Table::Crimes.field_index("recorded_at").unwrap(),
+                    )),
+                    b(field(Table::Crimes, "recorded_at")),
+                ))),
+            ),
             CExpr::Not(b(field(Table::Updates, "victim_informed_at"))),
             CExpr::Pseudo(Pseudo::Field),
             CExpr::Cmp(CmpOp::Eq, b(CExpr::Pseudo(Pseudo::Table)), b(s("CRIMES"))),

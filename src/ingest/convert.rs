@@ -128,6 +128,10 @@ impl FromRow for Crime {
             offender_history_checked: r.boolean(at!(F, "offender_history_checked"))?,
             dpp_consent: r.boolean(at!(F, "dpp_consent"))?,
             victim_enhanced: r.boolean(at!(F, "victim_enhanced"))?,
+            transferred_from: r.code(at!(F, "transferred_from"))?,
+            received_at: r.time(at!(F, "received_at"))?.into(),
+            transferred_to: r.code(at!(F, "transferred_to"))?,
+            duplicate_of: r.id(at!(F, "duplicate_of"))?,
             // Last: the reads above set its bits.
             quality: r.quality,
         })

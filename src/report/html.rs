@@ -93,6 +93,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .sub{display:block;color:var(--muted);font-size:13px}
 blockquote{margin:0 0 6px;padding-left:10px;border-left:3px solid var(--line);font-style:italic}
 cite{display:block;color:var(--muted);font-size:13px;font-style:normal}
+.said{display:block;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em;margin-top:6px}
+.policy{margin:0 0 6px;padding-left:10px;border-left:3px dashed var(--line)}
 .source{min-width:280px;max-width:420px}
 .when{white-space:nowrap;font-variant-numeric:tabular-nums}
 .hash{word-break:break-all;font-size:12px;color:var(--muted)}
@@ -262,11 +264,24 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             range(t.ci_low.zip(t.ci_high)),
         )?;
         if let Some(rule) = plan.rule(&s.rule) {
+            // Labelled so that a reader tells the published text from the
+            // force's own policy at a glance. Addresses are left out: the
+            // page links to nothing outside itself (`hocr explain` and the
+            // JSON report give them).
+            if !rule.quotes.is_empty() {
+                write!(w, "<span class=\"said\">the source says</span>")?;
+            }
             for q in &rule.quotes {
                 write!(w, "<blockquote>{}</blockquote>", escape(q))?;
             }
             for src in &rule.sources {
-                write!(w, "<cite>{}</cite>", escape(src))?;
+                write!(w, "<cite>{}</cite>", escape(&src.text))?;
+            }
+            if !rule.policies.is_empty() {
+                write!(w, "<span class=\"said\">force policy</span>")?;
+            }
+            for p in &rule.policies {
+                write!(w, "<p class=\"policy\">{}</p>", escape(p))?;
             }
         }
         writeln!(w, "</td></tr>")?;

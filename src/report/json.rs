@@ -22,6 +22,8 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a Changes>,
     findings: &'a [Finding],
+    /// Written last: a baseline's proof that its findings are all there.
+    findings_total: u64,
 }
 
 #[derive(Serialize)]
@@ -39,6 +41,25 @@ struct RuleSet<'a> {
     files: Vec<&'a str>,
     /// Working-day deadlines counted through years the calendar lacks.
     deadlines_outside_calendar: u64,
+    /// Every rule's sources, and its quotes kept apart from its policy.
+    catalogue: Vec<CatalogueRule<'a>>,
+}
+
+/// What a rule rests on: "the source says" (`quotes`, verbatim from
+/// `sources`) and "force policy" (`policy`), never mixed.
+#[derive(Serialize)]
+struct CatalogueRule<'a> {
+    rule: &'a str,
+    title: &'a str,
+    sources: Vec<SourceRef<'a>>,
+    quotes: &'a [String],
+    policy: &'a [String],
+}
+
+#[derive(Serialize)]
+struct SourceRef<'a> {
+    title: &'a str,
+    address: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +106,25 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             fingerprint: &report.plan.fingerprint,
             files: report.plan.files.iter().map(|f| f.name.as_str()).collect(),
             deadlines_outside_calendar: report.outcome.outside_calendar,
+            catalogue: report
+                .plan
+                .rules
+                .iter()
+                .map(|r| CatalogueRule {
+                    rule: &r.code,
+                    title: &r.title,
+                    sources: r
+                        .sources
+                        .iter()
+                        .map(|s| SourceRef {
+                            title: &s.text,
+                            address: s.address.as_deref(),
+                        })
+                        .collect(),
+                    quotes: &r.quotes,
+                    policy: &r.policies,
+                })
+                .collect(),
         },
         inputs: report.inputs,
         rows: Rows {
@@ -110,6 +150,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         overall: rounded(Totals::of("all rules", &report.outcome.stats)),
         baseline: report.changes,
         findings: &report.outcome.findings,
+        findings_total: report.outcome.findings.len() as u64,
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")

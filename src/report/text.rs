@@ -2,6 +2,7 @@
 //! checked and found. Plain text that reads well in a terminal and a log.
 
 use super::{Report, percent, range};
+use crate::baseline::Changes;
 use crate::findings::Totals;
 use crate::plan::Severity;
 use std::io::{self, Write};
@@ -97,6 +98,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     for (s, name) in stats.iter().zip(&names) {
         row(w, name, &Totals::of(name, [s]))?;
     }
+    editions(w, stats)?;
     header(w, "Themes")?;
     themes.push(all);
     for t in &themes {
@@ -104,27 +106,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     }
     if let Some(c) = report.changes {
         writeln!(w)?;
-        writeln!(
-            w,
-            "{:<width$}  {:>9}  {:>10}  {:>8}",
-            "Since the baseline",
-            "new",
-            "persisting",
-            "resolved",
-            width = nw + 2
-        )?;
-        for (rule, (new, persisting, resolved)) in &c.per_rule {
-            writeln!(
-                w,
-                "  {:<nw$}  {:>9}  {:>10}  {:>8}",
-                rule, new, persisting, resolved
-            )?;
-        }
-        writeln!(
-            w,
-            "  {:<nw$}  {:>9}  {:>10}  {:>8}",
-            "all rules", c.new, c.persisting, c.resolved
-        )?;
+        baseline(w, c, &report.plan.fingerprint, nw)?;
     }
     writeln!(w)?;
     let findings = &report.outcome.findings;
@@ -147,6 +129,89 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             w,
             "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
             report.outcome.outside_calendar
+        )?;
+    }
+    Ok(())
+}
+
+/// The rules that apply only within a window of dates (an edition) or
+/// need fields the export may lack: what was outside, and what could not
+/// be judged. Nothing when every rule applies throughout and was judged.
+fn editions(w: &mut dyn Write, stats: &[crate::findings::RuleStats]) -> io::Result<()> {
+    let shown: Vec<_> = stats
+        .iter()
+        .filter(|s| !s.applies.is_empty() || s.not_judged > 0)
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(w, "Editions and fields")?;
+    for s in shown {
+        let mut parts = Vec::new();
+        if !s.applies.is_empty() {
+            parts.push(format!(
+                "applies {}: {} outside",
+                s.applies.join("; "),
+                s.outside_window
+            ));
+        }
+        if s.not_judged > 0 {
+            parts.push(format!(
+                "{} not judged: no record of the export holds {}",
+                s.not_judged,
+                s.missing
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        writeln!(w, "  {} {}  {}", s.rule, s.name, parts.join("; "))?;
+    }
+    Ok(())
+}
+
+/// The run-to-run table, and what the baseline was.
+fn baseline(w: &mut dyn Write, c: &Changes, fingerprint: &str, nw: usize) -> io::Result<()> {
+    let Some(counts) = &c.counts else {
+        return writeln!(
+            w,
+            "Baseline `{}` does not exist (--baseline-if-exists): no comparison",
+            c.file
+        );
+    };
+    let since = match c.as_of {
+        Some(t) => format!("Since the baseline (as of {})", t.format_utc()),
+        None => "Since the baseline".to_string(),
+    };
+    writeln!(
+        w,
+        "{:<width$}  {:>9}  {:>10}  {:>8}",
+        since,
+        "new",
+        "persisting",
+        "resolved",
+        width = nw + 2
+    )?;
+    for (rule, (new, persisting, resolved)) in &counts.per_rule {
+        writeln!(
+            w,
+            "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+            rule, new, persisting, resolved
+        )?;
+    }
+    writeln!(
+        w,
+        "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+        "all rules", counts.new, counts.persisting, counts.resolved
+    )?;
+    if c.same_rules == Some(false) {
+        writeln!(
+            w,
+            "warning: the baseline was made with another rule set ({}, now {}): findings of rules changed since may show as new or resolved",
+            c.rules_fingerprint.as_deref().unwrap_or("?"),
+            fingerprint
         )?;
     }
     Ok(())

@@ -107,8 +107,8 @@ impl PartialEq for Audit {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuditLine {
-    /// `source "…"`: where the plan comes from.
-    Source(Spanned<String>),
+    /// `source "…"`: where the plan comes from (an address is optional).
+    Source(Source),
     Stratum(Stratum),
 }
 
@@ -214,12 +214,35 @@ impl PartialEq for Rule {
     }
 }
 
+/// `source "HOCR General Rules, Section A" at "https://…"`: the document
+/// (title, section where known) and where a reader finds it. The address is
+/// optional in the syntax so that the checker, not the parser, can say it
+/// is missing (a rule's source needs one; an audit plan's need not).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub text: Spanned<String>,
+    pub address: Option<Spanned<String>>,
+}
+
+impl Source {
+    /// Where the whole clause is written, address included.
+    pub fn span(&self) -> Span {
+        match &self.address {
+            Some(a) => self.text.span.to(a.span),
+            None => self.text.span,
+        }
+    }
+}
+
 /// One line of a rule body, in the order written.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Clause {
-    Source(Spanned<String>),
-    /// The verbatim text of the rule being implemented.
+    Source(Source),
+    /// Text copied word for word from the document the `source` names.
     Quote(Spanned<String>),
+    /// Force policy, or this project's reading of the rules: what the
+    /// published text does not say itself. Never shown as a quote.
+    Policy(Spanned<String>),
     Theme(Name),
     Message(Spanned<String>),
     /// `severity high when …, else medium`
@@ -238,7 +261,23 @@ pub enum Clause {
     },
     /// `otherwise missing`: the kind of finding when the requirement fails.
     Otherwise(Name),
+    /// `applies from 2018-04-01 until 2023-05-31`: the dates (as written,
+    /// read by the checker) between which subjects are judged, by their
+    /// report time. Before the first `for each`, for every check of the
+    /// rule; after one, for that check (a version of the rule).
+    Applies(Spanned<Applies>),
+    /// `needs transferred_to, duplicate_of`: fields without which the
+    /// check cannot judge; where no record of the export holds one,
+    /// its subjects are counted as not judged.
+    Needs(Vec<Name>),
     Example(Example),
+}
+
+/// The dates of an `applies` clause, as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applies {
+    pub from: Option<Spanned<String>>,
+    pub until: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -20,7 +20,8 @@
 //! - A line longer than 100 columns is wrapped, and every continuation line
 //!   is indented two spaces more than the line it continues:
 //!   group members and example fields fill each line and wrap after a `,`;
-//!   a `define` puts its value on the next line; a deadline breaks before
+//!   a `define` puts its value on the next line; a `source` puts `at` and
+//!   its address on the next line; a deadline breaks before
 //!   `after`, then before `within`; a stratum puts its `where …` and its
 //!   sample size on lines of their own; a choice puts each arm on its own line
 //!   (`A when C,` … `else E`); a long `and`/`or` chain breaks before each
@@ -477,6 +478,20 @@ fn span_after(first: Doc, anchor: &Expr) -> Doc {
     ])))
 }
 
+/// `source "title" at "address"` on one line if it fits, else `at …` on the
+/// next line.
+fn source(s: &Source) -> Doc {
+    let title = text(format!("source {}", quote(&s.text.node)));
+    match &s.address {
+        Some(a) => nest(group(cat(vec![
+            title,
+            Doc::Line,
+            text(format!("at {}", quote(&a.node))),
+        ]))),
+        None => title,
+    }
+}
+
 /// `stratum NAME "label" where CONDITION sample N` on one line if it fits,
 /// else `where …` and the size each on a line of their own.
 fn stratum(s: &Stratum) -> Doc {
@@ -691,9 +706,7 @@ impl<'t> Printer<'t> {
                 self.top(head_end, &head);
                 for line in &a.lines {
                     let (end, doc) = match line {
-                        AuditLine::Source(s) => {
-                            (s.span.end, text(format!("source {}", quote(&s.node))))
-                        }
+                        AuditLine::Source(s) => (s.span().end, source(s)),
                         AuditLine::Stratum(s) => (s.size.span().end, stratum(s)),
                     };
                     self.unit(INDENT, end, &render(&doc, INDENT));
@@ -705,8 +718,9 @@ impl<'t> Printer<'t> {
 
     fn clause(&mut self, c: &Clause, indent: usize) {
         let (end, doc) = match c {
-            Clause::Source(s) => (s.span.end, text(format!("source {}", quote(&s.node)))),
+            Clause::Source(s) => (s.span().end, source(s)),
             Clause::Quote(s) => (s.span.end, text(format!("quote {}", quote(&s.node)))),
+            Clause::Policy(s) => (s.span.end, text(format!("policy {}", quote(&s.node)))),
             Clause::Message(s) => (s.span.end, text(format!("message {}", quote(&s.node)))),
             Clause::Theme(t) => (t.span.end, text(format!("theme {}", t.node))),
             Clause::Severity(e) => (e.span.end, keyword_expr("severity", e)),
@@ -733,6 +747,21 @@ impl<'t> Printer<'t> {
                 (anchor.span.end, span_after(first, anchor))
             }
             Clause::Otherwise(k) => (k.span.end, text(format!("otherwise {}", k.node))),
+            Clause::Applies(a) => {
+                let mut line = String::from("applies");
+                let span = a.span;
+                for (word, date) in [("from", &a.node.from), ("until", &a.node.until)] {
+                    if let Some(d) = date {
+                        line.push_str(&format!(" {word} {}", d.node));
+                    }
+                }
+                (span.end, text(line))
+            }
+            Clause::Needs(fields) => {
+                let names: Vec<&str> = fields.iter().map(|f| f.node.as_str()).collect();
+                let end = fields.last().map_or(0, |f| f.span.end);
+                (end, text(format!("needs {}", names.join(", "))))
+            }
             Clause::Example(e) => return self.example(e, indent),
         };
         self.unit(indent, end, &render(&doc, indent));

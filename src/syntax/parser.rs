@@ -124,6 +124,7 @@ const KEYWORDS: &[&str] = &[
     "and",
     "any",
     "after",
+    "applies",
     "as",
     "contains",
     "count",
@@ -139,12 +140,14 @@ const KEYWORDS: &[&str] = &[
     "in",
     "is",
     "message",
+    "needs",
     "no",
     "not",
     "of",
     "or",
     "otherwise",
     "present",
+    "policy",
     "quote",
     "require",
     "rule",
@@ -254,7 +257,8 @@ fn string(i: In) -> R<Spanned<String>> {
                 match next {
                     Some(c @ ('"' | '\\')) => {
                         out.push(c);
-                        let (rest, _) = take_n(i, 1 + c.len_utf8())?;
+                        // The backslash and the character after it.
+                        let (rest, _) = take_n(i, 2)?;
                         i = rest;
                     }
                     _ => {
@@ -268,13 +272,14 @@ fn string(i: In) -> R<Spanned<String>> {
             }
             Some(c) => {
                 out.push(c);
-                let (rest, _) = take_n(i, c.len_utf8())?;
+                let (rest, _) = take_n(i, 1)?;
                 i = rest;
             }
         }
     }
 }
 
+/// The next `n` characters (not bytes: nom counts a text's characters).
 fn take_n(i: In, n: usize) -> R<In> {
     nom::bytes::complete::take(n)(i)
 }
@@ -468,6 +473,26 @@ fn date(i: In) -> R<Spanned<chrono::NaiveDate>> {
     }
 }
 
+/// A word where a date belongs, as written: whether it is a date is the
+/// checker's to say (E018), so that a wrong date gets its own diagnostic.
+fn date_text(i: In) -> R<Spanned<String>> {
+    let (i, _) = ws(i)?;
+    let (rest, text) = match take_while1::<_, In, PErr>(|c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | ':' | '_')
+    })(i)
+    {
+        Ok(ok) => ok,
+        Err(_) => return fail(i, "a date like `2018-04-01`"),
+    };
+    Ok((
+        rest,
+        Spanned {
+            node: text.fragment().to_string(),
+            span: span_of(i, rest),
+        },
+    ))
+}
+
 fn year(i: In) -> R<Spanned<i32>> {
     let (rest, n) = integer(i)?;
     let y = i32::try_from(n.node).unwrap_or(i32::MAX);
@@ -614,9 +639,11 @@ fn rule_name(i: In) -> R<Name> {
 
 // ---------------------------------------------------------------- rules
 
-const CLAUSE_WORDS: &[&str] = &[
+/// The words that start a clause of a rule body (the language server completes them).
+pub const CLAUSE_WORDS: &[&str] = &[
     "source",
     "quote",
+    "policy",
     "theme",
     "message",
     "severity",
@@ -626,10 +653,13 @@ const CLAUSE_WORDS: &[&str] = &[
     "require",
     "grace",
     "otherwise",
+    "applies",
+    "needs",
     "example",
 ];
 
-const ITEM_WORDS: &[&str] = &["rule", "group", "define", "calendar", "edition", "audit"];
+/// The words that start an item of a rule file.
+pub const ITEM_WORDS: &[&str] = &["rule", "group", "define", "calendar", "edition", "audit"];
 
 /// The words that start a line of an audit plan's body.
 const AUDIT_WORDS: &[&str] = &["source", "stratum"];
@@ -644,12 +674,16 @@ fn clause(i: In) -> R<Clause> {
     let i = rest;
     match *w.fragment() {
         "source" => {
-            let (i, s) = cut_err(expect("the source in quotes", string)(i))?;
+            let (i, s) = source(i)?;
             Ok((i, Clause::Source(s)))
         }
         "quote" => {
             let (i, s) = cut_err(expect("the quoted rule text in quotes", string)(i))?;
             Ok((i, Clause::Quote(s)))
+        }
+        "policy" => {
+            let (i, s) = cut_err(expect("the force policy in quotes", string)(i))?;
+            Ok((i, Clause::Policy(s)))
         }
         "message" => {
             let (i, s) = cut_err(expect("the finding's message in quotes", string)(i))?;
@@ -704,11 +738,72 @@ fn clause(i: In) -> R<Clause> {
             let (i, k) = cut_err(ident("the kind of finding, e.g. `late` or `missing`")(i))?;
             Ok((i, Clause::Otherwise(k)))
         }
+        "applies" => {
+            let mut dates = [None, None];
+            let mut i = i;
+            for (n, word) in ["from", "until"].into_iter().enumerate() {
+                if let Ok((rest, _)) = kw(word)(i) {
+                    let (rest, d) = cut_err(expect("a date like `2018-04-01`", date_text)(rest))?;
+                    dates[n] = Some(d);
+                    i = rest;
+                }
+            }
+            let [from, until] = dates;
+            if from.is_none() && until.is_none() {
+                return fail(i, "`from DATE` or `until DATE`");
+            }
+            let span = span_of(start, i);
+            Ok((
+                i,
+                Clause::Applies(Spanned {
+                    node: Applies { from, until },
+                    span,
+                }),
+            ))
+        }
+        "needs" => {
+            let (mut i, first) = cut_err(ident("the name of a field")(i))?;
+            let mut fields = vec![first];
+            while let Ok((rest, _)) = symbol(",")(i) {
+                let (rest, f) = cut_err(ident("the name of a field")(rest))?;
+                fields.push(f);
+                i = rest;
+            }
+            Ok((i, Clause::Needs(fields)))
+        }
         "example" => {
             let (i, e) = example(start, i)?;
             Ok((i, Clause::Example(e)))
         }
         _ => fail(start, "a clause such as `require`, `where` or `}`"),
+    }
+}
+
+/// After `source`: `"title, section" at "address"`, the address optional
+/// here (the checker says where it is required).
+fn source(i: In) -> R<Source> {
+    let (i, text) = cut_err(expect("the source in quotes", string)(i))?;
+    match kw("at")(i) {
+        Ok((i, _)) => {
+            let (i, address) = cut_err(expect(
+                "the source's address in quotes, e.g. `\"https://www.gov.uk/…\"`",
+                string,
+            )(i))?;
+            Ok((
+                i,
+                Source {
+                    text,
+                    address: Some(address),
+                },
+            ))
+        }
+        Err(_) => Ok((
+            i,
+            Source {
+                text,
+                address: None,
+            },
+        )),
     }
 }
 
@@ -1035,7 +1130,7 @@ fn audit_line(i: In) -> R<AuditLine> {
     let start = i;
     match word(i) {
         Ok((rest, w)) if *w.fragment() == "source" => {
-            let (rest, s) = cut_err(expect("the source in quotes", string)(rest))?;
+            let (rest, s) = source(rest)?;
             Ok((rest, AuditLine::Source(s)))
         }
         Ok((rest, w)) if *w.fragment() == "stratum" => {
@@ -1090,7 +1185,8 @@ fn audit<'a>(text: &'a str, i: In<'a>, errors: &mut Vec<SyntaxError>) -> R<'a, I
 /// cause is most likely its missing closing `"`: point there instead.
 fn run_on_string(text: &str, previous: Option<&Clause>, error: usize) -> Option<SyntaxError> {
     let s = match previous? {
-        Clause::Source(s) | Clause::Quote(s) | Clause::Message(s) => s,
+        Clause::Source(s) => s.address.as_ref().unwrap_or(&s.text),
+        Clause::Quote(s) | Clause::Policy(s) | Clause::Message(s) => s,
         _ => return None,
     };
     // Only the text between the string and the error is looked at (not
@@ -1218,6 +1314,36 @@ fn help_for(expected: &[&str]) -> String {
 
 /// Parses a whole rule file. Never fails: returns what it read and every
 /// error found.
+/// The longest expression that reads cleanly from byte `start` of `text`
+/// and ends at a word's end no later than byte `end`: what can be salvaged
+/// of a clause with a syntax error, so that its names can still be checked
+/// in the same pass. A few ends are tried, longest first.
+pub fn expression_before(text: &str, start: usize, end: usize) -> Option<Expr> {
+    const TRIES: usize = 12;
+    let end = end.min(text.len());
+    if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let ends = (start + 1..=end)
+        .rev()
+        .filter(|&p| {
+            !bytes[p - 1].is_ascii_whitespace() && (p == end || bytes[p].is_ascii_whitespace())
+        })
+        .take(TRIES);
+    for p in ends {
+        let prefix = &text[..p];
+        let i = advance_to(In::new(prefix), start);
+        if let Ok((rest, e)) = choice(i)
+            && let Ok((rest, ())) = ws(rest)
+            && rest.fragment().is_empty()
+        {
+            return Some(e);
+        }
+    }
+    None
+}
+
 pub fn parse_file(text: &str) -> (File, Vec<SyntaxError>) {
     let mut errors = Vec::new();
     let mut items = Vec::new();
@@ -1494,6 +1620,60 @@ fn unit(i: In) -> R<(Unit, Span)> {
     Ok((rest, (u, span_of(i, rest))))
 }
 
+/// Every unit a duration may have, as the help lists them.
+const UNITS: &str =
+    "`minutes`, `hours`, `days` or `working days` (or `minute`, `hour`, `day`, `working day`)";
+
+/// A word after a number, on the same line, that is plainly meant as a
+/// unit (`90 dayz`, `2 weeks`) is an error that lists the units, rather
+/// than the puzzling "expected `after`" further on.
+fn not_a_unit(i: In) -> Result<(), Err<PErr>> {
+    let Ok((j, _)) = ws(i) else { return Ok(()) };
+    let gap = &i.fragment()[..j.location_offset() - i.location_offset()];
+    let Ok((_, w)) = word(j) else { return Ok(()) };
+    let w = *w.fragment();
+    // Words that may follow a number in an expression.
+    const FOLLOW: &[&str] = &[
+        "and", "or", "is", "in", "not", "contains", "when", "else", "after", "before", "where",
+        "within", "then",
+    ];
+    const OTHER_UNITS: &[&str] = &[
+        "second", "seconds", "sec", "secs", "min", "mins", "hr", "hrs", "h", "d", "week", "weeks",
+        "month", "months", "year", "years", "workday", "workdays", "business",
+    ];
+    // Plurals first: a tie goes to the first, and `90 dayz` means days.
+    let known = [
+        "minutes", "hours", "days", "working", "minute", "hour", "day",
+    ];
+    let lower = w.to_ascii_lowercase();
+    if gap.contains('\n') || FOLLOW.contains(&lower.as_str()) {
+        return Ok(());
+    }
+    let close = crate::diagnostics::did_you_mean(&lower, known);
+    if close.is_none() && !OTHER_UNITS.contains(&lower.as_str()) {
+        return Ok(());
+    }
+    let help = match close {
+        Some(u) if u != lower => {
+            // Ties go to the singular; a number of them is plural.
+            let u = match u {
+                "working" => "working days",
+                "day" => "days",
+                "hour" => "hours",
+                "minute" => "minutes",
+                u => u,
+            };
+            format!("did you mean `{u}`? A duration is a number and one of {UNITS}")
+        }
+        _ => format!("a duration is a number and one of {UNITS}"),
+    };
+    fail_with(
+        j.location_offset(),
+        format!("`{w}` is not a unit of time"),
+        help,
+    )
+}
+
 const ATOM: &str =
     "a value (a field, a number, a quoted code, `true`, `false`, `any …`, `count …` or `(…)`)";
 
@@ -1517,6 +1697,7 @@ fn atom(i: In) -> R<Expr> {
             if let Ok((rest, (u, us))) = unit(rest) {
                 return Ok((rest, expr(ExprKind::Duration(n.node, u), n.span.to(us))));
             }
+            not_a_unit(rest)?;
             return Ok((rest, expr(ExprKind::Int(n.node), n.span)));
         }
         for (w, b) in [("true", true), ("false", false)] {
@@ -1577,6 +1758,46 @@ mod tests {
         let (file, errors) = parse_file(text);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(file.items.len(), 1);
+    }
+
+    /// Verbatim quotes carry typographic quotes and bullets: a string is
+    /// read character by character, never skipping what follows one.
+    #[test]
+    fn strings_keep_non_ascii_text_verbatim() {
+        let text = "edition \"x ‘rarely appropriate’ • é \\\" ok\"\n";
+        let (file, errors) = parse_file(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let Item::Edition(e) = &file.items[0] else {
+            panic!("an edition")
+        };
+        assert_eq!(e.node, "x ‘rarely appropriate’ • é \" ok");
+    }
+
+    /// `applies` keeps its dates as written (the checker reads them) and
+    /// `needs` its field names.
+    #[test]
+    fn applies_and_needs_clauses() {
+        let text = "rule R1 r \"t\" {\n  for each crime\n  applies from 2018-04-01 until someday\n  needs a, b\n  require x\n}\n";
+        let file = ok(text);
+        let Item::Rule(r) = &file.items[0] else {
+            panic!("a rule")
+        };
+        let Clause::Applies(a) = &r.clauses[1] else {
+            panic!("{:?}", r.clauses[1])
+        };
+        let (from, until) = (&a.node.from, &a.node.until);
+        assert_eq!(from.as_ref().map(|d| d.node.as_str()), Some("2018-04-01"));
+        assert_eq!(until.as_ref().map(|d| d.node.as_str()), Some("someday"));
+        let Clause::Needs(names) = &r.clauses[2] else {
+            panic!("{:?}", r.clauses[2])
+        };
+        assert_eq!(
+            names.iter().map(|n| n.node.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert!(
+            !errs("rule R1 r \"t\" {\n  for each crime\n  applies\n  require x\n}\n").is_empty()
+        );
     }
 
     fn ok(text: &str) -> File {
@@ -1649,6 +1870,40 @@ rule R1 late-crime-record "Crimes are recorded within 24 hours of the report" {
                 quoted: false
             }
         );
+    }
+
+    #[test]
+    fn a_source_with_an_address_and_a_policy() {
+        let f = ok(r#"rule R1 x "t" {
+  source "HOCR General Rules, Section C"
+    at "https://www.gov.uk/x"
+  source "HMICFRS glossary"
+  policy "C5 is force policy."
+}"#);
+        let Item::Rule(r) = &f.items[0] else { panic!() };
+        let Clause::Source(s) = &r.clauses[0] else {
+            panic!("{:?}", r.clauses[0])
+        };
+        assert_eq!(s.text.node, "HOCR General Rules, Section C");
+        assert_eq!(
+            s.address.as_ref().map(|a| a.node.as_str()),
+            Some("https://www.gov.uk/x")
+        );
+        let Clause::Source(s) = &r.clauses[1] else {
+            panic!()
+        };
+        assert_eq!(s.address, None, "the address is optional in the syntax");
+        assert_eq!(
+            r.clauses[2],
+            Clause::Policy(Spanned {
+                node: "C5 is force policy.".into(),
+                span: Span::default()
+            })
+        );
+        let e = errs("rule R1 x \"t\" {\n  source \"a\" at\n  theme t\n}\n");
+        assert!(e[0].contains("the source's address in quotes"), "{e:?}");
+        let e = errs("rule R1 x \"t\" {\n  policy\n}\n");
+        assert!(e[0].contains("the force policy in quotes"), "{e:?}");
     }
 
     #[test]

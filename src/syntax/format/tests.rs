@@ -55,6 +55,26 @@ fn assert_sound(name: &str, text: &str) -> String {
 // ---------------------------------------------------------------- layout
 
 #[test]
+fn a_source_keeps_its_address_and_wraps_before_at() {
+    check(
+        "rule R1 x \"t\" {\nsource \"HMICFRS glossary\"   at\n\"https://h.gov.uk/g\"\n policy   \"p\"\n}\n",
+        "rule R1 x \"t\" {\n  source \"HMICFRS glossary\" at \"https://h.gov.uk/g\"\n  policy \"p\"\n}\n",
+    );
+    // Verbatim quotes carry typographic quotes, dashes and bullets.
+    check(
+        "rule R1 x \"t\" {\n  quote \"‘cancelled’ • rape – \\\"C1\\\" ok\"\n}\n",
+        "rule R1 x \"t\" {\n  quote \"‘cancelled’ • rape – \\\"C1\\\" ok\"\n}\n",
+    );
+    let long = "x".repeat(70);
+    check(
+        &format!("rule R1 x \"t\" {{\n  source \"{long}\" at \"https://h.gov.uk/{long}\"\n}}\n"),
+        &format!(
+            "rule R1 x \"t\" {{\n  source \"{long}\"\n    at \"https://h.gov.uk/{long}\"\n}}\n"
+        ),
+    );
+}
+
+#[test]
 fn a_messy_one_line_rule() {
     check(
         r#"rule  R1   late-crime-record "Crimes are recorded in time"{source "HMICFRS" theme   timeliness
