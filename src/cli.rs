@@ -672,6 +672,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         rejects: &rejects,
         outcome: &outcome,
         threads,
+        earliest_report,
     };
     if let Some(f) = &mut rejects_file {
         let result = write_rejects(&mut *f, &rejects);

@@ -239,7 +239,7 @@ pub fn warn_if_probably_wrong(rules: usize, as_of: Instant, earliest: Option<Ins
     {
         let _ = writeln!(
             err,
-            "warning: --as-of {} is before the earliest report in the export ({}): no deadline can have passed",
+            "warning: --as-of {} is before the earliest report in the export ({}): every deadline not met is still pending, none missing",
             as_of.format_utc(),
             earliest.format_utc()
         );

@@ -377,7 +377,7 @@ fn warnings_where_a_run_is_probably_wrong() {
     );
     let (_, _, err) = hocr(&["check", sample, "--as-of", "2025-12-15T00:00:00Z"]);
     assert!(!err.contains("is before the earliest report"), "{err}");
-    let (_, _, err) = hocr(&[
+    let (_, out, err) = hocr(&[
         "check",
         sample,
         "--as-of",
@@ -385,5 +385,49 @@ fn warnings_where_a_run_is_probably_wrong() {
         "--quiet",
     ]);
     assert_eq!(err, "");
+    // The text summary says so too, and the JSON report carries it.
+    assert!(
+        out.contains("warning: the as-of time is before the earliest report in the export (2025-"),
+        "{out}"
+    );
+    let (_, out, _) = hocr(&[
+        "check",
+        sample,
+        "--as-of",
+        "2020-01-01T00:00:00Z",
+        "--quiet",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        report["as_of_before_earliest_report"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2025-"))
+    );
+    let (_, out, _) = hocr(&[
+        "check",
+        sample,
+        "--as-of",
+        "2025-12-15T00:00:00Z",
+        "--quiet",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(report.get("as_of_before_earliest_report").is_none());
+    let (_, out, _) = hocr(&[
+        "check",
+        sample,
+        "--rules",
+        &rules,
+        "--as-of",
+        "2025-12-15T00:00:00Z",
+        "-q",
+    ]);
+    assert!(
+        out.contains("warning: the rule set has no rules: nothing was checked"),
+        "{out}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
