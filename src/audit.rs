@@ -39,11 +39,20 @@ pub const COLUMNS: &[&str] = &[
     "offence_codes",
     "crime_statuses",
     "verdict",
+    SHOULD_RECORD,
+    RECORDED_CORRECTLY,
     "note",
     "row_check",
 ];
 
-/// The columns scoring reads.
+/// Per sampled incident: how many crimes the reviewer finds should have
+/// been recorded, and how many of those were recorded correctly (HMICFRS's
+/// unit is the crime, not the incident). Optional: a `verdict` alone
+/// stands for 1 of 1, 0 of 1 or 0 of 0.
+pub const SHOULD_RECORD: &str = "should_record";
+pub const RECORDED_CORRECTLY: &str = "recorded_correctly";
+
+/// The columns scoring needs.
 pub const REQUIRED: &[&str] = &[
     "incident_id",
     "stratum",

@@ -117,6 +117,62 @@ pub struct Counts {
     pub resolved_findings: Vec<Identity>,
 }
 
+/// New, persisting and resolved findings of one rule or theme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ChangeCounts {
+    pub new: u64,
+    pub persisting: u64,
+    pub resolved: u64,
+}
+
+impl Counts {
+    /// Per rule, in code order.
+    pub fn by_rule(&self) -> Vec<(String, ChangeCounts)> {
+        self.per_rule
+            .iter()
+            .map(|(rule, &(new, persisting, resolved))| {
+                (
+                    rule.clone(),
+                    ChangeCounts {
+                        new,
+                        persisting,
+                        resolved,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// Per theme of the rules in `stats`, in their order of first
+    /// appearance; a rule the rule set no longer has is under `(rule gone)`.
+    pub fn by_theme(&self, stats: &[crate::findings::RuleStats]) -> Vec<(String, ChangeCounts)> {
+        let mut out: Vec<(String, ChangeCounts)> = Vec::new();
+        for s in stats {
+            if !out.iter().any(|(t, _)| *t == s.theme) {
+                out.push((s.theme.clone(), ChangeCounts::default()));
+            }
+        }
+        for (rule, c) in self.by_rule() {
+            let theme = stats
+                .iter()
+                .find(|s| s.rule == rule)
+                .map_or("(rule gone)", |s| s.theme.as_str());
+            let k = match out.iter().position(|(t, _)| t == theme) {
+                Some(k) => k,
+                None => {
+                    out.push((theme.to_string(), ChangeCounts::default()));
+                    out.len() - 1
+                }
+            };
+            let t = &mut out[k].1;
+            t.new += c.new;
+            t.persisting += c.persisting;
+            t.resolved += c.resolved;
+        }
+        out
+    }
+}
+
 /// An earlier `--format json` report, checked whole.
 #[derive(Debug)]
 pub struct Baseline {

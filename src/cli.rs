@@ -89,18 +89,45 @@ enum Command {
         after_help = "Examples:\n  hocr lsp    # started by the editor, which speaks to it over stdin and stdout\n\nEditors start it themselves: see the README (VS Code, Neovim, Helix) and docs/editors.md.\nThe rule set of a file is every rule file in its directory.\n\nExit codes: 0 after `shutdown` and `exit`, or when stdin closes; 1 `exit` without `shutdown`."
     )]
     Lsp,
+    /// Compliance by theme and by rule over the nights, from nightly `--format json` reports.
+    #[command(
+        after_help = "Examples:\n  hocr trend /reports --output trend.html\n  hocr trend /reports/2025-06-*.json --format csv --output trend.csv\n  hocr trend /reports --format json\n\nEach report is the night of its as-of date; nights with no report are shown as gaps, and a change of the rule set (edition or fingerprint) is marked.\nExit codes: 0 written; 2 a file is not a hocr JSON report, reports of different exports are mixed, two reports share a night, or the output cannot be written."
+    )]
+    Trend(TrendArgs),
+}
+
+#[derive(Args, Debug)]
+struct TrendArgs {
+    /// Nightly JSON reports (`hocr check --format json`), or directories of them.
+    #[arg(required = true, value_name = "REPORT.json|DIR")]
+    reports: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TrendFormat::Html)]
+    format: TrendFormat,
+    /// Write the output here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum TrendFormat {
+    /// A self-contained page: a small chart per figure over the nights.
+    Html,
+    Json,
+    /// One row per night and figure (UTF-8 with BOM).
+    Csv,
 }
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
     /// Draw a stratified random sample of incidents into a worksheet (CSV) for auditors to fill in.
     #[command(
-        after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit sample --incidents inc.csv --crimes crimes.csv --plan recording-audit --seed 7 --output audit.csv\n  hocr audit sample exports/2025-06-01 --rules my-force-rules/ --seed 20250601 --output audit.csv\n\nThe same export, plan and seed always give the same worksheet, byte for byte.\nAuditors write `recorded`, `unrecorded` or `not-crime` in its `verdict` column, then run `hocr audit score`.\nExit codes: 0 drawn; 2 nothing drawn (bad usage, unreadable input, rule-file errors, strata that overlap); 4 drawn, but some rows were rejected."
+        after_help = "Examples:\n  hocr audit sample fixtures/sample --seed 42 --output audit.csv\n  hocr audit sample --incidents inc.csv --crimes crimes.csv --plan recording-audit --seed 7 --output audit.csv\n  hocr audit sample exports/2025-06-01 --rules my-force-rules/ --seed 20250601 --output audit.csv\n\nThe same export, plan and seed always give the same worksheet, byte for byte.\nAuditors write, per incident, the crimes that should have been recorded and how many were (`should_record`, `recorded_correctly`), or just a `verdict` (`recorded`, `unrecorded` or `not-crime`), then run `hocr audit score`.\nExit codes: 0 drawn; 2 nothing drawn (bad usage, unreadable input, rule-file errors, strata that overlap); 4 drawn, but some rows were rejected."
     )]
     Sample(AuditSampleArgs),
-    /// Score a finished worksheet: recording rate per stratum and overall, with 95% intervals, and the crimes not recorded.
+    /// Score a finished worksheet: the crime recording rate (HMICFRS's unit) per stratum and overall, as rate ± half-width and 95% interval, and the crimes not recorded.
     #[command(
-        after_help = "Examples:\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format json --output audit.json\n  hocr audit score audit.csv --allow-incomplete --format html --output audit.html\n\nExit codes: 0 scored; 2 the worksheet has problems (each named with its line) or cannot be read."
+        after_help = "Examples:\n  hocr audit score audit.csv\n  hocr audit score audit.csv --format json --output audit.json\n  hocr audit score audit.csv --allow-incomplete --format html --output audit.html\n  hocr audit score audit.csv --annual-recorded 48210\n\nExit codes: 0 scored; 2 the worksheet has problems (each named with its line) or cannot be read."
     )]
     Score(AuditScoreArgs),
 }
@@ -145,6 +172,9 @@ struct AuditScoreArgs {
     /// Score rows that have a verdict and leave out those that do not yet (the report says how many).
     #[arg(long)]
     allow_incomplete: bool,
+    /// The crimes the force recorded in a year: the report then estimates the crimes not recorded a year, N × (1 − R) ÷ R.
+    #[arg(long, value_name = "N")]
+    annual_recorded: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -296,6 +326,8 @@ enum Format {
     Csv,
     /// A self-contained page for the board: charts, rules and findings.
     Html,
+    /// The summary's figures as CSV: themes, compliance, data quality, rules, coverage warnings.
+    SummaryCsv,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -339,6 +371,16 @@ pub fn main() -> u8 {
         Command::Audit(AuditCommand::Sample(args)) => run_audit_sample(args),
         Command::Audit(AuditCommand::Score(args)) => run_audit_score(args),
         Command::Lsp => Ok(crate::lsp::run()),
+        Command::Trend(args) => {
+            let format = match args.format {
+                TrendFormat::Html => crate::trend::Format::Html,
+                TrendFormat::Json => crate::trend::Format::Json,
+                TrendFormat::Csv => crate::trend::Format::Csv,
+            };
+            crate::trend::run(&args.reports, format, args.output.as_deref())
+                .map(|()| exit::OK)
+                .map_err(|e| Failure(e.0))
+        }
     };
     match result {
         Ok(code) => code,
@@ -697,6 +739,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Format::Jsonl => report::jsonl::render(&report, &mut out),
         Format::Csv => report::csv::render(&report, &mut out),
         Format::Html => report::html::render(&report, &mut out),
+        Format::SummaryCsv => report::summary_csv::render(&report, &mut out),
     };
     written(&mut out, rendered)?;
     // The run succeeded: only now do the files take the place of the
@@ -1003,7 +1046,7 @@ fn run_audit_score(args: AuditScoreArgs) -> Result<u8, Failure> {
             return Ok(exit::ERROR);
         }
     };
-    let scored = score::score(&sheet);
+    let scored = score::score(&sheet, args.annual_recorded);
     let cx = render::Context { worksheet: &name };
     let rendered = match args.format {
         ScoreFormat::Text => render::text(&scored, &cx, &mut out),

@@ -6,6 +6,7 @@
 
 mod compiled;
 
+use crate::coverage::CodeTally;
 use crate::findings::{Finding, Order, Outcome, RuleStats};
 use crate::ingest::Ids;
 use crate::plan::{CExpr, Check, Plan, Pseudo, Requirement, Severity};
@@ -374,6 +375,8 @@ pub struct Evaluator<'a> {
     /// Scratch for [`Evaluator::checks_on`]: each guard's value for the
     /// subject at hand, once known.
     guards_known: Vec<Option<bool>>,
+    /// How often each code of the export was read (see [`crate::coverage`]).
+    codes: CodeTally,
 }
 
 fn slot(subject: Subject) -> usize {
@@ -476,6 +479,7 @@ pub struct Partial {
     /// subjects were judged.
     findings: Vec<Vec<Finding>>,
     outside_calendar: u64,
+    codes: CodeTally,
 }
 
 /// Puts the partial results of several evaluators (over the same rules)
@@ -493,6 +497,7 @@ pub fn merge(parts: Vec<Partial>, threads: usize) -> Outcome {
     let mut stats: Option<Vec<RuleStats>> = None;
     let mut found: Vec<Vec<Vec<Finding>>> = Vec::with_capacity(parts.len());
     let mut outside_calendar = 0;
+    let mut tallies = Vec::with_capacity(parts.len());
     for part in parts {
         match &mut stats {
             None => stats = Some(part.stats),
@@ -504,6 +509,7 @@ pub fn merge(parts: Vec<Partial>, threads: usize) -> Outcome {
         }
         found.push(part.findings);
         outside_calendar += part.outside_calendar;
+        tallies.push(part.codes);
     }
     // Rules in code order, with their places in the parts.
     let mut rules: Vec<(RuleStats, usize)> =
@@ -527,6 +533,7 @@ pub fn merge(parts: Vec<Partial>, threads: usize) -> Outcome {
         findings,
         stats,
         outside_calendar,
+        codes: CodeTally::into_counts(tallies),
     }
 }
 
@@ -761,6 +768,7 @@ impl<'a> Evaluator<'a> {
             groups: GroupMemo::new(plan.groups.len()),
             guards,
             guards_known: Vec::new(),
+            codes: CodeTally::new(),
         };
         evaluator.decide_unmarked();
         for (v, slot) in [3, 4].into_iter().enumerate() {
@@ -779,6 +787,7 @@ impl<'a> Evaluator<'a> {
             crimes,
             ..Ctx::default()
         };
+        self.codes.record(incident);
         self.subject(0, &cx, (Table::Incidents, n, 0));
         self.values(incident, &cx, n);
         for &c in crimes {
@@ -825,6 +834,7 @@ impl<'a> Evaluator<'a> {
             stats: self.stats,
             findings: self.findings,
             outside_calendar: self.outside_calendar.get(),
+            codes: self.codes,
         }
     }
 
@@ -836,6 +846,7 @@ impl<'a> Evaluator<'a> {
             crime: Some(crime),
             ..Ctx::default()
         };
+        self.codes.record(crime);
         self.subject(1, &cx, (Table::Crimes, c, 0));
         self.values(crime, &cx, c);
         for &u in joins.updates_of(c) {
@@ -1261,6 +1272,7 @@ mod tests {
             name: String::new(),
             title: String::new(),
             theme: String::new(),
+            scope: crate::findings::Scope::Compliance,
             checked: 0,
             findings: 0,
             by_kind: Default::default(),
@@ -1284,6 +1296,7 @@ mod tests {
                 stats: plan_order.iter().map(|r| stats_of(r)).collect(),
                 findings: plan_order.iter().map(|_| Vec::new()).collect(),
                 outside_calendar: 1,
+                codes: CodeTally::default(),
             })
             .collect();
         for (n, f) in findings.into_iter().enumerate() {

@@ -5,7 +5,7 @@ use crate::plan::{Rule, Severity};
 use crate::records::Table;
 use crate::records::{MaybeTime, Name, Shared};
 use crate::time::Instant;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Input order: table, record index, field index, and the check's index
@@ -66,6 +66,9 @@ pub struct RuleStats {
     pub name: String,
     pub title: String,
     pub theme: String,
+    /// Whether the rule's findings are breaches of the recording rules or
+    /// facts about the export's data (see [`Scope`]).
+    pub scope: Scope,
     pub checked: u64,
     pub findings: u64,
     pub by_kind: BTreeMap<String, u64>,
@@ -100,6 +103,7 @@ impl RuleStats {
             name: rule.name.clone(),
             title: rule.title.clone(),
             theme: rule.theme.clone(),
+            scope: Scope::of(rule),
             checked: 0,
             findings: 0,
             by_kind: BTreeMap::new(),
@@ -160,6 +164,43 @@ impl RuleStats {
     }
 }
 
+/// What a rule's rate means. A rule whose every check reports `data`
+/// findings (the language's kind for facts about the export rather than
+/// breaches of the rules) measures data quality; every other rule measures
+/// compliance. Read from the rule's checks, never from its code or theme,
+/// so a force's own rules are scored the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    Compliance,
+    DataQuality,
+}
+
+impl Scope {
+    pub fn of(rule: &Rule) -> Scope {
+        let data_only = !rule.checks.is_empty()
+            && rule
+                .checks
+                .iter()
+                .all(|c| c.reports().iter().all(|k| *k == DATA_KIND));
+        if data_only {
+            Scope::DataQuality
+        } else {
+            Scope::Compliance
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Compliance => "compliance",
+            Scope::DataQuality => "data-quality",
+        }
+    }
+}
+
+/// The kind of finding about the export's data (`otherwise data`).
+pub const DATA_KIND: &str = "data";
+
 /// 1 − findings ÷ (checked − pending); `None` when nothing was decided.
 pub fn compliance(checked: u64, pending: u64, findings: u64) -> Option<f64> {
     let decided = checked.saturating_sub(pending);
@@ -219,18 +260,62 @@ impl Totals {
         t
     }
 
-    /// Per theme, in order of first appearance (rules are sorted by code).
-    pub fn by_theme(stats: &[RuleStats]) -> Vec<Totals> {
+    /// Per theme, over the rules of `scope`, in order of first appearance
+    /// (rules are sorted by code).
+    pub fn by_theme(stats: &[RuleStats], scope: Scope) -> Vec<Totals> {
+        let stats: Vec<&RuleStats> = stats.iter().filter(|s| s.scope == scope).collect();
         let mut themes: Vec<&str> = Vec::new();
-        for s in stats {
+        for s in &stats {
             if !themes.contains(&s.theme.as_str()) {
                 themes.push(&s.theme);
             }
         }
         themes
             .into_iter()
-            .map(|t| Totals::of(t, stats.iter().filter(|s| s.theme == t)))
+            .map(|t| Totals::of(t, stats.iter().copied().filter(|s| s.theme == t)))
             .collect()
+    }
+
+    /// Checks decided: checked − pending (the count behind the rate).
+    pub fn decided(&self) -> u64 {
+        self.checked.saturating_sub(self.pending)
+    }
+}
+
+/// The figures a board reads first, the same in every format: compliance
+/// per theme, worst first, and overall over the compliance rules only; data
+/// quality scored apart (its checks outnumber the rest many times over and
+/// would otherwise drown them).
+#[derive(Clone, Debug)]
+pub struct Headline {
+    /// Compliance themes, the lowest rate first (themes with nothing
+    /// decided last), ties by name.
+    pub themes: Vec<Totals>,
+    /// Over every compliance rule.
+    pub compliance: Totals,
+    /// Over every data-quality rule.
+    pub data_quality: Totals,
+}
+
+impl Headline {
+    pub const COMPLIANCE: &'static str = "compliance rules";
+    pub const DATA_QUALITY: &'static str = "data quality";
+
+    pub fn of(stats: &[RuleStats]) -> Headline {
+        let mut themes = Totals::by_theme(stats, Scope::Compliance);
+        themes.sort_by(|a, b| {
+            let rate = |t: &Totals| t.compliance.unwrap_or(f64::INFINITY);
+            rate(a)
+                .total_cmp(&rate(b))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        let of =
+            |name: &str, scope: Scope| Totals::of(name, stats.iter().filter(|s| s.scope == scope));
+        Headline {
+            themes,
+            compliance: of(Headline::COMPLIANCE, Scope::Compliance),
+            data_quality: of(Headline::DATA_QUALITY, Scope::DataQuality),
+        }
     }
 }
 
@@ -251,6 +336,74 @@ mod tests {
         assert_eq!(wilson(0.5, 0.0), None);
     }
 
+    fn stat(rule: &str, theme: &str, scope: Scope, checked: u64, findings: u64) -> RuleStats {
+        RuleStats {
+            rule: rule.into(),
+            name: String::new(),
+            title: String::new(),
+            theme: theme.into(),
+            scope,
+            checked,
+            findings,
+            by_kind: BTreeMap::new(),
+            pending: 0,
+            exempt: 0,
+            not_applicable: 0,
+            outside_window: 0,
+            not_judged: 0,
+            applies: Vec::new(),
+            needs: Vec::new(),
+            missing: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_headline_leaves_data_quality_apart_and_puts_the_worst_theme_first() {
+        let stats = [
+            stat("A1", "alpha", Scope::Compliance, 10, 1),
+            stat("A2", "alpha", Scope::Compliance, 10, 1),
+            stat("B1", "beta", Scope::Compliance, 4, 2),
+            stat("C1", "gamma", Scope::Compliance, 0, 0),
+            stat("D1", "data", Scope::DataQuality, 1000, 1),
+            // A data-quality rule in a compliance theme counts apart too.
+            stat("D2", "alpha", Scope::DataQuality, 50, 50),
+        ];
+        let h = Headline::of(&stats);
+        let themes: Vec<(&str, Option<f64>)> = h
+            .themes
+            .iter()
+            .map(|t| (t.name.as_str(), t.compliance))
+            .collect();
+        assert_eq!(
+            themes,
+            [("beta", Some(0.5)), ("alpha", Some(0.9)), ("gamma", None)]
+        );
+        // 4 findings in 24 checks; the data-quality rules' 51 in 1,050 apart.
+        assert_eq!((h.compliance.checked, h.compliance.findings), (24, 4));
+        assert_eq!(h.compliance.rules, 4);
+        assert_eq!(
+            (h.data_quality.checked, h.data_quality.findings),
+            (1050, 51)
+        );
+        assert_eq!(h.data_quality.rules, 2);
+    }
+
+    #[test]
+    fn a_rule_is_about_data_quality_when_all_it_finds_is_data() {
+        let (plan, diags) = crate::check::check(vec![crate::plan::RuleFile {
+            name: "t.hocr".into(),
+            text: "edition \"HOCR April 2026\"\n\
+rule X001 a \"t\" {\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme t\n  severity low\n  for each crime\n  require offence_code is present\n  otherwise data\n}\n\
+rule X002 b \"t\" {\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme t\n  severity low\n  for each crime\n  require offence_code is present\n  otherwise data\n  for each incident\n  require reported_at is present\n}\n"
+                .into(),
+        }]);
+        assert!(diags.iter().all(|d| d.code.starts_with('W')), "{diags:?}");
+        let plan = plan.unwrap();
+        assert_eq!(Scope::of(&plan.rules[0]), Scope::DataQuality);
+        // One check finding something other than data: a compliance rule.
+        assert_eq!(Scope::of(&plan.rules[1]), Scope::Compliance);
+    }
+
     #[test]
     fn compliance_leaves_out_pending() {
         assert_eq!(compliance(10, 2, 2), Some(0.75));
@@ -266,4 +419,16 @@ pub struct Outcome {
     /// Working-day deadlines that counted days in years the holiday
     /// calendar does not cover.
     pub outside_calendar: u64,
+    /// How often each code was read, per code field (see
+    /// [`crate::coverage`]).
+    pub codes: Vec<CodeCount>,
+}
+
+/// One code of one field, and how many records had it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CodeCount {
+    pub table: Table,
+    pub field: &'static str,
+    pub code: String,
+    pub count: u64,
 }

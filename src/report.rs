@@ -5,10 +5,12 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod jsonl;
+pub mod summary_csv;
 pub mod text;
 
 use crate::baseline::Changes;
-use crate::findings::Outcome;
+use crate::coverage::Coverage;
+use crate::findings::{Headline, Outcome};
 use crate::ingest::{InputSummary, Reject};
 use crate::plan::Plan;
 use crate::time::Instant;
@@ -45,6 +47,18 @@ impl Report<'_> {
     pub fn rows_rejected(&self) -> u64 {
         self.inputs.iter().map(|i| i.rejected).sum()
     }
+    /// Compliance by theme (worst first) and overall, data quality apart.
+    pub fn headline(&self) -> Headline {
+        Headline::of(&self.outcome.stats)
+    }
+    /// With a baseline that was there: what changed since it.
+    pub fn compared(&self) -> Option<&crate::baseline::Counts> {
+        self.changes.and_then(|c| c.counts.as_ref())
+    }
+    /// Rules that checked nothing and codes no rule mentions.
+    pub fn coverage(&self) -> Coverage {
+        Coverage::of(self.plan, &self.outcome.stats, &self.outcome.codes)
+    }
 }
 
 /// A 95% interval as `90.1–97.2%`; nothing decided as `-`.
@@ -53,6 +67,18 @@ pub fn range(ci: Option<(f64, f64)>) -> String {
         || "-".to_string(),
         |(lo, hi)| format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0),
     )
+}
+
+/// A rate as reports for tools write it: rounded to 4 decimals, so the
+/// output stays byte-identical across platforms' last-bit differences.
+pub fn round(x: Option<f64>) -> Option<f64> {
+    x.map(|c| (c * 10_000.0).round() / 10_000.0)
+}
+
+/// A half-width as HMICFRS publishes it beside a rate: `± 1.93%`;
+/// nothing as `-`.
+pub fn plus_minus(half_width: Option<f64>) -> String {
+    half_width.map_or_else(|| "-".to_string(), |h| format!("± {:.2}%", h * 100.0))
 }
 
 /// `0.9412` as `94.1%`; nothing decided as `-`.

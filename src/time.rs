@@ -28,6 +28,11 @@ impl Instant {
         DateTime::from_timestamp_micros(self.0)
     }
 
+    /// The UTC calendar date of the instant.
+    pub fn utc_date(self) -> Option<chrono::NaiveDate> {
+        self.to_utc().map(|t| t.date_naive())
+    }
+
     /// `YYYY-MM-DDTHH:MM:SSZ`, the only way hocr writes an instant.
     pub fn format_utc(self) -> String {
         let mut text = String::with_capacity(UTC_TEXT.len());

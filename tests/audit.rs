@@ -72,7 +72,9 @@ fn the_same_export_plan_and_seed_draw_the_same_worksheet() {
     let blanked: Vec<_> = rows(&fixture)
         .into_iter()
         .map(|mut r| {
-            r.insert("verdict".into(), String::new());
+            for filled in ["verdict", "should_record", "recorded_correctly"] {
+                r.insert(filled.into(), String::new());
+            }
             r
         })
         .collect();
@@ -246,18 +248,51 @@ fn the_finished_worksheet_is_scored() {
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let o = &v["overall"];
     let f = |x: &serde_json::Value| x.as_f64().unwrap();
-    // Worked in Python from the verdict counts (N, recorded, unrecorded,
-    // not crime): sexual (5, 4, 1, 0), violence (33, 24, 1, 2), other_crime
-    // (58, 39, 1, 0), not_crime (160, 0, 2, 38).
-    // Ŷ = 24·33/27 + 4 + 39·58/40 + 0 = 89.8833; X̂ = 25·33/27 + 5 + 40·58/40 + 2·4 = 101.5556
-    // R = 0.885066; v = 0.00186593; R ± 1.96·√v = 0.800401 to 0.969731
-    // unrecorded = 5·1/5 + 33·1/27 + 58·1/40 + 160·2/40 = 1 + 1.2222 + 1.45 + 8 = 11.6722
-    assert!((f(&o["rate"]) - 0.885066).abs() < 1e-6, "{o}");
-    assert!((f(&o["ci_low"]) - 0.800401).abs() < 1e-6, "{o}");
-    assert!((f(&o["ci_high"]) - 0.969731).abs() < 1e-6, "{o}");
+    // Worked in Python, independently, from the rows as (x, y): crimes
+    // that should have been recorded, of them recorded correctly; a verdict
+    // alone is (1, 1), (1, 0) or (0, 0). Four violence incidents have two
+    // or three crimes: (2, 2) three times and (3, 2).
+    //   sexual      N 5:   (1,1)×4, (1,0)
+    //   violence    N 33:  (1,1)×20, (2,2)×3, (3,2), (1,0), (0,0)×2
+    //   other_crime N 58:  (1,1)×39, (1,0)
+    //   not_crime   N 160: (1,0)×2, (0,0)×38
+    // Ŷ = 4 + 28·33/27 + 39·58/40 + 0 = 94.772222; X̂ = 5 + 30·33/27 + 40·58/40 + 2·4 = 107.666667
+    // R = 0.880237; v = 0.00165704; half-width 1.96·√v = 0.0797852: 0.800452 to 0.960023
+    // unrecorded = X̂ − Ŷ = 12.894444; with 50,000 recorded a year, 50,000 × (1 − R) ÷ R = 6802.86
+    assert!((f(&o["rate"]) - 0.880237).abs() < 1e-6, "{o}");
+    assert!((f(&o["half_width"]) - 0.0797852).abs() < 1e-6, "{o}");
+    assert!((f(&o["ci_low"]) - 0.800452).abs() < 1e-6, "{o}");
+    assert!((f(&o["ci_high"]) - 0.960023).abs() < 1e-6, "{o}");
     assert!(
-        (f(&o["estimated_unrecorded"]) - 11.672222).abs() < 1e-6,
+        (f(&o["estimated_unrecorded"]) - 12.894444).abs() < 1e-6,
         "{o}"
+    );
+    assert!(o["estimated_unrecorded_per_year"].is_null(), "{o}");
+    assert_eq!(
+        (
+            o["should_record"].as_u64(),
+            o["recorded_correctly"].as_u64()
+        ),
+        (Some(77), Some(71))
+    );
+    let (_, with_year, _) = hocr(&[
+        "audit",
+        "score",
+        FIXTURE,
+        "--format",
+        "json",
+        "--annual-recorded",
+        "50000",
+    ]);
+    let with_year: serde_json::Value = serde_json::from_str(&with_year).unwrap();
+    assert!((f(&with_year["overall"]["estimated_unrecorded_per_year"]) - 6802.86).abs() < 0.01);
+    let violence = &v["strata"][1];
+    assert_eq!(
+        (
+            violence["should_record"].as_u64(),
+            violence["recorded_correctly"].as_u64()
+        ),
+        (Some(30), Some(28))
     );
     let strata = v["strata"].as_array().unwrap();
     let names: Vec<&str> = strata
@@ -272,7 +307,14 @@ fn the_finished_worksheet_is_scored() {
     assert_eq!(not_crime["unrecorded"], 2);
     assert_eq!(not_crime["not_crime"], 38);
     assert_eq!(not_crime["rate"], 0.0);
-    for key in ["rate", "ci_low", "ci_high"] {
+    for key in [
+        "rate",
+        "half_width",
+        "ci_low",
+        "ci_high",
+        "should_record",
+        "recorded_correctly",
+    ] {
         assert!(strata[0].get(key).is_some(), "{key}");
     }
     let (code, text, _) = hocr(&["audit", "score", FIXTURE]);
@@ -298,9 +340,13 @@ fn the_score_as_a_page() {
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains("<h1>Crime recording audit</h1>"));
     assert!(page.contains(
-        "<span class=\"big\">88.5%</span><span class=\"label\">95% interval 80.0–97.0%</span>"
+        "<span class=\"big\">88.0%</span><span class=\"label\">± 7.98% · 95% interval 80.0–96.0%</span>"
     ));
-    assert!(page.contains("<span class=\"big\">11.7</span>"));
+    assert!(page.contains("<span class=\"big\">12.9</span>"));
+    // `not_crime`: 0 of 2 crimes recorded; a sample that does not vary
+    // gives a rate but no interval, drawn without a whisker.
+    assert!(page.contains("<g aria-label=\"not_crime: 0.0% (no interval)\">"));
+    assert!(page.contains("<tspan class=\"axis\">no interval</tspan>"));
     assert!(
         !page.contains("<script") && !page.contains("http"),
         "self-contained"
@@ -333,6 +379,8 @@ fn set(line: &str, column: usize, value: &str) -> String {
 }
 
 const VERDICT: usize = 13;
+const SHOULD_RECORD: usize = 14;
+const RECORDED_CORRECTLY: usize = 15;
 const WEIGHT: usize = 4;
 
 #[test]
@@ -348,7 +396,7 @@ fn a_worksheet_with_problems_is_not_scored() {
     assert_eq!(code, 2);
     assert_eq!(stdout, "");
     assert!(
-        stderr.contains(&format!("{p}:3: 1 row without a verdict (line 3); fill them in, or score what is done with `--allow-incomplete`")),
+        stderr.contains(&format!("{p}:3: 1 row without a verdict or counts (line 3); fill them in, or score what is done with `--allow-incomplete`")),
         "{stderr}"
     );
     assert!(
@@ -359,6 +407,35 @@ fn a_worksheet_with_problems_is_not_scored() {
         stderr.contains(&format!("{p}:10: the weight of incident `INC000000035` is `2`, but population ÷ sampled is 33 ÷ 27 = 1.222222")),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("error: the worksheet has 3 problems; nothing scored"),
+        "{stderr}"
+    );
+}
+
+/// Counts that cannot be: exit 2, each named with its line, nothing scored.
+#[test]
+fn bad_crime_counts_are_named_with_their_lines() {
+    let path = edited("counts", |n, line| match n {
+        // A negative count.
+        2 => Some(set(
+            &set(line, SHOULD_RECORD, "-1"),
+            RECORDED_CORRECTLY,
+            "0",
+        )),
+        // More recorded correctly than should have been recorded.
+        6 => Some(set(&set(line, SHOULD_RECORD, "1"), RECORDED_CORRECTLY, "2")),
+        // `recorded` (line 7 says so) but one of two crimes not recorded.
+        7 => Some(set(&set(line, SHOULD_RECORD, "2"), RECORDED_CORRECTLY, "1")),
+        _ => None,
+    });
+    let p = path.to_str().unwrap();
+    let (code, stdout, stderr) = hocr(&["audit", "score", p]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains(&format!("{p}:2: `should_record` of incident `INC000000003` is `-1`: a count of crimes is a whole number, 0 or more")), "{stderr}");
+    assert!(stderr.contains(&format!("{p}:6: incident `SI04`: 2 crimes recorded correctly of 1 that should have been recorded")), "{stderr}");
+    assert!(stderr.contains(&format!("{p}:7: incident `INC000000024`: the verdict `recorded` contradicts its counts, 1 of 2 crimes recorded correctly (that is `unrecorded`)")), "{stderr}");
     assert!(
         stderr.contains("error: the worksheet has 3 problems; nothing scored"),
         "{stderr}"
@@ -430,7 +507,9 @@ fn an_unfinished_worksheet_is_scored_only_when_allowed() {
     let (code, _, stderr) = hocr(&["audit", "score", p]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains(&format!("{p}:94: 20 rows without a verdict (lines 94–113)")),
+        stderr.contains(&format!(
+            "{p}:94: 20 rows without a verdict or counts (lines 94–113)"
+        )),
         "{stderr}"
     );
     let (code, stdout, _) = hocr(&[

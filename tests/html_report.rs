@@ -40,20 +40,45 @@ fn html_report_is_self_contained_and_complete() {
     assert!(page.trim_end().ends_with("</html>"));
     // A rule's source names its address as text; nothing is linked or
     // loaded from elsewhere.
-    for external in ["href=\"http", "src=", "<script", "<link", "url("] {
+    for external in [
+        "href=\"http",
+        "src=",
+        "<script src",
+        "<link",
+        "url(",
+        "fetch(",
+    ] {
         assert!(!page.contains(external), "page references `{external}`");
     }
+    // One inline script (the findings' filters), nothing else.
+    assert_eq!(page.matches("<script").count(), 1);
+    assert!(page.contains("<script>\n(function(){"));
     // Charts: one by theme, one by rule, each an accessible image.
     assert_eq!(page.matches("<svg role=\"img\"").count(), 2);
-    assert!(page.contains("<title id=\"themes-title\">Compliance by theme</title>"));
+    assert!(page.contains("<title id=\"themes-title\">Compliance by theme, worst first</title>"));
     assert!(page.contains("<title id=\"rules-title\">Compliance by rule</title>"));
     assert!(page.contains("<th scope=\"col\">"));
     assert!(page.contains("<th scope=\"row\">"));
-    // Headline: overall compliance with its interval, findings, as-of, rules.
-    assert!(page.contains("94.4%"));
-    assert!(page.contains("88.4–97.4%"));
+    // Headline: compliance over the compliance rules only (16 of them: 6
+    // findings in 22 checks, 1 pending: 1 − 6/21 = 71.4%), data quality
+    // apart (5 rules, 87 checks, nothing found), findings, as-of, rules.
+    assert!(page.contains("Compliance with the recording rules</span><span class=\"big\">71.4%</span><span class=\"label\">95% interval 50.0–86.2% · 21 checks decided, 16 rules</span>"));
+    assert!(page.contains("Data quality, scored apart</span><span class=\"big\">100.0%</span><span class=\"label\">95% interval 95.8–100.0% · 87 checks decided, 5 rules</span>"));
+    // Themes worst first, each with its count: recording (6 of 11 met) first.
+    let recording = page
+        .find("<g aria-label=\"recording · 11: 54.5%")
+        .expect("recording bar");
+    let cancellation = page
+        .find("<g aria-label=\"cancellation · 3: 100.0%")
+        .expect("cancellation bar");
+    assert!(recording < cancellation);
+    // Coverage: rules that checked nothing, codes no rule mentions.
+    assert!(page.contains("<li>8 rules checked nothing: CAN004, OOC001, OOC002, OOC003, OOC004, RAP002, REC004, VIC001"));
+    assert!(page.contains(
+        "<li>crimes offence_code: 1 code no group or rule of the rule set mentions: 49 (2)</li>"
+    ));
     assert!(page.contains("<span class=\"big\">6</span>"));
-    assert!(page.contains("Showing 6 of 6 findings."));
+    assert!(page.contains("Showing 6 of 6 findings: by severity (high first), then rule."));
     assert!(page.contains("2025-06-02T09:00:00Z"));
     assert!(page.contains("HOCR April 2026"));
     assert!(page.contains("sha256:"));
@@ -86,6 +111,10 @@ fn html_report_is_self_contained_and_complete() {
         "victims",
     ] {
         assert!(page.contains(&format!("<td>{theme}</td>")), "{theme}");
+        assert!(
+            page.contains(&format!("{theme} · ")) || theme == "data-quality",
+            "{theme} in the chart"
+        );
     }
     // Quoted source text and citations.
     assert!(page.contains("<blockquote>Forces are required to record a crime within 24 hours"));

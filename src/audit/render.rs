@@ -5,7 +5,7 @@
 use super::score::{Score, StratumScore};
 use crate::findings::Totals;
 use crate::report::html::{Bar, ChartWords, STYLE, chart, count, escape};
-use crate::report::{percent, range};
+use crate::report::{percent, plus_minus, range};
 use std::io::{self, Write};
 
 /// What the report says about where the numbers came from.
@@ -66,6 +66,38 @@ fn wrap(text: &str, width: usize) -> String {
     out
 }
 
+/// The headline sentences, the same in text and on the page.
+fn headline(score: &Score) -> Vec<String> {
+    let o = &score.overall;
+    let mut out = vec![match o.rate {
+        Some(_) => format!(
+            "Crime recording rate {} {} (95% interval {}), weighted by stratum: crimes recorded correctly as a share of the crimes that should have been recorded.",
+            percent(o.rate),
+            plus_minus(o.half_width),
+            interval(o.ci_low, o.ci_high)
+        ),
+        None => "No recording rate: no sampled incident had a crime to record.".to_string(),
+    }];
+    out.push(format!(
+        "Estimated crimes not recorded: {} of an estimated {} that should have been recorded, in the {} incidents sampled from.",
+        estimate(o.estimated_unrecorded),
+        estimate(o.estimated_should_record),
+        o.population
+    ));
+    match (o.annual_recorded, o.estimated_unrecorded_per_year) {
+        (Some(a), Some(per_year)) => out.push(format!(
+            "Estimated crimes not recorded a year: {} (the {} crimes recorded a year × (1 − R) ÷ R).",
+            count(per_year.round() as u64),
+            count(a)
+        )),
+        (Some(_), None) => out.push(
+            "No estimate of crimes not recorded a year: there is no recording rate above 0.".into(),
+        ),
+        (None, _) => {}
+    }
+    out
+}
+
 pub fn text(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     let o = &score.overall;
     writeln!(w, "Recording audit: {}", cx.worksheet)?;
@@ -85,20 +117,25 @@ pub fn text(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
         .unwrap_or(0);
     writeln!(
         w,
-        "{:<name_w$}  {:>10}  {:>7}  {:>8}  {:>10}  {:>9}  {:>6}  95% interval",
-        "stratum", "population", "sampled", "recorded", "unrecorded", "not crime", "rate"
+        "{:<name_w$}  {:>10}  {:>7}  {:>13}  {:>8}",
+        "", "", "", "crimes that", "of them"
+    )?;
+    writeln!(
+        w,
+        "{:<name_w$}  {:>10}  {:>7}  {:>13}  {:>8}  {:>6}  {:>9}  95% interval",
+        "stratum", "population", "sampled", "should record", "recorded", "rate", "± half"
     )?;
     let line = |w: &mut dyn Write, s: &StratumScore| {
         writeln!(
             w,
-            "{:<name_w$}  {:>10}  {:>7}  {:>8}  {:>10}  {:>9}  {:>6}  {}",
+            "{:<name_w$}  {:>10}  {:>7}  {:>13}  {:>8}  {:>6}  {:>9}  {}",
             s.stratum,
             s.population,
             s.sampled,
-            s.recorded,
-            s.unrecorded,
-            s.not_crime,
+            s.should_record,
+            s.recorded_correctly,
             percent(s.rate),
+            plus_minus(s.half_width),
             interval(s.ci_low, s.ci_high)
         )
     };
@@ -107,30 +144,15 @@ pub fn text(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     }
     line(w, &o.as_row("all strata"))?;
     writeln!(w)?;
-    match o.rate {
-        Some(_) => writeln!(
-            w,
-            "Recording rate {} (95% interval {}), weighted by stratum.",
-            percent(o.rate),
-            interval(o.ci_low, o.ci_high)
-        )?,
-        None => writeln!(
-            w,
-            "No recording rate: no sampled incident had a crime to record."
-        )?,
+    for sentence in headline(score) {
+        writeln!(w, "{}", wrap(&sentence, 78))?;
     }
-    writeln!(
-        w,
-        "Estimated crimes not recorded: {} (of an estimated {} incidents with a crime to record).",
-        estimate(o.estimated_unrecorded),
-        estimate(o.estimated_crime_incidents)
-    )?;
     if let Some(note) = incomplete_note(score) {
         writeln!(w, "\n{}", wrap(&note, 78))?;
     }
     writeln!(
         w,
-        "\nPer stratum: recorded ÷ (recorded + unrecorded), with a Wilson 95% interval.\nAll strata: the combined ratio estimate, each incident weighted by its\nstratum's population ÷ sampled, with the interval R ± 1.96·√v.\nCrimes not recorded: Σ population × unrecorded ÷ sampled, counted by incident."
+        "\nEach incident: x crimes that should have been recorded, y of them recorded\ncorrectly (a verdict alone: recorded 1 of 1, unrecorded 0 of 1, not-crime\n0 of 0). Rate: the combined ratio estimate R = Σ w·y ÷ Σ w·x, each incident\nweighted by its stratum's population ÷ sampled (per stratum, its rows alone),\n± 1.96·√v (v its Taylor variance); the interval is R ± that, within 0–100%.\nCrimes not recorded: Σ w·x − Σ w·y."
     )
 }
 
@@ -181,16 +203,25 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         w,
-        "<div class=\"card\"><span class=\"label\">Recording rate</span><span class=\"big\">{}</span><span class=\"label\">95% interval {}</span></div>",
+        "<div class=\"card\"><span class=\"label\">Crime recording rate</span><span class=\"big\">{}</span><span class=\"label\">{} · 95% interval {}</span></div>",
         percent(o.rate),
+        plus_minus(o.half_width),
         interval(o.ci_low, o.ci_high),
     )?;
     writeln!(
         w,
-        "<div class=\"card\"><span class=\"label\">Crimes not recorded</span><span class=\"big\">{}</span><span class=\"label\">estimated, of {} incidents with a crime to record</span></div>",
+        "<div class=\"card\"><span class=\"label\">Crimes not recorded</span><span class=\"big\">{}</span><span class=\"label\">estimated, of {} that should have been recorded</span></div>",
         estimate(o.estimated_unrecorded),
-        estimate(o.estimated_crime_incidents),
+        estimate(o.estimated_should_record),
     )?;
+    if let (Some(a), Some(per_year)) = (o.annual_recorded, o.estimated_unrecorded_per_year) {
+        writeln!(
+            w,
+            "<div class=\"card\"><span class=\"label\">Crimes not recorded a year</span><span class=\"big\">{}</span><span class=\"label\">estimated from {} recorded a year × (1 − R) ÷ R</span></div>",
+            count(per_year.round() as u64),
+            count(a),
+        )?;
+    }
     writeln!(
         w,
         "<div class=\"card\"><span class=\"label\">Incidents read</span><span class=\"big\">{}</span><span class=\"label\">sampled from {}</span></div>",
@@ -199,6 +230,9 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(w, "</section>")?;
     writeln!(w, "</header>")?;
+    for sentence in headline(score) {
+        writeln!(w, "<p>{}</p>", escape(&sentence))?;
+    }
     if let Some(note) = incomplete_note(score) {
         writeln!(
             w,
@@ -233,7 +267,7 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
         "strata",
         "Recording rate by stratum",
         &ChartWords {
-            caption: "Bars show the share of sampled incidents with a crime to record whose crime was recorded; the black whisker is the 95% interval.",
+            caption: "Bars show the crimes recorded correctly as a share of the crimes that should have been recorded; the black whisker is the 95% interval.",
             none: "no crime to record in the sample",
         },
         &bars,
@@ -246,11 +280,11 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "<table>")?;
     writeln!(
         w,
-        "<caption>Each stratum's incidents, how many were read, and the auditors' verdicts.</caption>"
+        "<caption>Each stratum's incidents, how many were read, the auditors' verdicts (incidents) and the crimes they found.</caption>"
     )?;
     writeln!(
         w,
-        "<thead><tr><th scope=\"col\">Stratum</th><th scope=\"col\" class=\"num\">Population</th><th scope=\"col\" class=\"num\">Sampled</th><th scope=\"col\" class=\"num\">Recorded</th><th scope=\"col\" class=\"num\">Unrecorded</th><th scope=\"col\" class=\"num\">Not crime</th><th scope=\"col\" class=\"num\">Recording rate</th></tr></thead>"
+        "<thead><tr><th scope=\"col\">Stratum</th><th scope=\"col\" class=\"num\">Population</th><th scope=\"col\" class=\"num\">Sampled</th><th scope=\"col\" class=\"num\">Recorded</th><th scope=\"col\" class=\"num\">Unrecorded</th><th scope=\"col\" class=\"num\">Not crime</th><th scope=\"col\" class=\"num\">Crimes to record</th><th scope=\"col\" class=\"num\">Recorded correctly</th><th scope=\"col\" class=\"num\">Recording rate</th></tr></thead>"
     )?;
     writeln!(w, "<tbody>")?;
     let row = |w: &mut dyn Write, s: &StratumScore| {
@@ -261,7 +295,7 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             w,
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}<span class=\"sub\">{}</span></td></tr>",
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} {}<span class=\"sub\">{}</span></td></tr>",
             escape(&s.stratum),
             count(s.population),
             count(s.sampled),
@@ -269,7 +303,10 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
             count(s.recorded),
             count(s.unrecorded),
             count(s.not_crime),
+            count(s.should_record),
+            count(s.recorded_correctly),
             percent(s.rate),
+            plus_minus(s.half_width),
             interval(s.ci_low, s.ci_high),
         )
     };
@@ -286,11 +323,11 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "<h2 id=\"h-method\">How the figures are worked out</h2>")?;
     writeln!(
         w,
-        "<p>A stratum's recording rate is recorded ÷ (recorded + unrecorded) among its sampled incidents, with a 95% Wilson score interval. The overall rate is the combined ratio estimate: each incident counts with the weight population ÷ sampled of its stratum, so heavily sampled strata (violence, sexual offences) do not outweigh the rest. Its 95% interval is R ± 1.96·√v, where v is the stratified variance of the ratio estimate; a stratum read in full adds no sampling error.</p>"
+        "<p>For each incident read, the auditors give the crimes that should have been recorded (x) and how many of those were recorded correctly (y); a verdict alone stands for 1 of 1 (recorded), 0 of 1 (unrecorded) or 0 of 0 (not a crime). The recording rate is HMICFRS's: crimes recorded correctly as a proportion of those that should have been recorded, by the combined ratio estimate R = Σ w·y ÷ Σ w·x, each incident weighted by its stratum's population ÷ sampled, so heavily sampled strata (violence, sexual offences) do not outweigh the rest; a stratum's own rate is the same estimate over its rows. It is published as R ± 1.96·√v, v its Taylor variance; the 95% interval is that range within 0–100%. A stratum read in full adds no sampling error.</p>"
     )?;
     writeln!(
         w,
-        "<p>Crimes not recorded are estimated as Σ population × unrecorded ÷ sampled over the strata, counted by incident.</p>"
+        "<p>Crimes not recorded are estimated as Σ w·x − Σ w·y; given the crimes recorded in a year (<code>--annual-recorded</code>), those not recorded a year as the recorded × (1 − R) ÷ R.</p>"
     )?;
     writeln!(w, "</section>")?;
     writeln!(

@@ -253,6 +253,8 @@ pub fn write_worksheet(draw: &Draw, records: Records, w: &mut dyn Write) -> io::
                 &list(&|c| crime(c).status.to_ascii_lowercase()),
                 "",
                 "",
+                "",
+                "",
                 &row_check(&i.incident_id, &s.name, population, sampled),
             ])?;
         }

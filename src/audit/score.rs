@@ -1,28 +1,33 @@
-//! `hocr audit score`: reads a finished worksheet and estimates the
-//! recording rate.
+//! `hocr audit score`: reads a finished worksheet and estimates the crime
+//! recording rate in HMICFRS's unit: "the number of crimes that are
+//! correctly recorded as a crime, as a proportion of the total that should
+//! be recorded".
 //!
-//! With verdicts y = 1 for `recorded` and x = 1 for `recorded` or
-//! `unrecorded` (0 otherwise), and weight w = N_h / n_h in stratum h of
-//! N_h incidents of which n_h were read:
+//! Each sampled incident i gives xᵢ, the crimes the reviewer finds should
+//! have been recorded (`should_record`), and yᵢ ≤ xᵢ, how many of those were
+//! recorded correctly (`recorded_correctly`); a `verdict` alone stands for
+//! 1 of 1 (`recorded`), 0 of 1 (`unrecorded`) or 0 of 0 (`not-crime`). With
+//! weight w = N_h / n_h in stratum h of N_h incidents of which n_h were read:
 //!
-//! - per stratum, the rate recorded ÷ (recorded + unrecorded) with its 95%
-//!   Wilson score interval;
-//! - overall, the combined ratio estimator R = Σ wᵢyᵢ ÷ Σ wᵢxᵢ, with
-//!   variance v = (1 / X̂²) Σ_h N_h² (1 − n_h/N_h) s²_eh / n_h, where
-//!   eᵢ = yᵢ − R·xᵢ, s²_eh is the sample variance of e in stratum h
-//!   (denominator n_h − 1; 0 when n_h = 1) and X̂ = Σ wᵢxᵢ; the interval
-//!   R ± 1.96·√v, clipped to [0, 1];
-//! - the estimated number of crimes not recorded, Σ_h N_h · unrecorded_h / n_h
-//!   (counted by incident: an incident whose crime was not recorded counts
-//!   once).
+//! - the combined ratio estimator R = Σ wᵢyᵢ ÷ Σ wᵢxᵢ, overall and (with one
+//!   stratum's rows alone) per stratum, with the Taylor variance
+//!   v = (1 / X̂²) Σ_h N_h² (1 − n_h/N_h) s²_eh / n_h, where eᵢ = yᵢ − R·xᵢ,
+//!   s²_eh is the sample variance of e in stratum h (denominator n_h − 1;
+//!   0 when n_h = 1) and X̂ = Σ wᵢxᵢ; the half-width 1.96·√v, published as
+//!   R ± half-width, and the interval R ± half-width clipped to [0, 1];
+//! - the estimated crimes not recorded in the population, X̂ − Ŷ
+//!   = Σ_h N_h · (x_h − y_h) / n_h (x_h, y_h: the stratum's sums), and, given
+//!   the crimes recorded in a year A (`--annual-recorded`), those not
+//!   recorded in a year as HMICFRS estimates them: A × (1 − R) ÷ R.
 //!
-//! With `--allow-incomplete`, rows without a verdict are left out and each
-//! stratum is scored on the rows that have one (n_h is then that number),
-//! which is sound only if the unfinished rows are no different from the
-//! finished ones: the report says how many there were.
+//! With `--allow-incomplete`, rows without a verdict or counts are left
+//! out and each stratum is scored on the rows that have them (n_h is then
+//! that number), which is sound only if the unfinished rows are no
+//! different from the finished ones: the report says how many there were.
 
-use super::{REQUIRED, Verdict, lines_text, row_check, weight_text};
-use crate::findings::wilson;
+use super::{
+    RECORDED_CORRECTLY, REQUIRED, SHOULD_RECORD, Verdict, lines_text, row_check, weight_text,
+};
 use crate::plan::Z95;
 use std::collections::HashMap;
 use std::io::Read;
@@ -51,8 +56,46 @@ pub struct SheetStratum {
     pub population: u64,
     /// How many incidents the sample drew (the `sampled` column).
     pub sampled: u64,
-    /// The verdict of each row; `None` when left blank.
-    pub verdicts: Vec<Option<Verdict>>,
+    /// What the reviewer found in each row; `None` when left blank.
+    pub rows: Vec<Option<Crimes>>,
+}
+
+/// What the reviewer found in one incident: x, the crimes that should
+/// have been recorded, and y, how many of those were recorded correctly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Crimes {
+    pub should_record: u64,
+    pub recorded_correctly: u64,
+}
+
+impl Crimes {
+    pub fn x(self) -> f64 {
+        self.should_record as f64
+    }
+    pub fn y(self) -> f64 {
+        self.recorded_correctly as f64
+    }
+    /// The verdict these counts amount to: `not-crime` with nothing to
+    /// record, `recorded` when every crime was, else `unrecorded`.
+    pub fn verdict(self) -> Verdict {
+        if self.should_record == 0 {
+            Verdict::NotCrime
+        } else if self.recorded_correctly == self.should_record {
+            Verdict::Recorded
+        } else {
+            Verdict::Unrecorded
+        }
+    }
+}
+
+impl From<Verdict> for Crimes {
+    /// The shortcut: 1 of 1, 0 of 1, 0 of 0.
+    fn from(v: Verdict) -> Crimes {
+        Crimes {
+            should_record: v.x() as u64,
+            recorded_correctly: v.y() as u64,
+        }
+    }
 }
 
 /// A worksheet read and checked: its strata in the order they first appear.
@@ -68,12 +111,13 @@ struct RowFields {
     stratum: String,
     population: u64,
     sampled: u64,
-    verdict: Option<Verdict>,
+    crimes: Option<Crimes>,
 }
 
 /// Reads and checks a worksheet. Every problem is reported, each with its
 /// line: missing columns, blank (unless `allow_incomplete`) or unknown
-/// verdicts, duplicated incident ids, rows the sample did not draw (their
+/// verdicts, counts that are not whole numbers, recorded_correctly above
+/// should_record, counts that contradict the verdict, duplicated incident ids, rows the sample did not draw (their
 /// `row_check` does not match), edited weights, populations or sample sizes,
 /// and strata with more or fewer rows than were drawn.
 pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<Problem>> {
@@ -151,6 +195,8 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
         weight_c,
         verdict_c,
         check_c,
+        should_c,
+        correct_c,
     ] = [
         col("incident_id"),
         col("stratum"),
@@ -159,6 +205,9 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
         col("weight"),
         col("verdict"),
         col("row_check"),
+        // Optional: worksheets drawn before they existed have verdicts only.
+        col(SHOULD_RECORD),
+        col(RECORDED_CORRECTLY),
     ];
     let mut problems = Vec::new();
     let mut rows = Vec::new();
@@ -230,10 +279,7 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
             )),
         }
         let verdict = match field(verdict_c) {
-            "" => {
-                blank.push(line);
-                None
-            }
+            "" => None,
             v => match Verdict::parse(v) {
                 Some(v) => Some(v),
                 None => {
@@ -244,20 +290,75 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
                 }
             },
         };
+        let count = |c: usize, name: &str| -> Result<Option<u64>, String> {
+            match field(c) {
+                "" => Ok(None),
+                text => text.parse::<u64>().map(Some).map_err(|_| {
+                    format!(
+                        "`{name}` of incident `{incident_id}` is `{text}`: a count of crimes is a whole number, 0 or more"
+                    )
+                }),
+            }
+        };
+        let counts = match (
+            count(should_c, SHOULD_RECORD),
+            count(correct_c, RECORDED_CORRECTLY),
+        ) {
+            (Err(m), _) | (_, Err(m)) => {
+                bad(m);
+                continue;
+            }
+            (Ok(Some(should_record)), Ok(Some(recorded_correctly))) => Some(Crimes {
+                should_record,
+                recorded_correctly,
+            }),
+            (Ok(None), Ok(None)) => None,
+            (Ok(_), Ok(_)) => {
+                bad(format!(
+                    "incident `{incident_id}` has one of `{SHOULD_RECORD}` and `{RECORDED_CORRECTLY}` without the other; give both (or neither, and a verdict)"
+                ));
+                continue;
+            }
+        };
+        if let Some(c) = counts
+            && c.recorded_correctly > c.should_record
+        {
+            bad(format!(
+                "incident `{incident_id}`: {} crimes recorded correctly of {} that should have been recorded; `{RECORDED_CORRECTLY}` cannot be more than `{SHOULD_RECORD}`",
+                c.recorded_correctly, c.should_record
+            ));
+            continue;
+        }
+        if let (Some(c), Some(v)) = (counts, verdict)
+            && c.verdict() != v
+        {
+            bad(format!(
+                "incident `{incident_id}`: the verdict `{}` contradicts its counts, {} of {} crimes recorded correctly (that is `{}`); correct one or leave the verdict empty",
+                v.word(),
+                c.recorded_correctly,
+                c.should_record,
+                c.verdict().word()
+            ));
+            continue;
+        }
+        let crimes = counts.or(verdict.map(Crimes::from));
+        if crimes.is_none() {
+            blank.push(line);
+        }
         rows.push(RowFields {
             line,
             incident_id,
             stratum,
             population,
             sampled,
-            verdict,
+            crimes,
         });
     }
     if !blank.is_empty() && !allow_incomplete {
         problems.push(Problem::at(
             blank[0],
             format!(
-                "{} without a verdict (line{} {}); fill them in, or score what is done with `--allow-incomplete`",
+                "{} without a verdict or counts (line{} {}); fill them in, or score what is done with `--allow-incomplete`",
                 rows_word(blank.len()),
                 if blank.len() == 1 { "" } else { "s" },
                 lines_text(&blank)
@@ -290,7 +391,7 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
                         name: r.stratum.clone(),
                         population: r.population,
                         sampled: r.sampled,
-                        verdicts: Vec::new(),
+                        rows: Vec::new(),
                     },
                     r.line,
                 ));
@@ -308,7 +409,7 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
             ));
             continue;
         }
-        s.verdicts.push(r.verdict);
+        s.rows.push(r.crimes);
     }
     for (s, _) in &strata {
         let lines: Vec<u64> = stratum_lines
@@ -360,13 +461,22 @@ pub struct StratumScore {
     pub population: u64,
     /// Rows in the worksheet (incidents drawn).
     pub sampled: u64,
+    /// Incidents whose every crime was recorded correctly (at least one).
     pub recorded: u64,
+    /// Incidents with a crime that should have been recorded and was not.
     pub unrecorded: u64,
+    /// Incidents with no crime to record.
     pub not_crime: u64,
-    /// Rows without a verdict (only with `--allow-incomplete`).
+    /// Rows without a verdict or counts (only with `--allow-incomplete`).
     pub blank: u64,
-    /// recorded ÷ (recorded + unrecorded); `None` when there were none.
+    /// Σ x: crimes the reviewers found should have been recorded.
+    pub should_record: u64,
+    /// Σ y: of those, crimes recorded correctly.
+    pub recorded_correctly: u64,
+    /// The ratio estimate R (here, y ÷ x); `None` when x = 0.
     pub rate: Option<f64>,
+    /// 1.96·√v: the rate is published as rate ± half-width.
+    pub half_width: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
 }
@@ -376,12 +486,18 @@ pub struct Overall {
     /// The combined ratio estimate R; `None` when no sampled incident had
     /// a crime to record.
     pub rate: Option<f64>,
+    /// 1.96·√v.
+    pub half_width: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
-    /// Σ_h N_h · unrecorded_h / n_h.
+    /// X̂ − Ŷ: the estimated crimes in the population not recorded.
     pub estimated_unrecorded: f64,
-    /// X̂ = Σ wᵢxᵢ: the estimated incidents with a crime to record.
-    pub estimated_crime_incidents: f64,
+    /// X̂ = Σ wᵢxᵢ: the estimated crimes in the population that should have
+    /// been recorded.
+    pub estimated_should_record: f64,
+    /// Given the crimes recorded in a year A: A × (1 − R) ÷ R.
+    pub annual_recorded: Option<u64>,
+    pub estimated_unrecorded_per_year: Option<f64>,
     /// v, the estimated variance of R.
     pub variance: Option<f64>,
     pub population: u64,
@@ -390,6 +506,8 @@ pub struct Overall {
     pub unrecorded: u64,
     pub not_crime: u64,
     pub blank: u64,
+    pub should_record: u64,
+    pub recorded_correctly: u64,
 }
 
 impl Overall {
@@ -404,7 +522,10 @@ impl Overall {
             unrecorded: self.unrecorded,
             not_crime: self.not_crime,
             blank: self.blank,
+            should_record: self.should_record,
+            recorded_correctly: self.recorded_correctly,
             rate: self.rate,
+            half_width: self.half_width,
             ci_low: self.ci_low,
             ci_high: self.ci_high,
         }
@@ -417,34 +538,76 @@ pub struct Score {
     pub strata: Vec<StratumScore>,
 }
 
-/// A stratum's population and the verdicts of the incidents read.
+/// A stratum's population and what the incidents read held.
 #[derive(Clone, Debug)]
 pub struct StratumSample<'a> {
     pub population: u64,
-    pub verdicts: &'a [Verdict],
+    pub rows: &'a [Crimes],
 }
 
-/// The combined ratio estimator over strata: (R, v, X̂), R and v `None`
-/// when X̂ = 0. A stratum with no verdicts is left out.
-pub fn ratio_estimate(strata: &[StratumSample]) -> (Option<f64>, Option<f64>, f64) {
-    let strata: Vec<&StratumSample> = strata.iter().filter(|s| !s.verdicts.is_empty()).collect();
-    let weight = |s: &StratumSample| s.population as f64 / s.verdicts.len() as f64;
+/// The combined ratio estimator over strata, with its Taylor variance.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// R = Ŷ ÷ X̂; `None` when X̂ = 0.
+    pub rate: Option<f64>,
+    /// v; `None` when X̂ = 0, or when v is 0 only because every sampled
+    /// stratum's crimes fared alike (all recorded, or none): a sample
+    /// that does not vary says nothing of how much the rate could.
+    pub variance: Option<f64>,
+    /// X̂ = Σ wᵢxᵢ.
+    pub x_hat: f64,
+    /// Ŷ = Σ wᵢyᵢ.
+    pub y_hat: f64,
+}
+
+impl Estimate {
+    /// 1.96·√v.
+    pub fn half_width(&self) -> Option<f64> {
+        self.variance.map(|v| Z95 * v.sqrt())
+    }
+
+    /// R ± 1.96·√v, clipped to [0, 1].
+    pub fn interval(&self) -> Option<(f64, f64)> {
+        self.rate
+            .zip(self.half_width())
+            .map(|(r, h)| ((r - h).max(0.0), (r + h).min(1.0)))
+    }
+}
+
+/// The combined ratio estimator over strata. A stratum with no rows read
+/// is left out.
+pub fn ratio_estimate(strata: &[StratumSample]) -> Estimate {
+    let strata: Vec<&StratumSample> = strata.iter().filter(|s| !s.rows.is_empty()).collect();
+    let weight = |s: &StratumSample| s.population as f64 / s.rows.len() as f64;
     let (mut y_hat, mut x_hat) = (0.0, 0.0);
     for s in &strata {
         let w = weight(s);
-        y_hat += w * s.verdicts.iter().map(|v| v.y()).sum::<f64>();
-        x_hat += w * s.verdicts.iter().map(|v| v.x()).sum::<f64>();
+        y_hat += w * s.rows.iter().map(|c| c.y()).sum::<f64>();
+        x_hat += w * s.rows.iter().map(|c| c.x()).sum::<f64>();
     }
     if x_hat == 0.0 {
-        return (None, None, 0.0);
+        return Estimate {
+            rate: None,
+            variance: None,
+            x_hat,
+            y_hat,
+        };
     }
     let r = y_hat / x_hat;
     let mut sum = 0.0;
+    // A stratum sampled (not read whole) with crimes in it, all of whose
+    // rows have e = 0 (every crime recorded, or none), has a sample
+    // variance of 0 though its rate is not known exactly: when all the
+    // variance there is comes from such strata, there is no interval.
+    let mut sampled_with_crimes = false;
     for s in &strata {
-        let n = s.verdicts.len() as f64;
+        if (s.rows.len() as u64) < s.population && s.rows.iter().any(|c| c.should_record > 0) {
+            sampled_with_crimes = true;
+        }
+        let n = s.rows.len() as f64;
         let big_n = s.population as f64;
-        let e: Vec<f64> = s.verdicts.iter().map(|v| v.y() - r * v.x()).collect();
-        let s2 = if s.verdicts.len() < 2 {
+        let e: Vec<f64> = s.rows.iter().map(|c| c.y() - r * c.x()).collect();
+        let s2 = if s.rows.len() < 2 {
             0.0
         } else {
             let mean = e.iter().sum::<f64>() / n;
@@ -452,65 +615,75 @@ pub fn ratio_estimate(strata: &[StratumSample]) -> (Option<f64>, Option<f64>, f6
         };
         sum += big_n * big_n * (1.0 - n / big_n) * s2 / n;
     }
-    (Some(r), Some(sum / (x_hat * x_hat)), x_hat)
+    Estimate {
+        rate: Some(r),
+        variance: (sum > 0.0 || !sampled_with_crimes).then(|| sum / (x_hat * x_hat)),
+        x_hat,
+        y_hat,
+    }
 }
 
-/// Scores a checked worksheet.
-pub fn score(sheet: &Sheet) -> Score {
-    let done: Vec<Vec<Verdict>> = sheet
+/// Scores a checked worksheet; `annual_recorded` is the crimes the force
+/// recorded in a year, for the unrecorded crimes a year.
+pub fn score(sheet: &Sheet, annual_recorded: Option<u64>) -> Score {
+    let done: Vec<Vec<Crimes>> = sheet
         .strata
         .iter()
-        .map(|s| s.verdicts.iter().flatten().copied().collect())
+        .map(|s| s.rows.iter().flatten().copied().collect())
         .collect();
     let mut strata = Vec::new();
     let mut samples = Vec::new();
-    let mut estimated_unrecorded = 0.0;
-    for (s, verdicts) in sheet.strata.iter().zip(&done) {
-        let count = |v: Verdict| verdicts.iter().filter(|&&x| x == v).count() as u64;
-        let (recorded, unrecorded) = (count(Verdict::Recorded), count(Verdict::Unrecorded));
-        let crimes = recorded + unrecorded;
-        let rate = (crimes > 0).then(|| recorded as f64 / crimes as f64);
-        let ci = rate.and_then(|p| wilson(p, crimes as f64));
-        if !verdicts.is_empty() {
-            estimated_unrecorded += s.population as f64 * unrecorded as f64 / verdicts.len() as f64;
-        }
+    for (s, rows) in sheet.strata.iter().zip(&done) {
+        let count = |v: Verdict| rows.iter().filter(|c| c.verdict() == v).count() as u64;
+        let sample = StratumSample {
+            population: s.population,
+            rows,
+        };
+        let est = ratio_estimate(std::slice::from_ref(&sample));
+        let ci = est.interval();
         strata.push(StratumScore {
             stratum: s.name.clone(),
             population: s.population,
-            sampled: s.verdicts.len() as u64,
-            recorded,
-            unrecorded,
+            sampled: s.rows.len() as u64,
+            recorded: count(Verdict::Recorded),
+            unrecorded: count(Verdict::Unrecorded),
             not_crime: count(Verdict::NotCrime),
-            blank: (s.verdicts.len() - verdicts.len()) as u64,
-            rate,
+            blank: (s.rows.len() - rows.len()) as u64,
+            should_record: rows.iter().map(|c| c.should_record).sum(),
+            recorded_correctly: rows.iter().map(|c| c.recorded_correctly).sum(),
+            rate: est.rate,
+            half_width: est.half_width(),
             ci_low: ci.map(|c| c.0),
             ci_high: ci.map(|c| c.1),
         });
-        samples.push(StratumSample {
-            population: s.population,
-            verdicts,
-        });
+        samples.push(sample);
     }
-    let (rate, variance, x_hat) = ratio_estimate(&samples);
-    let ci = rate.zip(variance).map(|(r, v)| {
-        let half = Z95 * v.sqrt();
-        ((r - half).max(0.0), (r + half).min(1.0))
-    });
+    let est = ratio_estimate(&samples);
+    let ci = est.interval();
+    let per_year = annual_recorded
+        .zip(est.rate)
+        .filter(|(_, r)| *r > 0.0)
+        .map(|(a, r)| a as f64 * (1.0 - r) / r);
     let sum = |f: fn(&StratumScore) -> u64| strata.iter().map(f).sum::<u64>();
     Score {
         overall: Overall {
-            rate,
+            rate: est.rate,
+            half_width: est.half_width(),
             ci_low: ci.map(|c| c.0),
             ci_high: ci.map(|c| c.1),
-            estimated_unrecorded,
-            estimated_crime_incidents: x_hat,
-            variance,
+            estimated_unrecorded: est.x_hat - est.y_hat,
+            estimated_should_record: est.x_hat,
+            annual_recorded,
+            estimated_unrecorded_per_year: per_year,
+            variance: est.variance,
             population: sum(|s| s.population),
             sampled: sum(|s| s.sampled),
             recorded: sum(|s| s.recorded),
             unrecorded: sum(|s| s.unrecorded),
             not_crime: sum(|s| s.not_crime),
             blank: sum(|s| s.blank),
+            should_record: sum(|s| s.should_record),
+            recorded_correctly: sum(|s| s.recorded_correctly),
         },
         strata,
     }

@@ -1,12 +1,14 @@
 //! `--format json`: one document with the run's metadata, per-rule
 //! statistics and the findings. Fields are documented in docs/report-json.md.
 
-use super::Report;
-use crate::baseline::Changes;
+use super::{Report, round};
+use crate::baseline::{ChangeCounts, Changes};
+use crate::coverage::Coverage;
 use crate::findings::{Finding, RuleStats, Totals};
 use crate::ingest::InputSummary;
 use crate::time::Instant;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 #[derive(Serialize)]
@@ -21,13 +23,28 @@ struct Document<'a> {
     inputs: &'a [InputSummary],
     rows: Rows,
     stats: Vec<Stat<'a>>,
+    /// Compliance themes, worst first.
     themes: Vec<Totals>,
+    /// Over the compliance rules only.
     overall: Totals,
+    /// Over the data-quality rules, apart.
+    data_quality: Totals,
+    coverage: Coverage,
     #[serde(skip_serializing_if = "Option::is_none")]
-    baseline: Option<&'a Changes>,
+    baseline: Option<Baseline<'a>>,
     findings: &'a [Finding],
     /// Written last: a baseline's proof that its findings are all there.
     findings_total: u64,
+}
+
+#[derive(Serialize)]
+struct Baseline<'a> {
+    #[serde(flatten)]
+    changes: &'a Changes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_rule: Option<BTreeMap<String, ChangeCounts>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_theme: Option<BTreeMap<String, ChangeCounts>>,
 }
 
 #[derive(Serialize)]
@@ -82,12 +99,6 @@ struct Stat<'a> {
     ci_high: Option<f64>,
 }
 
-/// Rates are rounded to 4 decimals so the document stays byte-identical
-/// across platforms' last-bit float differences.
-fn round(x: Option<f64>) -> Option<f64> {
-    x.map(|c| (c * 10_000.0).round() / 10_000.0)
-}
-
 fn rounded(mut t: Totals) -> Totals {
     t.compliance = round(t.compliance);
     t.ci_low = round(t.ci_low);
@@ -98,6 +109,7 @@ fn rounded(mut t: Totals) -> Totals {
 pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     let read = report.rows_read();
     let rejected = report.rows_rejected();
+    let headline = report.headline();
     let doc = Document {
         tool: Tool {
             name: "hocr",
@@ -148,12 +160,18 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
                 ci_high: round(s.interval().map(|c| c.1)),
             })
             .collect(),
-        themes: Totals::by_theme(&report.outcome.stats)
-            .into_iter()
-            .map(rounded)
-            .collect(),
-        overall: rounded(Totals::of("all rules", &report.outcome.stats)),
-        baseline: report.changes,
+        themes: headline.themes.into_iter().map(rounded).collect(),
+        overall: rounded(headline.compliance),
+        data_quality: rounded(headline.data_quality),
+        coverage: report.coverage(),
+        baseline: report.changes.map(|c| Baseline {
+            changes: c,
+            per_rule: c.counts.as_ref().map(|n| n.by_rule().into_iter().collect()),
+            per_theme: c
+                .counts
+                .as_ref()
+                .map(|n| n.by_theme(&report.outcome.stats).into_iter().collect()),
+        }),
         findings: &report.outcome.findings,
         findings_total: report.outcome.findings.len() as u64,
     };

@@ -3,7 +3,7 @@
 
 use super::{Report, percent, range};
 use crate::baseline::Changes;
-use crate::findings::Totals;
+use crate::findings::{Headline, Totals};
 use crate::plan::Severity;
 use std::io::{self, Write};
 
@@ -55,8 +55,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         }
     }
     let stats = &report.outcome.stats;
-    let mut themes = Totals::by_theme(stats);
-    let all = Totals::of("all rules", stats);
+    let headline = report.headline();
     let names: Vec<String> = stats
         .iter()
         .map(|s| format!("{} {}", s.rule, s.name))
@@ -64,7 +63,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     let nw = names
         .iter()
         .map(String::len)
-        .chain(themes.iter().map(|t| t.name.len()))
+        .chain(headline.themes.iter().map(|t| t.name.len()))
+        .chain([Headline::COMPLIANCE.len(), "Since the baseline".len() - 2])
         .max()
         .unwrap_or(0)
         .max(9);
@@ -99,14 +99,18 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         row(w, name, &Totals::of(name, [s]))?;
     }
     editions(w, stats)?;
-    header(w, "Themes")?;
-    themes.push(all);
-    for t in &themes {
+    header(w, "Themes, worst first")?;
+    for t in &headline.themes {
         row(w, &t.name, t)?;
+    }
+    row(w, Headline::COMPLIANCE, &headline.compliance)?;
+    if headline.data_quality.rules > 0 {
+        header(w, "Data quality, apart")?;
+        row(w, Headline::DATA_QUALITY, &headline.data_quality)?;
     }
     if let Some(c) = report.changes {
         writeln!(w)?;
-        baseline(w, c, &report.plan.fingerprint, nw)?;
+        baseline(w, c, &report.plan.fingerprint, nw, stats)?;
     }
     writeln!(w)?;
     let findings = &report.outcome.findings;
@@ -124,6 +128,10 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         findings.len(),
         by_severity.join(", ")
     )?;
+    writeln!(w, "{}", headline_sentence(&headline))?;
+    for warning in report.coverage().warnings() {
+        writeln!(w, "warning: {warning}")?;
+    }
     if report.plan.rules.is_empty() {
         writeln!(w, "warning: the rule set has no rules: nothing was checked")?;
     }
@@ -142,6 +150,28 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The headline in one sentence: compliance over the compliance rules,
+/// the worst theme, and data quality apart.
+pub fn headline_sentence(h: &Headline) -> String {
+    let t = |t: &Totals| {
+        format!(
+            "{} (95% interval {}, {} checks)",
+            percent(t.compliance),
+            range(t.ci_low.zip(t.ci_high)),
+            t.decided()
+        )
+    };
+    let mut out = format!("Compliance {}", t(&h.compliance));
+    if let Some(worst) = h.themes.first().filter(|w| w.compliance.is_some()) {
+        out.push_str(&format!("; worst theme {} {}", worst.name, t(worst)));
+    }
+    if h.data_quality.rules > 0 {
+        out.push_str(&format!("; data quality, apart, {}", t(&h.data_quality)));
+    }
+    out.push('.');
+    out
 }
 
 /// The rules that apply only within a window of dates (an edition) or
@@ -183,7 +213,13 @@ fn editions(w: &mut dyn Write, stats: &[crate::findings::RuleStats]) -> io::Resu
 }
 
 /// The run-to-run table, and what the baseline was.
-fn baseline(w: &mut dyn Write, c: &Changes, fingerprint: &str, nw: usize) -> io::Result<()> {
+fn baseline(
+    w: &mut dyn Write,
+    c: &Changes,
+    fingerprint: &str,
+    nw: usize,
+    stats: &[crate::findings::RuleStats],
+) -> io::Result<()> {
     let Some(counts) = &c.counts else {
         return writeln!(
             w,
@@ -216,6 +252,23 @@ fn baseline(w: &mut dyn Write, c: &Changes, fingerprint: &str, nw: usize) -> io:
         "  {:<nw$}  {:>9}  {:>10}  {:>8}",
         "all rules", counts.new, counts.persisting, counts.resolved
     )?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{:<width$}  {:>9}  {:>10}  {:>8}",
+        "Since the baseline, by theme",
+        "new",
+        "persisting",
+        "resolved",
+        width = nw + 2
+    )?;
+    for (theme, n) in counts.by_theme(stats) {
+        writeln!(
+            w,
+            "  {:<nw$}  {:>9}  {:>10}  {:>8}",
+            theme, n.new, n.persisting, n.resolved
+        )?;
+    }
     if c.same_rules == Some(false) {
         writeln!(
             w,

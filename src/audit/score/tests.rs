@@ -8,6 +8,10 @@ fn close(got: f64, want: f64, tol: f64, what: &str) {
     );
 }
 
+fn score_(sheet: &Sheet) -> Score {
+    score(sheet, None)
+}
+
 fn verdicts(recorded: usize, unrecorded: usize, not_crime: usize) -> Vec<Verdict> {
     let mut v = vec![R; recorded];
     v.extend(vec![U; unrecorded]);
@@ -23,7 +27,7 @@ fn sheet(strata: &[(&str, u64, Vec<Verdict>)]) -> Sheet {
                 name: name.to_string(),
                 population: *population,
                 sampled: v.len() as u64,
-                verdicts: v.iter().copied().map(Some).collect(),
+                rows: v.iter().map(|&v| Some(Crimes::from(v))).collect(),
             })
             .collect(),
     }
@@ -69,10 +73,10 @@ fn worked_example() -> Sheet {
 
 #[test]
 fn the_worked_example_overall() {
-    let s = score(&worked_example());
+    let s = score_(&worked_example());
     let o = &s.overall;
     close(o.rate.unwrap(), 0.768657, 1e-6, "R");
-    close(o.estimated_crime_incidents, 134.0, 1e-9, "X̂");
+    close(o.estimated_should_record, 134.0, 1e-9, "X̂");
     close(o.variance.unwrap(), 0.0116499, 1e-7, "v");
     close(o.ci_low.unwrap(), 0.557105, 1e-6, "low");
     close(o.ci_high.unwrap(), 0.980209, 1e-6, "high");
@@ -91,7 +95,7 @@ fn the_worked_example_overall() {
 
 #[test]
 fn the_worked_example_per_stratum() {
-    let s = score(&worked_example());
+    let s = score_(&worked_example());
     let by = |name: &str| s.strata.iter().find(|x| x.stratum == name).unwrap();
     let b = by("b");
     assert_eq!(
@@ -104,13 +108,16 @@ fn the_worked_example_per_stratum() {
         ),
         (50, 5, 2, 2, 1)
     );
-    // Wilson, p = 2/4 = 0.5, n = 4, by hand with z = 1.96 (z² = 3.8416):
-    // centre = (0.5 + 3.8416/8) / (1 + 3.8416/4) = 0.98020 / 1.9604 = 0.5
-    // half = 1.96 / 1.9604 · √(0.25/4 + 3.8416/64) = 0.999796 · 0.350036 = 0.349964
-    // → 0.150036 to 0.849964 (hocr's z is 1.959964: agree to 1e-4).
+    // The ratio estimate over b's rows alone, by hand: x = 1,1,1,1,0 and
+    // y = 1,1,0,0,0: R = 2/4 = 0.5; e = 0.5, 0.5, −0.5, −0.5, 0: mean 0,
+    // s² = 1/4 = 0.25; X̂ = 10·4 = 40;
+    // v = 50² · (1 − 5/50) · 0.25 / 5 / 40² = 112.5 / 1600 = 0.0703125;
+    // half-width 1.96 · √v = 1.96 · 0.265165 = 0.519723; 0.5 ± 0.519723
+    // is clipped to 0 … 1.
     close(b.rate.unwrap(), 0.5, 1e-12, "rate b");
-    close(b.ci_low.unwrap(), 0.150036, 1e-4, "low b");
-    close(b.ci_high.unwrap(), 0.849964, 1e-4, "high b");
+    close(b.half_width.unwrap(), 0.519723, 1e-6, "half-width b");
+    assert_eq!((b.ci_low, b.ci_high), (Some(0.0), Some(1.0)));
+    assert_eq!((b.should_record, b.recorded_correctly), (4, 2));
     // a: 8 of 9.
     close(by("a").rate.unwrap(), 8.0 / 9.0, 1e-12, "rate a");
     // d: only not-crime verdicts: no rate, no interval.
@@ -123,10 +130,10 @@ fn the_worked_example_per_stratum() {
 /// the same R and v without it (its e are all 0, and it adds 0 to Ŷ and X̂).
 #[test]
 fn a_stratum_without_crimes_changes_nothing() {
-    let with = score(&worked_example()).overall;
+    let with = score_(&worked_example()).overall;
     let mut sheet = worked_example();
     sheet.strata.pop();
-    let without = score(&sheet).overall;
+    let without = score_(&sheet).overall;
     close(with.rate.unwrap(), without.rate.unwrap(), 1e-15, "R");
     close(
         with.variance.unwrap(),
@@ -146,7 +153,7 @@ fn a_stratum_without_crimes_changes_nothing() {
 /// the interval [R, R].
 #[test]
 fn a_stratum_taken_whole_has_no_variance() {
-    let s = score(&sheet(&[("c", 4, verdicts(3, 1, 0))])).overall;
+    let s = score_(&sheet(&[("c", 4, verdicts(3, 1, 0))])).overall;
     assert_eq!(s.rate, Some(0.75));
     assert_eq!(s.variance, Some(0.0));
     assert_eq!((s.ci_low, s.ci_high), (Some(0.75), Some(0.75)));
@@ -154,7 +161,7 @@ fn a_stratum_taken_whole_has_no_variance() {
     // Beside a sampled stratum, it changes R but adds no variance term:
     // a alone: R = 80/90, and adding c moves R to (80 + 3)/(90 + 4) while v's
     // numerator stays a's term, recomputed at the new R.
-    let both = score(&sheet(&[
+    let both = score_(&sheet(&[
         ("a", 100, verdicts(8, 1, 1)),
         ("c", 4, verdicts(3, 1, 0)),
     ]));
@@ -177,7 +184,7 @@ fn a_stratum_taken_whole_has_no_variance() {
 /// N = 200, n = 20, 15 recorded: p = 0.75, v = 0.9 · 0.1875 / 19 = 0.00888158.
 #[test]
 fn one_stratum_is_the_textbook_proportion() {
-    let s = score(&sheet(&[("only", 200, verdicts(15, 5, 0))])).overall;
+    let s = score_(&sheet(&[("only", 200, verdicts(15, 5, 0))])).overall;
     close(s.rate.unwrap(), 0.75, 1e-12, "p");
     close(s.variance.unwrap(), 0.9 * 0.75 * 0.25 / 19.0, 1e-12, "v");
     close(s.variance.unwrap(), 0.00888158, 1e-8, "v by hand");
@@ -210,7 +217,7 @@ fn the_variance_agrees_with_cochrans_form() {
     }
     let v = sum / (134.0 * 134.0);
     close(
-        score(&worked_example()).overall.variance.unwrap(),
+        score_(&worked_example()).overall.variance.unwrap(),
         v,
         1e-12,
         "v",
@@ -220,7 +227,7 @@ fn the_variance_agrees_with_cochrans_form() {
 #[test]
 fn a_stratum_of_one_read_has_no_variance_term() {
     // b: N = 10, n = 1, unrecorded. s² is 0 with one row; v comes from a only.
-    let one = score(&sheet(&[
+    let one = score_(&sheet(&[
         ("a", 100, verdicts(8, 1, 1)),
         ("b", 10, verdicts(0, 1, 0)),
     ]));
@@ -248,7 +255,7 @@ fn a_stratum_of_one_read_has_no_variance_term() {
 
 #[test]
 fn no_crimes_at_all_gives_no_rate() {
-    let s = score(&sheet(&[("d", 30, verdicts(0, 0, 3))])).overall;
+    let s = score_(&sheet(&[("d", 30, verdicts(0, 0, 3))])).overall;
     assert_eq!(
         (s.rate, s.ci_low, s.ci_high, s.variance),
         (None, None, None, None)
@@ -259,7 +266,7 @@ fn no_crimes_at_all_gives_no_rate() {
 #[test]
 fn the_interval_is_clipped_to_zero_and_one() {
     // All unrecorded in a large stratum: R = 0, and so is the low end.
-    let s = score(&sheet(&[
+    let s = score_(&sheet(&[
         ("a", 1000, verdicts(0, 3, 0)),
         ("b", 1000, verdicts(1, 1, 0)),
     ]))
@@ -307,7 +314,10 @@ fn problems(rows: &[String]) -> Vec<String> {
 fn a_sound_worksheet_is_read() {
     let sheet = read_text(&good_rows(), false).unwrap();
     assert_eq!(sheet.strata.len(), 2);
-    assert_eq!(sheet.strata[0].verdicts, [Some(R), Some(U), Some(N)]);
+    assert_eq!(
+        sheet.strata[0].rows,
+        [Some(R), Some(U), Some(N)].map(|v| v.map(Crimes::from))
+    );
     assert_eq!(
         (sheet.strata[1].population, sheet.strata[1].sampled),
         (2, 2)
@@ -341,11 +351,11 @@ fn blank_verdicts_are_refused_unless_allowed() {
     assert_eq!(
         e,
         [
-            "3: 2 rows without a verdict (lines 3–4); fill them in, or score what is done with `--allow-incomplete`"
+            "3: 2 rows without a verdict or counts (lines 3–4); fill them in, or score what is done with `--allow-incomplete`"
         ]
     );
     let sheet = read_text(&rows, true).unwrap();
-    let s = score(&sheet);
+    let s = score_(&sheet);
     // Scored on the one row of `a` that has a verdict: n_a = 1, w = 10.
     assert_eq!((s.strata[0].sampled, s.strata[0].blank), (3, 2));
     assert_eq!(s.overall.blank, 2);
@@ -463,5 +473,226 @@ fn numbers_that_are_not_numbers() {
     assert!(
         e[0].starts_with("2: `population` of incident `I1` is `ten`, not a whole number"),
         "{e:?}"
+    );
+}
+
+// ------------------------------------------------------ crimes, not incidents
+
+/// A stratum as (name, population, rows as (should_record, recorded_correctly)).
+type Counted<'a> = (&'a str, u64, &'a [(u64, u64)]);
+
+fn counted(strata: &[Counted]) -> Sheet {
+    Sheet {
+        strata: strata
+            .iter()
+            .map(|(name, population, rows)| SheetStratum {
+                name: name.to_string(),
+                population: *population,
+                sampled: rows.len() as u64,
+                rows: rows
+                    .iter()
+                    .map(|&(x, y)| {
+                        Some(Crimes {
+                            should_record: x,
+                            recorded_correctly: y,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Incidents with several crimes, worked by hand. Each row is (x, y):
+/// crimes that should have been recorded, of them recorded correctly.
+///
+/// | stratum | N  | n | rows (x, y)                  | w |
+/// |---------|----|---|------------------------------|---|
+/// | A       | 20 | 4 | (2,2) (3,1) (1,1) (0,0)      | 5 |
+/// | B       | 6  | 3 | (1,0) (4,4) (1,1)            | 2 |
+/// | C       | 3  | 3 | (2,1) (1,1) (0,0) — whole    | 1 |
+///
+/// Ŷ = 5·4 + 2·5 + 1·2 = 32; X̂ = 5·6 + 2·6 + 1·3 = 45; R = 32/45 = 0.711111.
+/// e = y − R·x, in units of 1/45:
+/// A: 26, −51, 13, 0: Σ = −12, Σe² = 3446; s² = (3446 − 144/4)/3/2025
+///    = 0.561317; term = 20²·(1 − 4/20)·0.561317/4 = 44.9053
+/// B: −32, 52, 13: Σ = 33, Σe² = 3897; s² = (3897 − 1089/3)/2/2025
+///    = 0.872593; term = 6²·(1 − 3/6)·0.872593/3 = 5.23556
+/// C: read whole: 0.
+/// v = (44.9053 + 5.23556)/45² = 0.0247609; half-width 1.96·√v = 0.308418;
+/// interval 0.402693 to 1.019529, clipped to 1.
+/// Crimes not recorded: X̂ − Ŷ = 13. With 10,000 recorded a year:
+/// 10,000 × (1 − R) ÷ R = 10,000 × 13/32 = 4,062.5.
+fn multi_crime() -> Sheet {
+    counted(&[
+        ("A", 20, &[(2, 2), (3, 1), (1, 1), (0, 0)]),
+        ("B", 6, &[(1, 0), (4, 4), (1, 1)]),
+        ("C", 3, &[(2, 1), (1, 1), (0, 0)]),
+    ])
+}
+
+#[test]
+fn multi_crime_incidents_overall_by_hand() {
+    let s = score(&multi_crime(), Some(10_000));
+    let o = &s.overall;
+    close(o.rate.unwrap(), 32.0 / 45.0, 1e-12, "R");
+    close(o.estimated_should_record, 45.0, 1e-12, "X̂");
+    close(o.variance.unwrap(), 0.0247609, 1e-7, "v");
+    close(o.half_width.unwrap(), 0.308418, 1e-6, "half-width");
+    close(o.ci_low.unwrap(), 0.402693, 1e-6, "low");
+    assert_eq!(o.ci_high, Some(1.0));
+    close(o.estimated_unrecorded, 13.0, 1e-9, "unrecorded");
+    close(
+        o.estimated_unrecorded_per_year.unwrap(),
+        4062.5,
+        1e-6,
+        "a year",
+    );
+    assert_eq!((o.should_record, o.recorded_correctly), (15, 11));
+    // Incidents by what their counts amount to: (0,0) twice is not-crime;
+    // (3,1), (1,0), (2,1) unrecorded; the rest recorded.
+    assert_eq!((o.recorded, o.unrecorded, o.not_crime), (5, 3, 2));
+    // Counted by incident, as before, the rate would be 5 of 8 incidents:
+    // crimes are the unit now.
+    assert!((o.rate.unwrap() - 5.0 / 8.0).abs() > 0.05);
+}
+
+/// A's rate alone: R = 4/6; e = 2/3, −1, 1/3, 0 (mean 0), Σe² = 14/9,
+/// s² = 14/27 = 0.518519; v = 400·0.8·0.518519/4/30² = 0.0460905;
+/// half-width 1.96·√v = 0.420787; 0.245880 to 1.087454, clipped to 1.
+#[test]
+fn multi_crime_incidents_per_stratum_by_hand() {
+    let s = score(&multi_crime(), None);
+    let a = &s.strata[0];
+    assert_eq!((a.should_record, a.recorded_correctly), (6, 4));
+    close(a.rate.unwrap(), 4.0 / 6.0, 1e-12, "R_A");
+    close(a.half_width.unwrap(), 0.420787, 1e-6, "half-width A");
+    close(a.ci_low.unwrap(), 0.245880, 1e-6, "low A");
+    assert_eq!(a.ci_high, Some(1.0));
+    // C, read whole: its rate is known exactly.
+    let c = &s.strata[2];
+    assert_eq!((c.rate, c.half_width), (Some(2.0 / 3.0), Some(0.0)));
+    // Without a yearly figure, no yearly estimate.
+    assert_eq!(s.overall.estimated_unrecorded_per_year, None);
+}
+
+/// A sampled stratum whose crimes all fared alike has a sample variance of
+/// 0, but its rate is not known exactly: no half-width, no interval.
+#[test]
+fn a_sample_that_does_not_vary_gives_no_interval() {
+    let s = score(
+        &counted(&[("all-recorded", 100, &[(1, 1), (2, 2), (1, 1)])]),
+        None,
+    );
+    assert_eq!(s.overall.rate, Some(1.0));
+    assert_eq!(
+        (s.overall.half_width, s.overall.ci_low, s.overall.ci_high),
+        (None, None, None)
+    );
+    // Read whole, the same rows are a census: exact.
+    let s = score(
+        &counted(&[("all-recorded", 3, &[(1, 1), (2, 2), (1, 1)])]),
+        None,
+    );
+    assert_eq!(
+        (s.overall.half_width, s.overall.ci_low),
+        (Some(0.0), Some(1.0))
+    );
+    // No rate above 0: no yearly estimate (it would divide by 0).
+    let s = score(&counted(&[("none", 3, &[(1, 0), (2, 0)])]), Some(1000));
+    assert_eq!(s.overall.estimated_unrecorded_per_year, None);
+}
+
+/// HMICFRS's yearly figure: Lincolnshire 2018 published 81.2%; with, say,
+/// 40,000 crimes recorded a year, 40,000 × 0.188 ÷ 0.812 = 9,261 not.
+#[test]
+fn the_yearly_figure_is_recorded_times_one_minus_r_over_r() {
+    // 812 of 1,000 crimes in one census stratum: R = 0.812 exactly.
+    let mut rows = vec![(1, 1); 812];
+    rows.extend(vec![(1, 0); 188]);
+    let s = score(&counted(&[("all", 1000, &rows)]), Some(40_000));
+    close(
+        s.overall.estimated_unrecorded_per_year.unwrap(),
+        9261.08,
+        0.01,
+        "a year",
+    );
+}
+
+// ------------------------------------------------ worksheets with counts
+
+const COUNTS_HEADER: &str = "incident_id,stratum,population,sampled,weight,verdict,should_record,recorded_correctly,row_check";
+
+fn counts_row(id: &str, verdict: &str, should: &str, correct: &str) -> String {
+    format!(
+        "{id},a,3,3,1,{verdict},{should},{correct},{}",
+        row_check(id, "a", 3, 3)
+    )
+}
+
+fn counts_problems(rows: &[String]) -> Vec<String> {
+    let text = format!("{COUNTS_HEADER}\n{}\n", rows.join("\n"));
+    match read(text.as_bytes(), false) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
+            .into_iter()
+            .map(|p| format!("{}: {}", p.line.unwrap_or(0), p.message))
+            .collect(),
+    }
+}
+
+#[test]
+fn counts_are_read_and_a_verdict_alone_is_a_shortcut() {
+    let rows = [
+        counts_row("I1", "", "3", "2"),
+        counts_row("I2", "recorded", "", ""),
+        counts_row("I3", "unrecorded", "2", "1"),
+    ];
+    let text = format!("{COUNTS_HEADER}\n{}\n", rows.join("\n"));
+    let sheet = read(text.as_bytes(), false).unwrap();
+    let got: Vec<(u64, u64)> = sheet.strata[0]
+        .rows
+        .iter()
+        .map(|c| c.map(|c| (c.should_record, c.recorded_correctly)).unwrap())
+        .collect();
+    assert_eq!(got, [(3, 2), (1, 1), (2, 1)]);
+}
+
+#[test]
+fn bad_counts_are_named_with_their_lines() {
+    let rows = [
+        counts_row("I1", "", "-1", "0"),
+        counts_row("I2", "", "1", "2"),
+        counts_row("I3", "recorded", "2", "1"),
+    ];
+    assert_eq!(
+        counts_problems(&rows),
+        [
+            "2: `should_record` of incident `I1` is `-1`: a count of crimes is a whole number, 0 or more",
+            "3: incident `I2`: 2 crimes recorded correctly of 1 that should have been recorded; `recorded_correctly` cannot be more than `should_record`",
+            "4: incident `I3`: the verdict `recorded` contradicts its counts, 1 of 2 crimes recorded correctly (that is `unrecorded`); correct one or leave the verdict empty",
+        ]
+    );
+    // Not-crime with a crime to record, unrecorded with all recorded, one
+    // count without the other.
+    let rows = [
+        counts_row("I1", "not-crime", "1", "0"),
+        counts_row("I2", "unrecorded", "1", "1"),
+        counts_row("I3", "", "1", ""),
+    ];
+    let got = counts_problems(&rows);
+    assert!(
+        got[0].starts_with("2: incident `I1`: the verdict `not-crime` contradicts"),
+        "{got:?}"
+    );
+    assert!(
+        got[1].starts_with("3: incident `I2`: the verdict `unrecorded` contradicts"),
+        "{got:?}"
+    );
+    assert!(
+        got[2].starts_with(
+            "4: incident `I3` has one of `should_record` and `recorded_correctly` without the other"
+        ),
+        "{got:?}"
     );
 }
