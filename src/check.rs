@@ -3,7 +3,7 @@
 //! expression is typed, and every problem is reported at once, before any
 //! record is read.
 
-use crate::diagnostics::{Diagnostic, Level, did_you_mean};
+use crate::diagnostics::{Diagnostic, Level, Suggester, did_you_mean};
 use crate::plan::{
     AuditPlan, CExpr, Check, CodeRange, CodeSet, Const, KINDS, Plan, Pseudo, RangeError,
     Requirement, RuleFile, SampleSize, Severity, SeverityPlan, Stratum, Window,
@@ -44,9 +44,16 @@ pub fn check_parsed(
         group_depth: HashMap::new(),
         plan: Plan::default(),
         names: files.iter().map(|f| f.name.clone()).collect(),
+        suggester: Suggester::new(),
+        define_at: HashMap::new(),
+        defines_of: HashMap::new(),
+        syntax_errors: Vec::new(),
     };
     let mut broken = Vec::new();
     for (n, errors) in errors.iter().enumerate() {
+        let mut starts: Vec<usize> = errors.iter().map(|e| e.span.start).collect();
+        starts.sort_unstable();
+        cx.syntax_errors.push(starts);
         for e in errors.iter() {
             broken.push((n, e.span.start));
             cx.diags.push(Diagnostic::error(
@@ -174,7 +181,6 @@ pub fn link(from: Subject, name: &str) -> Option<Table> {
 
 struct DefineInfo {
     name: String,
-    subject: Subject,
     ty: Ty,
     index: usize,
 }
@@ -258,11 +264,36 @@ struct Checker {
     group_depth: HashMap<String, usize>,
     plan: Plan,
     names: Vec<String>,
+    /// "Did you mean" for names that may be many (groups, definitions).
+    suggester: Suggester,
+    /// Each definition's place in `defines`, by name and subject: looked
+    /// up for every name in every expression, so not by a scan.
+    define_at: HashMap<(String, Subject), usize>,
+    /// The definitions for each subject, in order (places in `defines`).
+    defines_of: HashMap<Subject, Vec<usize>>,
+    /// Where each file's syntax errors start, in order (see
+    /// [`Checker::unreadable`]).
+    syntax_errors: Vec<Vec<usize>>,
 }
 
 type Typed = (CExpr, Ty);
 
+/// The most names a help line lists ("each crime has: …").
+const NAMES_LISTED: usize = 40;
+
 impl Checker {
+    /// Whether the parser could not read something in `span` of the
+    /// current file (a syntax error starts there): a binary search, as
+    /// it is asked for every rule.
+    fn unreadable(&self, span: Span) -> bool {
+        let starts = self
+            .syntax_errors
+            .get(self.file)
+            .map_or(&[][..], Vec::as_slice);
+        let first = starts.partition_point(|&s| s < span.start);
+        starts.get(first).is_some_and(|&s| s < span.end)
+    }
+
     fn error(&mut self, code: &'static str, span: Span, message: String, help: impl Into<String>) {
         self.diags.push(Diagnostic::error(
             code,
@@ -494,7 +525,7 @@ impl Checker {
                         }
                     } else {
                         self.file = file;
-                        let hint = match did_you_mean(w, decls.keys().map(String::as_str)) {
+                        let hint = match self.suggester.suggest(w, decls.keys().map(String::as_str)) {
                             Some(s) => format!("did you mean the group `{s}`? To mean the code itself, quote it: `\"{w}\"`"),
                             None => format!("declare `group {w} = …`, or quote it to mean the code: `\"{w}\"`"),
                         };
@@ -525,9 +556,8 @@ impl Checker {
             for item in &f.items {
                 let Item::Define(d) = item else { continue };
                 if self
-                    .defines
-                    .iter()
-                    .any(|x| x.name == d.name.node && x.subject == d.subject.node)
+                    .define_at
+                    .contains_key(&(d.name.node.clone(), d.subject.node))
                 {
                     self.error(
                         "E007",
@@ -559,9 +589,14 @@ impl Checker {
                 let index = self.plan.defines.len();
                 self.define_depths.push(depth);
                 self.plan.defines.push(e);
+                self.define_at
+                    .insert((d.name.node.clone(), d.subject.node), self.defines.len());
+                self.defines_of
+                    .entry(d.subject.node)
+                    .or_default()
+                    .push(self.defines.len());
                 self.defines.push(DefineInfo {
                     name: d.name.node.clone(),
-                    subject: d.subject.node,
                     ty,
                     index,
                 });
@@ -807,12 +842,7 @@ impl Checker {
         }
         // A clause the parser could not read is not missing: say nothing
         // more until the syntax error is mended.
-        let unreadable_clause = self.diags.iter().any(|d| {
-            d.code == "E001"
-                && d.file == Some(self.file)
-                && r.span.start <= d.span.start
-                && d.span.start < r.span.end
-        });
+        let unreadable_clause = self.unreadable(r.span);
         if unreadable_clause {
             problems.clear();
         }
@@ -1485,12 +1515,7 @@ impl Checker {
                 s,
             ));
         }
-        let unreadable = self.diags.iter().any(|d| {
-            d.code == "E001"
-                && d.file == Some(self.file)
-                && a.span.start <= d.span.start
-                && d.span.start < a.span.end
-        });
+        let unreadable = self.unreadable(a.span);
         if strata.is_empty() && !unreadable {
             self.error(
                 "E016",
@@ -2126,7 +2151,10 @@ impl Checker {
             self.group_used.insert(g.node.clone());
             return *idx;
         }
-        let hint = match did_you_mean(&g.node, self.groups.keys().map(String::as_str)) {
+        let hint = match self
+            .suggester
+            .suggest(&g.node, self.groups.keys().map(String::as_str))
+        {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("declare it: `group {} = …`", g.node),
         };
@@ -2212,9 +2240,9 @@ impl Checker {
                 }
             }
             if let Some(d) = self
-                .defines
-                .iter()
-                .find(|d| d.name == name.node && d.subject == at)
+                .define_at
+                .get(&(name.node.clone(), at))
+                .map(|&k| &self.defines[k])
             {
                 return (CExpr::Define(d.index), d.ty);
             }
@@ -2227,23 +2255,40 @@ impl Checker {
                 None => Pseudo::ALL.iter().map(|(n, _)| *n).collect(),
             };
             known.extend(
-                self.defines
-                    .iter()
-                    .filter(|d| d.subject == at)
-                    .map(|d| d.name.as_str()),
-            );
-            known.extend(
                 ["incident", "crime"]
                     .into_iter()
                     .filter(|l| link(at, l).is_some()),
             );
-            let defined_later = self.defines.iter().all(|d| d.name != name.node);
-            let hint = match did_you_mean(&name.node, known.iter().copied()) {
+            let defines = self
+                .defines_of
+                .get(&at)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&k| self.defines[k].name.as_str());
+            let defined_later = !Subject::ALL
+                .iter()
+                .any(|&s| self.define_at.contains_key(&(name.node.clone(), s)));
+            let suggested = self
+                .suggester
+                .suggest(&name.node, known.iter().copied().chain(defines.clone()));
+            let hint = match suggested {
                 Some(s) => format!("did you mean `{s}`?"),
                 None if !defined_later => {
                     format!("`{}` is defined for another kind of record", name.node)
                 }
-                None => format!("each {} has: {}", at.words(), known.join(", ")),
+                None => {
+                    // The fields, then the definitions: a long list is cut
+                    // short (thousands of definitions in every message
+                    // would make the messages grow with their number).
+                    let total = known.len() + defines.len();
+                    known.extend(defines.take(NAMES_LISTED.saturating_sub(known.len())));
+                    let more = if total > known.len() {
+                        format!(" (and {} more)", total - known.len())
+                    } else {
+                        String::new()
+                    };
+                    format!("each {} has: {}{more}", at.words(), known.join(", "))
+                }
             };
             self.error(
                 "E002",

@@ -263,6 +263,9 @@ struct CheckArgs {
     /// Convert and evaluate on N worker threads (1 to 256), beside the one that reads the files; sorting and JSON Lines output use up to N too; default: one per core. The output is the same whatever N.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=crate::stream::MAX_THREADS as i64))]
     threads: Option<u16>,
+    /// Reject any record (a CSV row, a JSON line) longer than this many bytes, and read on after it: no input makes memory grow without bound. Default 16 MiB.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::ingest::MAX_RECORD_BYTES as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    max_record_bytes: u64,
 }
 
 #[derive(Args, Debug)]
@@ -666,8 +669,13 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         &format!("and evaluating {} rules", plan.rules.len()),
         || {
             // Only these reports show the input files' sha256.
-            let hash_files = matches!(args.format, Format::Json | Format::Html);
-            crate::stream::check_export(&plan, &paths, &clock, &profile, as_of, threads, hash_files)
+            let reading = crate::stream::Reading {
+                hash_files: matches!(args.format, Format::Json | Format::Html),
+                max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
+            };
+            crate::stream::check_export_with(
+                &plan, &paths, &clock, &profile, as_of, threads, reading,
+            )
         },
         |r| r.as_ref().map_or(0, crate::stream::Checked::rows_read),
     )
@@ -677,7 +685,11 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         inputs,
         rejects,
         held,
+        earliest_report,
     } = checked;
+    if !args.quiet {
+        crate::stream::warn_if_probably_wrong(plan.rules.len(), as_of, earliest_report);
+    }
     if outcome.outside_calendar > 0 && !args.quiet && args.format != Format::Text {
         say_err!(
             "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
@@ -702,6 +714,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         rejects: &rejects,
         outcome: &outcome,
         threads,
+        earliest_report,
     };
     if let Some(f) = &mut rejects_file {
         let result = write_rejects(&mut *f, &rejects);

@@ -67,13 +67,51 @@ pub struct Source<'a> {
     pub text: &'a str,
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column (in characters) of a byte offset. For one
+/// look-up; many in one text go through [`Lines`].
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
-    (line, text[line_start..offset].chars().count() + 1)
+    Lines::new(text).line_col(offset)
+}
+
+/// Where each line of a text starts, so that each of many offsets is
+/// turned into a line and column by a binary search and a count within
+/// its line: counting from the start of the text for each diagnostic made
+/// `rules check` quadratic in the number of errors.
+pub struct Lines<'a> {
+    text: &'a str,
+    /// The byte offset of each line's first byte (the first is 0).
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|n| n + 1));
+        Lines { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        // The last line starting at or before the offset.
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+
+    /// The text of a 1-based line without its line break (as
+    /// `str::lines` gives it), empty past the end.
+    pub fn line(&self, line: usize) -> &'a str {
+        let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        let text = &self.text[start..end];
+        text.strip_suffix('\r').unwrap_or(text)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -93,19 +131,39 @@ pub enum ErrorFormat {
     Json,
 }
 
+/// How many diagnostics are shown on screen (`human`, `plain`); the rest
+/// are counted in one line. JSON, for tools, always has every one.
+pub const SHOWN: usize = 50;
+
 /// Renders diagnostics in the chosen format, errors and warnings in the
-/// order given (callers sort them by file and position).
+/// order given (callers sort them by file and position). On screen, only
+/// the first [`SHOWN`] are rendered and the rest counted: a rule file with
+/// a hundred thousand errors gets the first ones and a count, not a
+/// hundred thousand pages.
 pub fn render(diags: &[Diagnostic], sources: &[Source], format: ErrorFormat) -> String {
+    let lines: Vec<Lines> = sources.iter().map(|s| Lines::new(s.text)).collect();
     let mut out = String::new();
-    for d in diags {
+    let shown = match format {
+        ErrorFormat::Json => diags.len(),
+        ErrorFormat::Human | ErrorFormat::Plain => diags.len().min(SHOWN),
+    };
+    for d in &diags[..shown] {
         match format {
-            ErrorFormat::Plain => out.push_str(&plain(d, sources)),
-            ErrorFormat::Human => out.push_str(&human(d, sources)),
+            ErrorFormat::Plain => out.push_str(&plain(d, sources, &lines)),
+            ErrorFormat::Human => out.push_str(&human(d, sources, &lines)),
             ErrorFormat::Json => {
-                out.push_str(&json(d, sources));
+                out.push_str(&json(d, sources, &lines));
                 out.push('\n');
             }
         }
+    }
+    if shown < diags.len() {
+        let rest = &diags[shown..];
+        out.push_str(&format!(
+            "… and {} more ({}; `--error-format json` lists every one)\n\n",
+            rest.len(),
+            summary(rest)
+        ));
     }
     out
 }
@@ -122,18 +180,21 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     )
 }
 
-fn plain(d: &Diagnostic, sources: &[Source]) -> String {
+fn plain(d: &Diagnostic, sources: &[Source], lines: &[Lines]) -> String {
     let level = match d.level {
         Level::Error => "error",
         Level::Warning => "warning",
     };
-    let Some(src) = d.file.and_then(|f| sources.get(f)) else {
+    let (Some(src), Some(index)) = (
+        d.file.and_then(|f| sources.get(f)),
+        d.file.and_then(|f| lines.get(f)),
+    ) else {
         return format!("{level}[{}]: {}\n  help: {}\n\n", d.code, d.message, d.help);
     };
-    let (line, col) = line_col(src.text, d.span.start);
-    let line_text = src.text.lines().nth(line - 1).unwrap_or("");
+    let (line, col) = index.line_col(d.span.start);
+    let line_text = index.line(line);
     let width = {
-        let (end_line, end_col) = line_col(src.text, d.span.end);
+        let (end_line, end_col) = index.line_col(d.span.end);
         if end_line == line && end_col > col {
             end_col - col
         } else {
@@ -171,11 +232,14 @@ struct Pretty {
     severity: miette::Severity,
 }
 
-fn human(d: &Diagnostic, sources: &[Source]) -> String {
-    let Some(src) = d.file.and_then(|f| sources.get(f)) else {
-        return plain(d, sources);
+fn human(d: &Diagnostic, sources: &[Source], lines: &[Lines]) -> String {
+    let (Some(src), Some(index)) = (
+        d.file.and_then(|f| sources.get(f)),
+        d.file.and_then(|f| lines.get(f)),
+    ) else {
+        return plain(d, sources, lines);
     };
-    let (line, col) = line_col(src.text, d.span.start);
+    let (line, col) = index.line_col(d.span.start);
     let pretty = Pretty {
         message: d.message.clone(),
         src: miette::NamedSource::new(format!("{}:{line}:{col}", src.name), src.text.to_string()),
@@ -191,7 +255,7 @@ fn human(d: &Diagnostic, sources: &[Source]) -> String {
     let mut out = String::new();
     let handler = miette::GraphicalReportHandler::new();
     if handler.render_report(&mut out, &pretty).is_err() {
-        return plain(d, sources);
+        return plain(d, sources, lines);
     }
     out.push('\n');
     out
@@ -210,10 +274,11 @@ struct JsonDiag<'a> {
     help: &'a str,
 }
 
-fn json(d: &Diagnostic, sources: &[Source]) -> String {
+fn json(d: &Diagnostic, sources: &[Source], lines: &[Lines]) -> String {
     let src = d.file.and_then(|f| sources.get(f));
-    let start = src.map(|s| line_col(s.text, d.span.start));
-    let end = src.map(|s| line_col(s.text, d.span.end));
+    let index = d.file.and_then(|f| lines.get(f));
+    let start = index.map(|l| l.line_col(d.span.start));
+    let end = index.map(|l| l.line_col(d.span.end));
     serde_json::to_string(&JsonDiag {
         code: d.code,
         level: d.level,
@@ -281,18 +346,65 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| {
-            (
-                distance(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()),
-                c,
-            )
-        })
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+    Suggester::unlimited().suggest(word, candidates)
+}
+
+/// Suggestions for many unknown names against many candidates (a rule
+/// file with thousands of unknown group names, and thousands of groups),
+/// within a budget of comparisons: past it, no more suggestions are
+/// looked for, so checking stays linear in the file however many errors
+/// it has. The budget is far beyond what a real rule set uses.
+pub struct Suggester {
+    /// Candidates that may still be compared.
+    left: usize,
+}
+
+impl Suggester {
+    /// Candidates compared, at most, over a whole check.
+    pub const BUDGET: usize = 250_000;
+
+    pub fn new() -> Suggester {
+        Suggester { left: Self::BUDGET }
+    }
+
+    fn unlimited() -> Suggester {
+        Suggester { left: usize::MAX }
+    }
+
+    /// The closest candidate, if close enough to be a likely typo and the
+    /// budget allows looking.
+    pub fn suggest<'a>(
+        &mut self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        let word = word.to_ascii_lowercase();
+        let chars = word.chars().count();
+        let limit = (chars / 3).max(2);
+        let mut best: Option<(usize, &'a str)> = None;
+        for c in candidates {
+            if self.left == 0 {
+                return None;
+            }
+            self.left -= 1;
+            // A distance is at least the difference in length.
+            if c.len().abs_diff(word.len()) > 4 * limit || c.chars().count().abs_diff(chars) > limit
+            {
+                continue;
+            }
+            let d = distance(&word, &c.to_ascii_lowercase());
+            if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+                best = Some((d, c));
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+}
+
+impl Default for Suggester {
+    fn default() -> Suggester {
+        Suggester::new()
+    }
 }
 
 #[cfg(test)]
@@ -316,6 +428,27 @@ mod tests {
             assert!(doc(c).is_some_and(|d| !d.title.is_empty() && !d.body.is_empty()));
         }
         assert_eq!(doc("e004").map(|d| d.title), Some("type mismatch"));
+    }
+
+    /// The index gives what counting from the start of the text gives,
+    /// at every offset (mid-character ones too) and for every line.
+    #[test]
+    fn line_index_agrees_with_counting() {
+        let text = "ab\r\n\ncé\u{1F600}d\n\nlast";
+        let index = Lines::new(text);
+        for offset in 0..=text.len() + 2 {
+            let at = floor_char_boundary(text, offset.min(text.len()));
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |n| n + 1);
+            let col = text[start..at].chars().count() + 1;
+            assert_eq!(index.line_col(offset), (line, col), "offset {offset}");
+        }
+        for (n, want) in text.lines().enumerate() {
+            assert_eq!(index.line(n + 1), want);
+        }
+        assert_eq!(index.line(99), "");
+        assert_eq!(index.line(0), "");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod jsonl_rows;
 mod parallel;
 mod profile;
 mod row;
+mod source;
 mod tap;
 #[cfg(test)]
 mod tests;
@@ -35,7 +36,7 @@ use intern::Codes;
 use jsonl_rows::JsonlRows;
 use profile::Mapping;
 use row::RawRow;
-use std::fs::File;
+use source::{Format, Source};
 use std::io::{self, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,11 @@ use tap::Tap;
 pub use tap::bytes_read;
 pub use unique::Ids;
 use unique::Unique;
+
+/// The longest record read by default (SPEC §2): a longer one is rejected
+/// and reading goes on after it, so no input makes memory grow without
+/// bound. `hocr check --max-record-bytes` changes it.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
 /// Where the tables of an export are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +71,7 @@ impl ExportPaths {
         let missing = |table: Table| InputError::MissingTable {
             dir: dir.display().to_string(),
             table: table.name(),
+            others: others(dir, table),
         };
         Ok(ExportPaths {
             incidents: find(dir, Table::Incidents)?.ok_or_else(|| missing(Table::Incidents))?,
@@ -74,17 +81,44 @@ impl ExportPaths {
     }
 }
 
+/// The table's file in `dir`: `TABLE.csv`, `.jsonl`, `.csv.gz` or
+/// `.jsonl.gz`. None found, the error names whatever else is there under
+/// the table's name (`incidents.csv.bz2`, `incidents.txt`).
 fn find(dir: &Path, table: Table) -> Result<Option<PathBuf>, InputError> {
-    let csv = dir.join(format!("{}.csv", table.name()));
-    let jsonl = dir.join(format!("{}.jsonl", table.name()));
-    match (csv.is_file(), jsonl.is_file()) {
-        (true, true) => Err(InputError::AmbiguousTable {
+    let names = ["csv", "jsonl", "csv.gz", "jsonl.gz"].map(|e| format!("{}.{e}", table.name()));
+    // Whatever each is: a FIFO or a directory under the name is refused
+    // when opened, with the reason.
+    let found: Vec<&String> = names.iter().filter(|n| dir.join(n).exists()).collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(dir.join(one))),
+        many => Err(InputError::AmbiguousTable {
             dir: dir.display().to_string(),
-            table: table.name(),
+            files: ticked(&many.iter().map(|n| n.as_str()).collect::<Vec<_>>()),
         }),
-        (true, false) => Ok(Some(csv)),
-        (false, true) => Ok(Some(jsonl)),
-        (false, false) => Ok(None),
+    }
+}
+
+/// What else is in `dir` under a table's name, when none of its files is.
+fn others(dir: &Path, table: Table) -> String {
+    let prefix = format!("{}.", table.name());
+    let mut others: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.to_ascii_lowercase().starts_with(&prefix))
+        .collect();
+    others.sort();
+    match others.len() {
+        0 => String::new(),
+        _ => {
+            let shown: Vec<&str> = others.iter().take(5).map(String::as_str).collect();
+            format!(
+                " (found {}: an export file is `.csv`, `.jsonl`, `.csv.gz` or `.jsonl.gz`)",
+                ticked(&shown)
+            )
+        }
     }
 }
 
@@ -129,8 +163,16 @@ pub struct Export {
 pub enum InputError {
     #[error("{path}: cannot read: {cause}")]
     Unreadable { path: String, cause: String },
-    #[error("{path}: unknown file type (expected `.csv` or `.jsonl`)")]
+    #[error("{path}: unknown file type (expected `.csv`, `.jsonl`, `.csv.gz` or `.jsonl.gz`)")]
     UnknownExtension { path: String },
+    /// A FIFO, a device or a socket: reading it could block or never end.
+    #[error("{path}: not a regular file ({kind}); name an export file")]
+    NotRegular { path: String, kind: &'static str },
+    /// Gzip bytes under a plain name.
+    #[error(
+        "{path}: looks gzip-compressed (it starts with the gzip signature): name it `….gz` to have it read compressed, or decompress it"
+    )]
+    LooksCompressed { path: String },
     #[error(
         "{path}: missing required column{} {}",
         plural(columns),
@@ -166,10 +208,15 @@ pub enum InputError {
     },
     #[error("{path}: unreadable CSV header: {cause}")]
     Header { path: String, cause: String },
-    #[error("{dir}: no `{table}.csv` or `{table}.jsonl`")]
-    MissingTable { dir: String, table: &'static str },
-    #[error("{dir}: both `{table}.csv` and `{table}.jsonl`, expected one")]
-    AmbiguousTable { dir: String, table: &'static str },
+    #[error("{dir}: no `{table}.csv` or `{table}.jsonl`{others}")]
+    MissingTable {
+        dir: String,
+        table: &'static str,
+        /// What is there instead, said in a parenthesis (or nothing).
+        others: String,
+    },
+    #[error("{dir}: {files}, expected one")]
+    AmbiguousTable { dir: String, files: String },
 }
 
 fn plural<S>(items: &[S]) -> &'static str {
@@ -217,8 +264,8 @@ pub enum Parsed<T> {
 }
 
 enum Rows {
-    Csv(CsvRows<File>),
-    Jsonl(JsonlRows<File>),
+    Csv(CsvRows<Source>),
+    Jsonl(JsonlRows<Source>),
 }
 
 impl Rows {
@@ -229,14 +276,14 @@ impl Rows {
         }
     }
 
-    fn into_tap(self) -> Tap<File> {
+    fn into_tap(self) -> Tap<Source> {
         match self {
             Rows::Csv(r) => r.into_tap(),
             Rows::Jsonl(r) => r.into_tap(),
         }
     }
 
-    fn tap_mut(&mut self) -> &mut Tap<File> {
+    fn tap_mut(&mut self) -> &mut Tap<Source> {
         match self {
             Rows::Csv(r) => r.tap_mut(),
             Rows::Jsonl(r) => r.tap_mut(),
@@ -276,6 +323,17 @@ impl<T: FromRow> TableReader<T> {
         clock: &Clock,
         profile: &Profile,
     ) -> Result<TableReader<T>, InputError> {
+        TableReader::open_limited(path, clock, profile, MAX_RECORD_BYTES)
+    }
+
+    /// [`TableReader::open_with`], rejecting records longer than `limit`
+    /// bytes (each CSV record's fields, or each JSON line).
+    pub fn open_limited(
+        path: &Path,
+        clock: &Clock,
+        profile: &Profile,
+        limit: usize,
+    ) -> Result<TableReader<T>, InputError> {
         let name = path.display().to_string();
         let names = match profile.table(T::TABLE) {
             Mapping::Canonical => Names::canonical(T::TABLE),
@@ -292,30 +350,19 @@ impl<T: FromRow> TableReader<T> {
             }
         };
         let profile_name = names.profile.as_ref().map(|p| p.profile.to_string());
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let csv = match extension.as_deref() {
-            Some("csv") => true,
-            Some("jsonl") => false,
-            _ => return Err(InputError::UnknownExtension { path: name }),
-        };
-        let file = File::open(path).map_err(|e| InputError::unreadable(path, &e))?;
-        let size = file.metadata().map_or(0, |m| m.len());
-        // Opening a directory succeeds on Linux; reading it would not.
-        if file.metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(InputError::Unreadable {
-                path: name,
-                cause: "is a directory".into(),
-            });
-        }
-        let rows = if csv {
-            Rows::Csv(CsvRows::open(file, names).map_err(|e| match e {
+        let (file, format, size) = Source::open(path)?;
+        let compressed = file.is_compressed();
+        // A compressed file's rows are not a guide to its size on disk.
+        let size = if compressed { 0 } else { size };
+        let mut rows = if format == Format::Csv {
+            Rows::Csv(CsvRows::open_limited(file, names, limit).map_err(|e| match e {
                 HeaderError::Io(e) => InputError::unreadable(path, &e),
-                HeaderError::NotUtf8 { column } => InputError::Header {
+                HeaderError::TooLong { limit } => InputError::Header {
                     path: name.clone(),
-                    cause: format!("the name of column {column} is not valid UTF-8"),
+                    cause: format!(
+                        "the header is longer than {} (the limit on one record; `--max-record-bytes` changes it)",
+                        csv_rows::size(limit)
+                    ),
                 },
                 HeaderError::Columns(HeaderProblem::Missing(columns)) => {
                     InputError::MissingColumns {
@@ -344,8 +391,11 @@ impl<T: FromRow> TableReader<T> {
                 }
             })?)
         } else {
-            Rows::Jsonl(JsonlRows::new(file, names))
+            Rows::Jsonl(JsonlRows::new(file, names).with_limit(limit))
         };
+        if compressed {
+            rows.tap_mut().decoded();
+        }
         let mut reader = TableReader {
             path: name,
             rows,
@@ -371,14 +421,15 @@ impl<T: FromRow> TableReader<T> {
     /// read now so the hash covers the whole file; the counts cover only
     /// the rows iterated over.
     pub fn finish(self) -> Result<InputSummary, InputError> {
-        let (bytes, sha256) =
-            self.rows
-                .into_tap()
-                .finish()
-                .map_err(|e| InputError::Unreadable {
-                    cause: io_cause(&e),
-                    path: self.path.clone(),
-                })?;
+        let unreadable = |e: io::Error| InputError::Unreadable {
+            cause: io_cause(&e),
+            path: self.path.clone(),
+        };
+        let (bytes, sha256, source) = self.rows.into_tap().finish_inner().map_err(unreadable)?;
+        let (bytes, sha256) = source
+            .on_disk()
+            .map_err(unreadable)?
+            .unwrap_or((bytes, sha256));
         Ok(InputSummary {
             table: T::TABLE,
             path: self.path,
@@ -535,11 +586,21 @@ impl Readers {
         clock: &Clock,
         profile: &Profile,
     ) -> Result<Readers, InputError> {
+        Readers::open_limited(paths, clock, profile, MAX_RECORD_BYTES)
+    }
+
+    /// [`Readers::open`], rejecting records longer than `limit` bytes.
+    pub fn open_limited(
+        paths: &ExportPaths,
+        clock: &Clock,
+        profile: &Profile,
+        limit: usize,
+    ) -> Result<Readers, InputError> {
         Ok(Readers {
-            incidents: TableReader::open_with(&paths.incidents, clock, profile)?,
-            crimes: TableReader::open_with(&paths.crimes, clock, profile)?,
+            incidents: TableReader::open_limited(&paths.incidents, clock, profile, limit)?,
+            crimes: TableReader::open_limited(&paths.crimes, clock, profile, limit)?,
             updates: match &paths.updates {
-                Some(p) => Some(TableReader::open_with(p, clock, profile)?),
+                Some(p) => Some(TableReader::open_limited(p, clock, profile, limit)?),
                 None => None,
             },
         })
@@ -549,10 +610,16 @@ impl Readers {
     /// sha256 (only `--format json` and `html` do). Hashing is a twentieth
     /// of a run's work on a large export.
     pub fn without_hashes(mut self) -> Readers {
-        self.incidents.rows.tap_mut().stop_hashing();
-        self.crimes.rows.tap_mut().stop_hashing();
-        if let Some(u) = &mut self.updates {
-            u.rows.tap_mut().stop_hashing();
+        for tap in [
+            Some(self.incidents.rows.tap_mut()),
+            Some(self.crimes.rows.tap_mut()),
+            self.updates.as_mut().map(|u| u.rows.tap_mut()),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            tap.stop_hashing();
+            tap.get_mut().stop_hashing();
         }
         self
     }

@@ -29,9 +29,18 @@ pub struct Report<'a> {
     pub changes: Option<&'a Changes>,
     /// Threads the output may be put together on (`--threads`).
     pub threads: usize,
+    /// The earliest report time among the incidents read, to say when the
+    /// as-of time is before it (see [`Report::as_of_before_export`]).
+    pub earliest_report: Option<Instant>,
 }
 
 impl Report<'_> {
+    /// The earliest report in the export, when the as-of time is before
+    /// it: every deadline then lies after the as-of time, so nothing can be
+    /// late or missing (probably a mistyped `--as-of`).
+    pub fn as_of_before_export(&self) -> Option<Instant> {
+        self.earliest_report.filter(|&e| self.as_of < e)
+    }
     pub fn rows_read(&self) -> u64 {
         self.inputs.iter().map(|i| i.rows_read).sum()
     }

@@ -24,8 +24,12 @@ pub fn shipped() -> Vec<RuleFile> {
 }
 
 fn problem(message: String, help: &str) -> Diagnostic {
+    problem_coded("E012", message, help)
+}
+
+fn problem_coded(code: &'static str, message: String, help: &str) -> Diagnostic {
     Diagnostic {
-        code: "E012",
+        code,
         level: Level::Error,
         file: None,
         span: Span::default(),
@@ -41,7 +45,8 @@ pub fn from_path(path: &Path) -> Result<Vec<RuleFile>, Vec<Diagnostic>> {
     let mut paths = Vec::new();
     let mut errors = Vec::new();
     if path.is_dir() {
-        collect(path, &mut paths, &mut errors);
+        let mut visited = Vec::new();
+        collect(path, &mut paths, &mut errors, &mut visited);
         if paths.is_empty() && errors.is_empty() {
             errors.push(problem(
                 format!("no rule files (`*.{EXTENSION}`) in `{}`", path.display()),
@@ -54,6 +59,15 @@ pub fn from_path(path: &Path) -> Result<Vec<RuleFile>, Vec<Diagnostic>> {
     paths.sort();
     let mut files = Vec::new();
     for p in paths {
+        // Reading a FIFO or a device would wait for a writer, or never end.
+        if let Some(kind) = std::fs::metadata(&p).ok().and_then(|m| not_regular(&m)) {
+            errors.push(problem_coded(
+                "E028",
+                format!("`{}` is not a regular file ({kind})", p.display()),
+                "name a rule file, or a directory of them",
+            ));
+            continue;
+        }
         match std::fs::read(&p) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => files.push(RuleFile {
@@ -87,7 +101,41 @@ pub fn from_path(path: &Path) -> Result<Vec<RuleFile>, Vec<Diagnostic>> {
     }
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
+/// What a file that is not a regular file is, if it is not one.
+pub(crate) fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    if kind.is_file() {
+        None
+    } else if kind.is_fifo() {
+        Some("a FIFO")
+    } else if kind.is_char_device() || kind.is_block_device() {
+        Some("a device")
+    } else if kind.is_socket() {
+        Some("a socket")
+    } else if kind.is_dir() {
+        Some("a directory")
+    } else {
+        Some("not a file")
+    }
+}
+
+/// Every `*.hocr` file under `dir`. Symbolic links are followed: a rule
+/// file linked into the directory is part of the set, and one whose link
+/// is broken is an error, never skipped. A directory reached twice
+/// (through a link back up) is read once.
+fn collect(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    errors: &mut Vec<Diagnostic>,
+    visited: &mut Vec<PathBuf>,
+) {
+    if let Ok(real) = std::fs::canonicalize(dir) {
+        if visited.contains(&real) {
+            return;
+        }
+        visited.push(real);
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -98,16 +146,45 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
             return;
         }
     };
-    for entry in entries.flatten() {
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(problem(
+                    format!("cannot read `{}`: {}", dir.display(), lower(&e.to_string())),
+                    "check the path and its permissions",
+                ));
+                continue;
+            }
+        };
         let p = entry.path();
-        // Symbolic links are not followed: rules stay inside the directory.
-        let Ok(kind) = entry.file_type() else {
-            continue;
+        let is_rule_file = p.extension().is_some_and(|e| e == EXTENSION);
+        // Through any link: what the entry is.
+        let meta = match std::fs::metadata(&p) {
+            Ok(meta) => meta,
+            Err(e) if is_rule_file => {
+                let target = std::fs::read_link(&p)
+                    .map(|t| format!(", a link to `{}` that", t.display()))
+                    .unwrap_or_default();
+                errors.push(problem(
+                    format!(
+                        "cannot read `{}`{target}: {}",
+                        p.display(),
+                        lower(&e.to_string())
+                    ),
+                    "mend or remove the link: every `*.hocr` file in the directory is part of the rule set",
+                ));
+                continue;
+            }
+            Err(_) => continue,
         };
         // `cases/` holds the rule set's golden cases (`crate::cases`), not rules.
-        if kind.is_dir() && entry.file_name() != crate::cases::CASES_DIR {
-            collect(&p, out, errors);
-        } else if kind.is_file() && p.extension().is_some_and(|e| e == EXTENSION) {
+        if meta.is_dir() {
+            if entry.file_name() != crate::cases::CASES_DIR {
+                collect(&p, out, errors, visited);
+            }
+        } else if is_rule_file {
+            // Not a regular file: refused when read (E028).
             out.push(p);
         }
     }

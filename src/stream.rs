@@ -42,6 +42,9 @@ pub struct Checked {
     pub rejects: Vec<Reject>,
     /// The records held for the joins.
     pub held: Held,
+    /// The earliest `reported_at` of the incidents read (none read: `None`),
+    /// to warn of an as-of time before the export begins.
+    pub earliest_report: Option<Instant>,
 }
 
 /// The crimes and updates a run held for its joins, given back rather
@@ -72,9 +75,35 @@ pub fn check_export(
     threads: usize,
     hash_files: bool,
 ) -> Result<Checked, InputError> {
+    let reading = Reading {
+        hash_files,
+        max_record_bytes: crate::ingest::MAX_RECORD_BYTES,
+    };
+    check_export_with(plan, paths, clock, profile, as_of, threads, reading)
+}
+
+/// How the export's files are read.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading {
+    /// Whether the inputs' summaries carry each file's sha256.
+    pub hash_files: bool,
+    /// Records longer than this are rejected (`--max-record-bytes`).
+    pub max_record_bytes: usize,
+}
+
+/// [`check_export`], with how the files are read spelt out.
+pub fn check_export_with(
+    plan: &Plan,
+    paths: &ExportPaths,
+    clock: &Clock,
+    profile: &Profile,
+    as_of: Instant,
+    threads: usize,
+    reading: Reading,
+) -> Result<Checked, InputError> {
     let threads = threads.clamp(1, MAX_THREADS);
-    let mut readers = Readers::open(paths, clock, profile)?;
-    if !hash_files {
+    let mut readers = Readers::open_limited(paths, clock, profile, reading.max_record_bytes)?;
+    if !reading.hash_files {
         readers = readers.without_hashes();
     }
     // The crimes are converted on the evaluation threads while the updates
@@ -128,13 +157,18 @@ pub fn check_export(
     // Each incident is numbered and finds its crimes in file order, at the
     // commit (one look-up in the seeded duplicate check). It is judged on
     // whichever thread converted it.
-    let mut claimed = (Claimed::new(&joins), 0usize);
+    let mut claimed = (Claimed::new(&joins), 0usize, None::<Instant>);
     let incidents_read = read_on_threads(
         incidents,
         threads,
         &mut claimed,
-        |(claimed, n): &mut (Claimed, usize), _, group: Option<Group>| {
+        |(claimed, n, earliest): &mut (Claimed, usize, Option<Instant>),
+         incident: &Incident,
+         group: Option<Group>| {
             let group = group.filter(|&g| claimed.claim_group(g));
+            if earliest.is_none_or(|e| incident.reported_at < e) {
+                *earliest = Some(incident.reported_at);
+            }
             *n += 1;
             (*n - 1, group)
         },
@@ -153,6 +187,7 @@ pub fn check_export(
     drop(ids);
     let mut partials: Vec<Partial> = workers.into_iter().map(Evaluator::finish).collect();
     // What no incident claimed is judged last, shared between the threads.
+    let earliest_report = claimed.2;
     let claimed = &claimed.0;
     let shares = threads.min(1 + numbered / UNLINKED_SHARE);
     let last = |share| {
@@ -179,11 +214,36 @@ pub fn check_export(
         outcome,
         inputs,
         rejects,
+        earliest_report,
         held: Held {
             _crimes: kept,
             _updates: updates,
         },
     })
+}
+
+/// Warns on stderr of a run that is probably not what was meant: no rules
+/// to check, or an as-of time before the first report in the export (every
+/// deadline then lies after it: nothing can be late or missing).
+pub fn warn_if_probably_wrong(rules: usize, as_of: Instant, earliest: Option<Instant>) {
+    use std::io::Write;
+    let mut err = std::io::stderr();
+    if rules == 0 {
+        let _ = writeln!(
+            err,
+            "warning: the rule set has no rules: nothing is checked (is --rules the right path?)"
+        );
+    }
+    if let Some(earliest) = earliest
+        && as_of < earliest
+    {
+        let _ = writeln!(
+            err,
+            "warning: --as-of {} is before the earliest report in the export ({}): every deadline not met is still pending, none missing",
+            as_of.format_utc(),
+            earliest.format_utc()
+        );
+    }
 }
 
 /// The records the workers kept, by the numbers of their commits, in

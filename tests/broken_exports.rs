@@ -159,6 +159,10 @@ corpus! {
     jsonl_truncated_last_line => "jsonl-truncated-last-line",
     timestamps_out_of_range => "timestamps-out-of-range",
     ids_repeated_across_files => "ids-repeated-across-files",
+    non_utf8_optional_field => "non-utf8-optional-field",
+    lone_cr_line_endings => "lone-cr-line-endings",
+    bom_on_a_later_line => "bom-on-a-later-line",
+    quote_lines_and_open_quote_at_end => "quote-lines-and-open-quote-at-end",
 }
 
 // ------------------------------------------------ generated at run time

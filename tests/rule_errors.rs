@@ -189,6 +189,122 @@ fn explain_with_other_rules() {
     assert_eq!(code, 2, "rule-file errors stop explain: {stderr}");
 }
 
+// ------------------------------------------------ made at run time
+// (a FIFO and symbolic links are not kept in the repository)
+
+/// A FIFO named as the rules is refused at once (E028), never waited on.
+#[test]
+fn e028_fifo() {
+    let dir = common::temp("rules-fifo");
+    common::mkfifo(&dir.join("rules.hocr"));
+    let (code, stdout, stderr) = common::hocr_within(
+        &["rules", "check", "rules.hocr", "--error-format", "plain"],
+        Some(&dir),
+        20,
+    )
+    .expect("a FIFO as the rules must not block");
+    assert_eq!(stdout, "");
+    insta::assert_snapshot!("e028-fifo", format!("exit: {code}\n\n{stderr}"));
+    // Inside a rules directory too, for `hocr check`.
+    let (code, _, stderr) = common::hocr_within(
+        &[
+            "check",
+            "--rules",
+            ".",
+            "--incidents",
+            "i.csv",
+            "--crimes",
+            "c.csv",
+        ],
+        Some(&dir),
+        20,
+    )
+    .expect("a FIFO in the rules directory must not block");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error[E028]: `./rules.hocr` is not a regular file (a FIFO)"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+const LINKED_RULE: &str = "edition \"HOCR April 2026\"\n\n\
+rule LNK001 linked-rule \"a rule kept outside the directory\" {\n  \
+source \"nowhere\" at \"https://example.org/nowhere\"\n  quote \"nothing\"\n  theme timeliness\n  severity low\n  \
+for each crime\n  require recorded_at is present\n}\n";
+
+/// A rule file linked into a rules directory is part of the set; a link
+/// whose target is gone is an error naming it, never skipped.
+#[test]
+fn symlinked_rule_files() {
+    let dir = common::temp("rules-links");
+    let rules = dir.join("rules");
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("linked.hocr"), LINKED_RULE).unwrap();
+    for entry in std::fs::read_dir("rules").unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, rules.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::os::unix::fs::symlink(elsewhere.join("linked.hocr"), rules.join("linked.hocr")).unwrap();
+    let path = rules.display().to_string();
+    let (code, stdout, stderr) = hocr(&["explain", "--list", "--rules", &path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("LNK001"),
+        "the linked rule is in the set:\n{stdout}"
+    );
+    assert!(stdout.contains("REC001"), "{stdout}");
+
+    std::fs::remove_file(elsewhere.join("linked.hocr")).unwrap();
+    let (code, _, stderr) = hocr(&["rules", "check", &path, "--error-format", "plain"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error[E012]: cannot read `")
+            && stderr.contains("linked.hocr`, a link to `")
+            && stderr.contains("no such file or directory"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Thousands of errors: the first 50 on screen and a count of the rest
+/// (exit 2 all the same); JSON, for tools, has every one.
+#[test]
+fn long_error_lists_are_capped_on_screen() {
+    let dir = common::temp("rules-many-errors");
+    let file = dir.join("broken.hocr");
+    std::fs::write(&file, "rule\n".repeat(3000)).unwrap();
+    let path = file.display().to_string();
+    let (code, _, stderr) = hocr(&["rules", "check", &path, "--error-format", "plain"]);
+    assert_eq!(code, 2);
+    assert_eq!(stderr.matches("error[E001]").count(), 50, "{stderr}");
+    assert!(
+        stderr.contains(
+            "… and 1450 more (1450 errors and 0 warnings; `--error-format json` lists every one)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.trim_end().ends_with("1500 errors and 0 warnings"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = hocr(&["rules", "check", &path, "--error-format", "json"]);
+    assert_eq!(code, 2);
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    assert_eq!(lines.len(), 1500);
+    // Positions are right to the last one (each error on an even line,
+    // where the next `rule` shows the one before unfinished).
+    assert_eq!(lines[1499]["line"], 3000);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A code the shipped rules do not have may be a custom rule set's: the
 /// error says how to explain those.
 #[test]

@@ -231,8 +231,9 @@ impl<'r, 'a> Reader<'r, 'a> {
 
     fn unreadable<T>(&mut self, field: usize, problem: Problem) -> Read<T> {
         let required = self.fields.get(field).is_some_and(|f| f.required);
-        // Bytes that are not text are a broken row, not a bad value.
-        if required || problem == Problem::NotUtf8 {
+        // An optional value that cannot be read, bytes that are not text
+        // included, is read as empty and flagged (SPEC §2): the row stays.
+        if required {
             return Err(reason(self.name(field), problem));
         }
         Quality::mark(&mut self.quality.invalid, field);

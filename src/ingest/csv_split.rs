@@ -26,6 +26,10 @@ use std::ops::Range;
 /// crate's own buffer is 8 KiB).
 const BUFFER: usize = 64 * 1024;
 
+/// csv_core's output buffers are let go of after a record that made them
+/// larger than this, so that one long record does not keep its memory.
+const KEPT_OUTPUT: usize = 1 << 20;
+
 /// One record's fields, in buffers reused from record to record.
 ///
 /// Each field is followed in `bytes` by one ASCII separator byte (the
@@ -131,6 +135,12 @@ pub(crate) struct Splitter<R> {
     /// ends), copied into the record with separators after.
     out: Vec<u8>,
     ends: Vec<usize>,
+    /// The longest record kept, in bytes of its fields (and one per
+    /// field): a longer one is read past without being kept.
+    limit: usize,
+    /// Whether the last record read was longer than `limit`, and so came
+    /// back without its fields.
+    too_long: bool,
     /// Records split without csv_core, for tests to see that they were.
     #[cfg(test)]
     plain: u64,
@@ -161,9 +171,27 @@ impl<R: Read> Splitter<R> {
             ended_in_quotes: false,
             out: Vec::new(),
             ends: Vec::new(),
+            limit: usize::MAX,
+            too_long: false,
             #[cfg(test)]
             plain: 0,
         }
+    }
+
+    /// Records longer than `limit` bytes are read past, not kept (see
+    /// [`Splitter::too_long`]).
+    pub(crate) fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    pub(crate) fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Whether the last record read was longer than the limit: it came
+    /// back with no fields, and reading went on after its end.
+    pub(crate) fn too_long(&self) -> bool {
+        self.too_long
     }
 
     /// Reads the next record into `record`, `Ok(false)` at the end of the
@@ -171,6 +199,7 @@ impl<R: Read> Splitter<R> {
     pub(crate) fn read(&mut self, record: &mut Record) -> io::Result<bool> {
         record.clear(self.pos);
         self.ended_in_quotes = false;
+        self.too_long = false;
         if self.done {
             return Ok(false);
         }
@@ -198,7 +227,8 @@ impl<R: Read> Splitter<R> {
         };
         // An empty line is skipped by csv_core, which reads on into the
         // next line as this record.
-        if end == 0 || rest[end] != b'\n' {
+        // A line over the limit is left to csv_core, which reads past it.
+        if end == 0 || end >= self.limit || rest[end] != b'\n' {
             return false;
         }
         // The line with its `\n`: the commas and the `\n` are the fields'
@@ -237,10 +267,37 @@ impl<R: Read> Splitter<R> {
             self.pos += nin as u64;
             nout += out;
             nend += end;
+            // Past the limit the record is rejected: what csv_core has
+            // made of it so far is dropped and its output buffers written
+            // over from the start, so memory stays bounded however long
+            // it runs (a file of NUL bytes, a quote never closed). csv_core
+            // reads on to the record's end as usual, where the next one
+            // starts; only the field count matters from here.
+            if nout + nend > self.limit {
+                self.too_long = true;
+                (nout, nend) = (0, 0);
+            }
             match res {
                 ReadRecordResult::InputEmpty => {}
-                ReadRecordResult::OutputFull => grow(&mut self.out),
-                ReadRecordResult::OutputEndsFull => grow(&mut self.ends),
+                ReadRecordResult::OutputFull => {
+                    if nout == self.out.len() {
+                        grow(&mut self.out);
+                    }
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    if nend == self.ends.len() {
+                        grow(&mut self.ends);
+                    }
+                }
+                ReadRecordResult::Record if self.too_long => {
+                    if self.out.len() > KEPT_OUTPUT {
+                        self.out = Vec::new();
+                    }
+                    if self.ends.len() > KEPT_OUTPUT {
+                        self.ends = Vec::new();
+                    }
+                    return Ok(true);
+                }
                 ReadRecordResult::Record => {
                     let mut start = 0;
                     for &end in &self.ends[..nend] {

@@ -16,6 +16,8 @@ pub(crate) struct JsonlRows<R> {
     buf: Vec<u8>,
     line: Line,
     slots: Vec<Slot>,
+    /// The longest line kept, in bytes: a longer one is read past.
+    limit: usize,
 }
 
 impl<R: Read> JsonlRows<R> {
@@ -28,17 +30,42 @@ impl<R: Read> JsonlRows<R> {
             buf: Vec::new(),
             line: 0,
             slots,
+            limit: usize::MAX,
         }
+    }
+
+    /// Lines longer than `limit` bytes are rejected and read past, never
+    /// held whole.
+    pub(crate) fn with_limit(mut self, limit: usize) -> JsonlRows<R> {
+        self.limit = limit;
+        self
     }
 
     /// The next non-blank line, `Ok(None)` at the end of the file.
     pub(crate) fn next_row(&mut self) -> io::Result<Option<RawRow<'_>>> {
         loop {
             self.buf.clear();
-            if self.reader.read_until(b'\n', &mut self.buf)? == 0 {
+            // At most the limit and one byte: a line that is longer has
+            // not ended by then.
+            let most = u64::try_from(self.limit)
+                .unwrap_or(u64::MAX)
+                .saturating_add(1);
+            if (&mut self.reader)
+                .take(most)
+                .read_until(b'\n', &mut self.buf)?
+                == 0
+            {
                 return Ok(None);
             }
             self.line += 1;
+            if self.buf.len() > self.limit && !self.buf.ends_with(b"\n") {
+                self.skip_line()?;
+                let (line, reason) = (self.line, super::csv_rows::too_long(self.limit));
+                if self.buf.capacity() > 1 << 20 {
+                    self.buf = Vec::new();
+                }
+                return Ok(Some(Err(BadRow { line, reason })));
+            }
             let mut bytes = self.buf.as_slice();
             if self.line == 1 {
                 bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -50,6 +77,9 @@ impl<R: Read> JsonlRows<R> {
             }
             let line = self.line;
             let bad = |reason: String| Ok(Some(Err(BadRow { line, reason })));
+            if self.line > 1 && bytes.starts_with(super::csv_rows::BOM) {
+                return bad(super::csv_rows::BOM_REASON.into());
+            }
             let Ok(text) = std::str::from_utf8(bytes) else {
                 return bad("line is not valid UTF-8".into());
             };
@@ -74,6 +104,22 @@ impl<R: Read> JsonlRows<R> {
                     profile: self.names.profile.as_deref(),
                 }))),
             };
+        }
+    }
+
+    /// Reads past the rest of the current line, keeping none of it.
+    fn skip_line(&mut self) -> io::Result<()> {
+        loop {
+            let available = self.reader.fill_buf()?;
+            if available.is_empty() {
+                return Ok(());
+            }
+            if let Some(end) = memchr::memchr(b'\n', available) {
+                self.reader.consume(end + 1);
+                return Ok(());
+            }
+            let n = available.len();
+            self.reader.consume(n);
         }
     }
 

@@ -25,6 +25,9 @@ pub(crate) struct Tap<R> {
     hasher: Option<Sha256>,
     bytes: u64,
     breaks: Option<LineBreaks>,
+    /// Whether the bytes count towards [`bytes_read`] (not when they are
+    /// decompressed: the file's own bytes are counted below).
+    progress: bool,
 }
 
 impl<R: Read> Tap<R> {
@@ -34,7 +37,20 @@ impl<R: Read> Tap<R> {
             hasher: Some(Sha256::new()),
             bytes: 0,
             breaks: None,
+            progress: true,
         }
+    }
+
+    /// The bytes read are not the file's own (they come out of a
+    /// decompressor, which counts and hashes the file's): neither hashed
+    /// nor counted towards [`bytes_read`] here.
+    pub(crate) fn decoded(&mut self) {
+        self.hasher = None;
+        self.progress = false;
+    }
+
+    pub(crate) fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
     }
 
     /// Also remembers where line breaks are, for [`Tap::record_start_line`].
@@ -70,19 +86,17 @@ impl<R: Read> Tap<R> {
     /// Reads whatever the parser left unread (so the count and the hash
     /// cover the whole file) and returns the byte count and the lowercase
     /// hex sha256, unless hashing was stopped.
-    pub(crate) fn finish(mut self) -> io::Result<(u64, Option<String>)> {
+    #[cfg(test)]
+    pub(crate) fn finish(self) -> io::Result<(u64, Option<String>)> {
+        self.finish_inner().map(|(bytes, hex, _)| (bytes, hex))
+    }
+
+    /// [`Tap::finish`], also giving back what was read from.
+    pub(crate) fn finish_inner(mut self) -> io::Result<(u64, Option<String>, R)> {
         self.breaks = None;
         io::copy(&mut self, &mut io::sink())?;
-        let hex = self.hasher.take().map(|hasher| {
-            let digest = hasher.finalize();
-            let mut hex = String::with_capacity(2 * digest.len());
-            for b in digest.iter() {
-                // Writing to a String cannot fail.
-                let _ = write!(hex, "{b:02x}");
-            }
-            hex
-        });
-        Ok((self.bytes, hex))
+        let hex = self.hasher.take().map(hex);
+        Ok((self.bytes, hex, self.inner))
     }
 }
 
@@ -99,9 +113,27 @@ impl<R: Read> Read for Tap<R> {
             b.observe(self.bytes, got);
         }
         self.bytes += n as u64;
-        BYTES_READ.fetch_add(n as u64, Ordering::Relaxed);
+        if self.progress {
+            BYTES_READ.fetch_add(n as u64, Ordering::Relaxed);
+        }
         Ok(n)
     }
+}
+
+/// A finished hash in lowercase hex.
+pub(crate) fn hex(hasher: Sha256) -> String {
+    let digest = hasher.finalize();
+    let mut hex = String::with_capacity(2 * digest.len());
+    for b in digest.iter() {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
+
+/// Counts bytes read from an export file towards [`bytes_read`].
+pub(crate) fn count_progress(n: usize) {
+    BYTES_READ.fetch_add(n as u64, Ordering::Relaxed);
 }
 
 /// Runs of `\r`/`\n` bytes read but not yet passed by the parser. Only the
@@ -117,24 +149,30 @@ struct LineBreaks {
 struct Run {
     start: u64,
     end: u64,
+    /// Line breaks in the run: each `\n`, and each `\r` not followed by
+    /// `\n` (`\r\n` is one break, a lone `\r` one, as csv_core reads them).
     newlines: u64,
+    /// Whether the run ends in `\r` (a `\n` next is part of that break).
+    after_cr: bool,
 }
 
 impl LineBreaks {
     fn observe(&mut self, at: u64, bytes: &[u8]) {
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            let b = bytes[i];
+            let cr = bytes[i] == b'\r';
             let offset = at + i as u64;
-            let newline = u64::from(b == b'\n');
             match self.pending.back_mut() {
                 Some(run) if run.end == offset => {
                     run.end += 1;
-                    run.newlines += newline;
+                    // The `\n` of `\r\n` was counted with its `\r`.
+                    run.newlines += u64::from(cr || !run.after_cr);
+                    run.after_cr = cr;
                 }
                 _ => self.pending.push_back(Run {
                     start: offset,
                     end: offset + 1,
-                    newlines: newline,
+                    newlines: 1,
+                    after_cr: cr,
                 }),
             }
         }

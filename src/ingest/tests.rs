@@ -430,7 +430,7 @@ fn bad_required_values_reject_without_quoting_them() {
 }
 
 #[test]
-fn invalid_utf8_in_a_csv_field_rejects_the_row() {
+fn invalid_utf8_in_an_optional_csv_field_is_read_as_empty() {
     let incidents = b"incident_id,reported_at,non_crime_rationale,notes\n\
         I1,2025-07-01 10:30,caf\xe9,\n\
         I2,2025-07-01 10:30,ok,caf\xe9\n";
@@ -438,30 +438,35 @@ fn invalid_utf8_in_a_csv_field_rejects_the_row() {
         "utf8",
         &[("incidents.csv", incidents), ("crimes.csv", CRIMES_OK)],
     );
-    assert_eq!(
-        rejects(&e),
-        vec![rj(
-            "incidents.csv",
-            2,
-            "`non_crime_rationale` is not valid UTF-8"
-        )]
+    // SPEC §2: an optional value that cannot be read is read as empty and
+    // flagged (DQ005); the row is kept.
+    assert_eq!(rejects(&e), vec![]);
+    let first = &e.incidents[0];
+    assert_eq!(&*first.incident_id, "I1");
+    assert_eq!(first.non_crime_rationale, None);
+    assert!(
+        Quality::has(first.quality.invalid, 7),
+        "{:?}",
+        first.quality
     );
     // A column hocr does not read is never decoded.
-    assert_eq!(&*e.incidents[0].incident_id, "I2");
+    assert_eq!(&*e.incidents[1].incident_id, "I2");
+    assert_eq!(e.incidents[1].quality.invalid, 0);
 
-    let err = read(
+    // A column name that is not UTF-8 is no known column's: ignored like
+    // any unknown column (SPEC §2).
+    let e = ok(
         "utf8-header",
         &[
-            ("incidents.csv", b"incident_id,reported_at,\xff\n"),
+            (
+                "incidents.csv",
+                b"incident_id,reported_at,\xff\nI1,2025-07-01 10:30,x\n",
+            ),
             ("crimes.csv", CRIMES_OK),
         ],
-    )
-    .expect_err("must not read");
-    assert!(
-        err.to_string()
-            .ends_with("unreadable CSV header: the name of column 3 is not valid UTF-8"),
-        "{err}"
     );
+    assert_eq!(rejects(&e), vec![]);
+    assert_eq!(&*e.incidents[0].incident_id, "I1");
 }
 
 #[test]
@@ -670,8 +675,9 @@ fn files_and_directories_that_stop_the_run() {
     };
     let err = read_export(&odd, &Clock::default()).expect_err("unknown extension");
     assert!(
-        err.to_string()
-            .ends_with("crimes.txt: unknown file type (expected `.csv` or `.jsonl`)"),
+        err.to_string().ends_with(
+            "crimes.txt: unknown file type (expected `.csv`, `.jsonl`, `.csv.gz` or `.jsonl.gz`)"
+        ),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -20,6 +20,20 @@ const COLUMNS: &[&str] = &[
 ];
 
 pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
+    write_findings(report, w).map_err(into_io)
+}
+
+/// The csv crate wraps I/O errors in its own; unwrapped, a closed pipe is
+/// seen as one (`hocr check --format csv | head -1` ends like the other
+/// formats), not as "cannot write output".
+fn into_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+fn write_findings(report: &Report, w: &mut dyn Write) -> Result<(), csv::Error> {
     w.write_all("\u{feff}".as_bytes())?;
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -42,5 +56,6 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             f.status.map(|s| s.name()).unwrap_or(""),
         ])?;
     }
-    out.flush()
+    out.flush()?;
+    Ok(())
 }

@@ -764,8 +764,9 @@ const COMPLIANCE_WORDS: ChartWords<'static> = ChartWords {
 
 /// Chart geometry, in SVG user units.
 const WIDTH: f64 = 960.0;
-const LABEL_W: f64 = 290.0;
-const PLOT_W: f64 = 470.0;
+// Wide enough for the longest shipped label (`OOC004 community-resolution-domestic-abuse` at 13px).
+const LABEL_W: f64 = 340.0;
+const PLOT_W: f64 = 420.0;
 const ROW_H: f64 = 28.0;
 const TOP: f64 = 26.0;
 

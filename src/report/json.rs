@@ -15,6 +15,10 @@ use std::io::{self, Write};
 struct Document<'a> {
     tool: Tool,
     as_of: Instant,
+    /// Only when the as-of time is before it: the export's earliest report
+    /// (nothing can be late or missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of_before_earliest_report: Option<Instant>,
     rules: RuleSet<'a>,
     inputs: &'a [InputSummary],
     rows: Rows,
@@ -113,6 +117,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             elapsed_seconds: (report.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
         },
         as_of: report.as_of,
+        as_of_before_earliest_report: report.as_of_before_export(),
         rules: RuleSet {
             edition: report.plan.edition(),
             fingerprint: &report.plan.fingerprint,

@@ -132,6 +132,16 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     for warning in report.coverage().warnings() {
         writeln!(w, "warning: {warning}")?;
     }
+    if report.plan.rules.is_empty() {
+        writeln!(w, "warning: the rule set has no rules: nothing was checked")?;
+    }
+    if let Some(earliest) = report.as_of_before_export() {
+        writeln!(
+            w,
+            "warning: the as-of time is before the earliest report in the export ({}): every deadline not met is still pending, none missing",
+            earliest.format_utc()
+        )?;
+    }
     if report.outcome.outside_calendar > 0 {
         writeln!(
             w,

@@ -1189,11 +1189,18 @@ fn run_on_string(text: &str, previous: Option<&Clause>, error: usize) -> Option<
         Clause::Quote(s) | Clause::Policy(s) | Clause::Message(s) => s,
         _ => return None,
     };
-    let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-    let (opened, closed) = (line(s.span.start), line(s.span.end));
-    if opened == closed || closed != line(error) {
+    // Only the text between the string and the error is looked at (not
+    // all before it, which made many errors quadratic): the lines are
+    // counted only for the message.
+    let breaks = |from: usize, to: usize| {
+        let (from, to) = (from.min(text.len()), to.min(text.len()));
+        text.as_bytes()[from.min(to)..to].contains(&b'\n')
+    };
+    if !breaks(s.span.start, s.span.end) || breaks(s.span.end, error) {
         return None;
     }
+    let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let (opened, closed) = (line(s.span.start), line(s.span.end));
     Some(SyntaxError {
         span: Span {
             start: s.span.start,

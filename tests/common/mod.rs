@@ -27,6 +27,69 @@ pub fn temp(name: &str) -> PathBuf {
     dir
 }
 
+/// Runs `hocr` in `dir` (or here), killed after `seconds`: a run that
+/// should end promptly and blocks (reading a FIFO) fails the test instead
+/// of hanging it. (exit code, stdout, stderr); `None` if it was killed.
+pub fn hocr_within(
+    args: &[&str],
+    dir: Option<&std::path::Path>,
+    seconds: u64,
+) -> Option<(i32, String, String)> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hocr"));
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let mut child = command.spawn().expect("hocr runs");
+    // Read on threads so a chatty child never blocks on a full pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = stdout.read_to_end(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = stderr.read_to_end(&mut s);
+        s
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let (out, err) = (out.join().unwrap(), err.join().unwrap());
+    status.map(|s| {
+        (
+            s.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    })
+}
+
+/// Makes a FIFO at `path` (with the system's `mkfifo`).
+pub fn mkfifo(path: &std::path::Path) {
+    let made = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
 /// `text` with the rule set's fingerprint (`sha256:` and its hex digits)
 /// written as `sha256:…`: snapshots change when findings change, not with
 /// every edit to any rule file.

@@ -15,7 +15,10 @@ mod oracle {
     use super::*;
 
     fn is_blank(record: &ByteRecord) -> bool {
-        record.len() == 1 && record.iter().all(|f| f.trim_ascii().is_empty())
+        record.len() == 1
+            && record
+                .iter()
+                .all(|f| !f.is_empty() && f.trim_ascii().is_empty())
     }
 
     pub(super) fn open<R: Read>(inner: R) -> csv::Reader<Tap<R>> {
@@ -52,6 +55,9 @@ mod oracle {
             if is_blank(record) {
                 continue;
             }
+            if record.get(0).is_some_and(|f| f.starts_with(BOM)) {
+                return Ok(Some((line, Err(BOM_REASON.into()))));
+            }
             if runs_to_end_in_quotes(reader, record, file) {
                 let reason = "a quoted field is never closed: the rest of the file is inside it";
                 return Ok(Some((line, Err(reason.into()))));
@@ -65,20 +71,15 @@ mod oracle {
         }
     }
 
-    /// The record's last field runs over line breaks, and the record is
-    /// the rest of the file, whose end is inside quotes.
+    /// The record is the rest of the file, whose end is inside quotes.
     fn runs_to_end_in_quotes<R: Read>(
         reader: &csv::Reader<Tap<R>>,
         record: &ByteRecord,
         file: &[u8],
     ) -> bool {
-        let last_spans_lines = record
-            .iter()
-            .next_back()
-            .is_some_and(|f| f.contains(&b'\n') || f.contains(&b'\r'));
         let start = record.position().map_or(0, |p| p.byte()) as usize;
         let end = reader.position().byte() as usize;
-        last_spans_lines && end == file.len() && ends_in_quotes(&file[start..])
+        end == file.len() && ends_in_quotes(&file[start..])
     }
 
     /// Whether CSV text ends inside a quoted field, as the csv crate tells:
@@ -387,4 +388,88 @@ fn plain_rows_are_split_without_csv_core() {
     assert_eq!(rows, want);
     // I1 and I3; I2 has a quote, I4 follows a blank line.
     assert_eq!(reader.plain_lines(), 2);
+}
+
+/// Records longer than the limit are rejected with their line, nothing of
+/// them kept, and reading goes on at the record after: whatever the
+/// buffer size and however the file hands its bytes out. The rest is read
+/// exactly as without a limit.
+#[test]
+fn records_over_the_limit_are_rejected_and_read_past() {
+    let long = "x".repeat(50);
+    let quoted = "z\n".repeat(20);
+    let nul = "\0".repeat(100);
+    // Each row: its line, and its fields or `Err` for a record too long.
+    type Rows<'a> = Vec<(Line, Result<Vec<&'a str>, ()>)>;
+    let cases: Vec<(String, Rows)> = vec![
+        (
+            format!("h1,h2\na,b\n{long},y\nc,d\n"),
+            vec![
+                (2, Ok(vec!["a", "b"])),
+                (3, Err(())),
+                (4, Ok(vec!["c", "d"])),
+            ],
+        ),
+        (
+            format!("h1,h2\n\"{quoted}\",q\ne,f\n"),
+            vec![(2, Err(())), (23, Ok(vec!["e", "f"]))],
+        ),
+        (
+            format!("h1,h2\r\na,b\r\n{long}\r\n\r\nc,d\r\n"),
+            vec![
+                (2, Ok(vec!["a", "b"])),
+                (3, Err(())),
+                (5, Ok(vec!["c", "d"])),
+            ],
+        ),
+        (format!("h1,h2\n{nul}"), vec![(2, Err(()))]),
+        (
+            format!("h1,h2\na,b\n{long}"),
+            vec![(2, Ok(vec!["a", "b"])), (3, Err(()))],
+        ),
+    ];
+    for (text, want) in &cases {
+        for buffer in [4, 7, 16, 64 * 1024] {
+            for chunk in [1, 5, usize::MAX] {
+                let input = Trickle {
+                    bytes: text.as_bytes().to_vec(),
+                    at: 0,
+                    chunk,
+                };
+                let mut reader = Splitter::with_buffer(Tap::with_line_breaks(input), buffer);
+                reader.set_limit(20);
+                let mut record = Record::default();
+                reader.read(&mut record).unwrap();
+                assert_eq!(fields(&record), [b"h1".to_vec(), b"h2".to_vec()]);
+                let mut got = Vec::new();
+                while let Some((line, read)) = advance(&mut reader, 2, &mut record).unwrap() {
+                    got.push(match read {
+                        Ok(()) => (line, Ok(fields(&record))),
+                        Err(reason) => {
+                            assert_eq!(reason, too_long(20));
+                            assert_eq!(record.len(), 0, "nothing of it is kept");
+                            (line, Err(()))
+                        }
+                    });
+                }
+                let want: Vec<_> = want
+                    .iter()
+                    .map(|(line, r)| {
+                        let r = r
+                            .as_ref()
+                            .map(|f| f.iter().map(|f| f.as_bytes().to_vec()).collect());
+                        (*line, r.map_err(|_| ()))
+                    })
+                    .collect();
+                assert_eq!(got, want, "{text:?}, buffer {buffer}, chunk {chunk}");
+            }
+        }
+    }
+}
+
+#[test]
+fn sizes_are_said_as_people_write_them() {
+    assert_eq!(size(16 << 20), "16 MiB");
+    assert_eq!(size(64 << 10), "64 KiB");
+    assert_eq!(size(1000), "1000 bytes");
 }
