@@ -3,7 +3,7 @@
 //! expression is typed, and every problem is reported at once, before any
 //! record is read.
 
-use crate::diagnostics::{Diagnostic, Level, Suggester, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Level, Suggester, did_you_mean};
 use crate::plan::{
     AuditPlan, CExpr, Check, CodeRange, CodeSet, Const, KINDS, Plan, Pseudo, RangeError,
     Requirement, RuleFile, SampleSize, Severity, SeverityPlan, Stratum, Window,
@@ -57,7 +57,7 @@ pub fn check_parsed(
         for e in errors.iter() {
             broken.push((n, e.span.start));
             cx.diags.push(Diagnostic::error(
-                "E001",
+                Code::E001,
                 n,
                 e.span,
                 e.message.clone(),
@@ -294,7 +294,7 @@ impl Checker {
         starts.get(first).is_some_and(|&s| s < span.end)
     }
 
-    fn error(&mut self, code: &'static str, span: Span, message: String, help: impl Into<String>) {
+    fn error(&mut self, code: Code, span: Span, message: String, help: impl Into<String>) {
         self.diags.push(Diagnostic::error(
             code,
             self.file,
@@ -304,7 +304,7 @@ impl Checker {
         ));
     }
 
-    fn warn(&mut self, code: &'static str, span: Span, message: String, help: impl Into<String>) {
+    fn warn(&mut self, code: Code, span: Span, message: String, help: impl Into<String>) {
         self.diags.push(Diagnostic::warning(
             code,
             self.file,
@@ -336,7 +336,7 @@ impl Checker {
                         if let Some((other, _)) = group_decls.get(&g.name.node) {
                             let other = *other;
                             self.error(
-                                "E007",
+                                Code::E007,
                                 g.name.span,
                                 format!("group `{}` is declared twice", g.name.node),
                                 format!(
@@ -351,7 +351,7 @@ impl Checker {
                     Item::Calendar(c) => {
                         if calendars.insert(c.name.node.clone(), c.name.span).is_some() {
                             self.error(
-                                "E007",
+                                Code::E007,
                                 c.name.span,
                                 format!("calendar `{}` is declared twice", c.name.node),
                                 "give each calendar its own name",
@@ -361,7 +361,7 @@ impl Checker {
                             Some((a, b)) => {
                                 if a.node > b.node {
                                     self.error(
-                                        "E008",
+                                        Code::E008,
                                         a.span.to(b.span),
                                         "the years covered run backwards".into(),
                                         "write the earlier year first",
@@ -382,7 +382,7 @@ impl Checker {
                             let y = chrono::Datelike::year(&d.date.node);
                             if y < lo || y > hi {
                                 self.warn(
-                                    "W003",
+                                    Code::W003,
                                     d.date.span,
                                     format!("this holiday is outside the years `{}` covers ({lo} to {hi})", c.name.node),
                                     "widen `covers`, or remove the date",
@@ -400,7 +400,7 @@ impl Checker {
             }
             if !has_edition && !f.items.is_empty() {
                 self.warn(
-                    "W004",
+                    Code::W004,
                     Span::default(),
                     "this rule file does not say which HOCR edition it follows".into(),
                     "add a line such as `edition \"HOCR April 2025\"` at the top",
@@ -452,7 +452,7 @@ impl Checker {
         if stack.iter().any(|s| s == name) {
             self.file = file;
             self.error(
-                "E009",
+                Code::E009,
                 g.name.span,
                 format!(
                     "group `{name}` includes itself: {}",
@@ -471,7 +471,7 @@ impl Checker {
         if stack.len() >= MAX_GROUP_DEPTH {
             self.file = file;
             self.error(
-                "E017",
+                Code::E017,
                 g.name.span,
                 format!("group `{name}` is made of more than {MAX_GROUP_DEPTH} levels of groups"),
                 "list the codes in fewer levels of groups",
@@ -488,13 +488,13 @@ impl Checker {
                 Member::Range(a, b) => match CodeRange::new(a, b) {
                     Ok(r) => set.add_range(r),
                     Err(RangeError::Shape) => self.error(
-                        "E008",
+                        Code::E008,
                         m.span,
                         format!("`{a}..{b}` is not a range hocr can read"),
                         "the two ends must differ in one number or one letter only, e.g. `19C..19H` or `4/1..4/10`",
                     ),
                     Err(RangeError::Backwards) => self.error(
-                        "E008",
+                        Code::E008,
                         m.span,
                         format!("the range `{a}..{b}` runs backwards"),
                         format!("write it as `{b}..{a}`"),
@@ -514,7 +514,7 @@ impl Checker {
                             if self.group_work > MAX_GROUP_WORK {
                                 self.file = file;
                                 self.error(
-                                    "E017",
+                                    Code::E017,
                                     m.span,
                                     format!("groups including groups come to more than {MAX_GROUP_WORK} members"),
                                     "include each group once, in fewer levels of groups",
@@ -529,7 +529,7 @@ impl Checker {
                             Some(s) => format!("did you mean the group `{s}`? To mean the code itself, quote it: `\"{w}\"`"),
                             None => format!("declare `group {w} = …`, or quote it to mean the code: `\"{w}\"`"),
                         };
-                        self.error("E003", m.span, format!("unknown group `{w}`"), hint);
+                        self.error(Code::E003, m.span, format!("unknown group `{w}`"), hint);
                     }
                 }
             }
@@ -539,7 +539,7 @@ impl Checker {
             // Said at the first group past the limit, not at every one after.
             self.file = file;
             self.error(
-                "E017",
+                Code::E017,
                 g.name.span,
                 format!("group `{name}` is made of more than {MAX_GROUP_DEPTH} levels of groups"),
                 "list the codes in fewer levels of groups",
@@ -560,7 +560,7 @@ impl Checker {
                     .contains_key(&(d.name.node.clone(), d.subject.node))
                 {
                     self.error(
-                        "E007",
+                        Code::E007,
                         d.name.span,
                         format!(
                             "`{}` is already defined for each {}",
@@ -573,7 +573,7 @@ impl Checker {
                 }
                 if self.field_exists(d.subject.node, &d.name.node) {
                     self.error(
-                        "E007",
+                        Code::E007,
                         d.name.span,
                         format!(
                             "`{}` is already a field of each {}",
@@ -622,7 +622,7 @@ impl Checker {
                 if let Some((file, _)) = seen.get(&r.code.node) {
                     let file = *file;
                     self.error(
-                        "E005",
+                        Code::E005,
                         r.code.span,
                         format!("rule code `{}` is used twice", r.code.node),
                         format!(
@@ -686,7 +686,7 @@ impl Checker {
                 Clause::Theme(t) => {
                     if theme.is_some() {
                         self.error(
-                            "E010",
+                            Code::E010,
                             t.span,
                             "a rule has one `theme`".into(),
                             "remove one of the `theme` lines",
@@ -698,7 +698,7 @@ impl Checker {
                 Clause::Severity(e) => {
                     if severity.is_some() {
                         self.error(
-                            "E010",
+                            Code::E010,
                             e.span,
                             "a rule has one `severity`".into(),
                             "combine them: `severity high when …, else medium`",
@@ -726,7 +726,7 @@ impl Checker {
                     };
                     if slot.is_some() {
                         self.error(
-                            "E010",
+                            Code::E010,
                             *span,
                             "a rule or check has one `applies`".into(),
                             "write the window once: `applies from 2018-04-01 until 2023-05-31`; for another version of the rule start another check with `for each`",
@@ -738,7 +738,7 @@ impl Checker {
                 Clause::Needs(names) => {
                     let Some(d) = in_check else {
                         self.error(
-                            "E010",
+                            Code::E010,
                             names[0].span,
                             "`needs` belongs to a check".into(),
                             "put `for each crime` (or update) before it",
@@ -755,7 +755,7 @@ impl Checker {
                             _ => "grace",
                         };
                         self.error(
-                            "E010",
+                            Code::E010,
                             e.span,
                             format!("`{word}` belongs to a check"),
                             "put `for each crime` (or incident, update) before it",
@@ -768,7 +768,7 @@ impl Checker {
                         Clause::Grace { span_expr, anchor } => {
                             if d.grace.is_some() {
                                 self.error(
-                                    "E010",
+                                    Code::E010,
                                     span_expr.span,
                                     "a check has one grace period".into(),
                                     "remove one of the `grace` lines",
@@ -788,7 +788,7 @@ impl Checker {
                     };
                     let Some(d) = in_check else {
                         self.error(
-                            "E010",
+                            Code::E010,
                             span,
                             "`require` belongs to a check".into(),
                             "put `for each crime` (or incident, update) before it",
@@ -796,7 +796,7 @@ impl Checker {
                         continue;
                     };
                     if d.require.is_some() {
-                        self.error("E010", span, "a check has one `require`".into(), "combine the conditions with `and`, or start another check with `for each`");
+                        self.error(Code::E010, span, "a check has one `require`".into(), "combine the conditions with `and`, or start another check with `for each`");
                     }
                     d.require = Some(req);
                     d.require_span = span;
@@ -804,7 +804,7 @@ impl Checker {
                 Clause::Otherwise(k) => {
                     let Some(d) = in_check else {
                         self.error(
-                            "E010",
+                            Code::E010,
                             k.span,
                             "`otherwise` belongs to a check".into(),
                             "put it after the check's `require`",
@@ -847,7 +847,7 @@ impl Checker {
             problems.clear();
         }
         for (m, h) in problems {
-            self.error("E006", r.code.span, m, h);
+            self.error(Code::E006, r.code.span, m, h);
         }
         for c in &r.clauses {
             if let Clause::Source(s) = c {
@@ -860,7 +860,7 @@ impl Checker {
         // both; one with neither asks the reader to trust its logic alone.
         if quotes.is_empty() && policies.is_empty() && !unreadable_clause {
             self.warn(
-                "W009",
+                Code::W009,
                 r.code.span,
                 format!("rule `{}` has no `quote` and no `policy`", r.code.node),
                 "add the published words it implements (`quote \"…\"`, verbatim from its source), or say what force policy it applies (`policy \"…\"`)",
@@ -887,7 +887,7 @@ impl Checker {
                     // that it can never be true is the error's doing.
                     if clean && never_true(&c) {
                         self.warn(
-                            "W002",
+                            Code::W002,
                             e.span,
                             "this condition can never be true".into(),
                             "the check will never apply; correct or remove the condition",
@@ -915,7 +915,7 @@ impl Checker {
                     "add what must hold, e.g. `require {first}`, or a deadline: `require … within 24 hours after …`"
                 );
                 self.error(
-                    "E006",
+                    Code::E006,
                     d.subject.span,
                     format!("this check of rule `{}` has no `require`", r.code.node),
                     help,
@@ -940,7 +940,7 @@ impl Checker {
                 } => {
                     if let Some((g, _)) = d.grace {
                         self.error(
-                            "E010",
+                            Code::E010,
                             g.span,
                             "a deadline has no grace period".into(),
                             "a deadline is already pending until it passes; remove `grace`",
@@ -948,7 +948,7 @@ impl Checker {
                     }
                     if let Some(k) = d.otherwise {
                         self.error(
-                            "E010",
+                            Code::E010,
                             k.span,
                             "a deadline's findings are always `late` or `missing`".into(),
                             "remove `otherwise`",
@@ -979,7 +979,7 @@ impl Checker {
                         None => format!("use one of: {}", KINDS.join(", ")),
                     };
                     self.error(
-                        "E011",
+                        Code::E011,
                         k.span,
                         format!("`{}` is not a kind of finding", k.node),
                         hint,
@@ -1046,7 +1046,7 @@ impl Checker {
                 Ok(date) if d.node.len() == 10 => Ok(Some(date)),
                 _ => {
                     self.error(
-                        "E018",
+                        Code::E018,
                         d.span,
                         format!("`{}` is not a date", d.node),
                         "write the day as year-month-day, e.g. `2018-04-01`",
@@ -1063,7 +1063,7 @@ impl Checker {
             && b <= a
         {
             self.error(
-                "E019",
+                Code::E019,
                 u.span,
                 format!("the window ends ({b}) before it starts ({a})"),
                 "a window runs from its first day up to, not including, its `until` day: write the later date after `until`",
@@ -1074,7 +1074,7 @@ impl Checker {
             Some(t) => t,
             None => {
                 self.error(
-                    "E021",
+                    Code::E021,
                     *span,
                     format!(
                         "each {} has no report time to judge a window by",
@@ -1102,7 +1102,7 @@ impl Checker {
                 Subject::Update => Table::Updates,
                 _ => {
                     self.error(
-                        "E021",
+                        Code::E021,
                         name.span,
                         format!("a check of each {} cannot say what it `needs`", subject.words()),
                         "`needs` is for checks of each crime or update: their tables are read whole before anything is judged, so whether they hold a field is known",
@@ -1128,7 +1128,7 @@ impl Checker {
                         ),
                     };
                     self.error(
-                        "E002",
+                        Code::E002,
                         name.span,
                         format!("each {} has no field `{}`", subject.words(), name.node),
                         hint,
@@ -1145,7 +1145,7 @@ impl Checker {
             let read = check_exprs(check).any(|e| reads(&self.plan, e, *table, *field));
             if !read {
                 self.warn(
-                    "W007",
+                    Code::W007,
                     name.span,
                     format!("this check never reads `{}`", name.node),
                     "`needs` names the fields the check cannot judge without; remove it, or use the field",
@@ -1178,7 +1178,7 @@ impl Checker {
                         w => w,
                     };
                     self.error(
-                        "E020",
+                        Code::E020,
                         spans[n],
                         format!(
                             "this version of rule `{code}` ({}) overlaps an earlier check of each {} ({})",
@@ -1200,13 +1200,13 @@ impl Checker {
         match &s.address {
             None if unreadable_clause => {}
             None => self.error(
-                "E023",
+                Code::E023,
                 s.text.span,
                 "this `source` has no address".into(),
                 "say where a reader finds the document, e.g. `source \"HOCR General Rules, Section A\" at \"https://www.gov.uk/government/publications/counting-rules-for-recorded-crime\"`",
             ),
             Some(a) if !is_web_address(&a.node) => self.error(
-                "E024",
+                Code::E024,
                 a.span,
                 format!("`{}` is not a web address", a.node.trim()),
                 "give the document's address, starting `https://` (or `http://`), with no spaces",
@@ -1219,7 +1219,7 @@ impl Checker {
     fn source_text(&mut self, s: &ast::Source) {
         if s.text.node.trim().is_empty() {
             self.error(
-                "E022",
+                Code::E022,
                 s.text.span,
                 "this `source` is empty".into(),
                 "name the document, and the section where known, e.g. `source \"HOCR General Rules, Section A\"`",
@@ -1243,17 +1243,17 @@ impl Checker {
             } else {
                 "say what the force decided (or how this rule reads the source), or remove the line"
             };
-            self.error("E022", s.span, format!("this `{word}` is empty"), help);
+            self.error(Code::E022, s.span, format!("this `{word}` is empty"), help);
         } else if same.iter().any(|t| normalise_space(t) == text) {
             self.warn(
-                "W010",
+                Code::W010,
                 s.span,
                 format!("rule `{}` has this `{word}` twice", r.code.node),
                 "remove the repeated line",
             );
         } else if other.iter().any(|t| normalise_space(t) == text) {
             self.warn(
-                "W010",
+                Code::W010,
                 s.span,
                 format!(
                     "rule `{}` gives this text as both a `quote` and a `policy`",
@@ -1275,7 +1275,7 @@ impl Checker {
         for ex in examples {
             if !names.insert(ex.name.node.as_str()) {
                 self.warn(
-                    "W005",
+                    Code::W005,
                     ex.name.span,
                     format!(
                         "rule `{}` has two examples called `{}`",
@@ -1300,7 +1300,7 @@ impl Checker {
             ast::Expectation::Pending => {
                 if ex.as_of.is_none() {
                     self.error(
-                        "E015",
+                        Code::E015,
                         span,
                         "without `as of`, nothing is pending".into(),
                         "an example without `as of` is judged after every deadline; add `as of \"…\"` with a time before the deadline",
@@ -1310,7 +1310,7 @@ impl Checker {
             ast::Expectation::Finding { kind, count } => {
                 if kind == "pending" {
                     self.error(
-                        "E015",
+                        Code::E015,
                         span,
                         "pending subjects are not counted".into(),
                         "write `expect pending`",
@@ -1324,21 +1324,21 @@ impl Checker {
                         ),
                     };
                     self.error(
-                        "E015",
+                        Code::E015,
                         span,
                         format!("`{kind}` is not a kind of finding"),
                         hint,
                     );
                 } else if *count == 0 {
                     self.error(
-                        "E015",
+                        Code::E015,
                         span,
                         format!("`expect 0 {kind}` expects nothing"),
                         "write `expect no finding`",
                     );
                 } else if !reports.is_empty() && !reports.contains(&kind.as_str()) {
                     self.error(
-                        "E015",
+                        Code::E015,
                         span,
                         format!("rule `{}` never reports `{kind}`", r.code.node),
                         format!(
@@ -1377,7 +1377,12 @@ impl Checker {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("use one of: {}", names.join(", ")),
             };
-            cx.error("E011", e.span, format!("`{text}` is not a severity"), hint);
+            cx.error(
+                Code::E011,
+                e.span,
+                format!("`{text}` is not a severity"),
+                hint,
+            );
             Severity::Medium
         };
         match &e.kind {
@@ -1417,7 +1422,7 @@ impl Checker {
         self.plan.uses_working_days = exprs.into_iter().any(counts_working_days);
         if self.plan.uses_working_days && self.plan.calendar.covers.is_none() {
             self.diags.push(Diagnostic {
-                code: "W003",
+                code: Code::W003,
                 level: Level::Warning,
                 file: None,
                 span: Span::default(),
@@ -1432,7 +1437,7 @@ impl Checker {
                     && !self.group_used.contains(&g.name.node)
                 {
                     self.warn(
-                        "W001",
+                        Code::W001,
                         g.name.span,
                         format!("group `{}` is never used", g.name.node),
                         "use it in a rule, or remove it",
@@ -1452,7 +1457,7 @@ impl Checker {
                 let Item::Audit(a) = item else { continue };
                 if let Some(&other) = seen.get(&a.name.node) {
                     self.error(
-                        "E007",
+                        Code::E007,
                         a.name.span,
                         format!("audit plan `{}` is declared twice", a.name.node),
                         format!(
@@ -1486,7 +1491,7 @@ impl Checker {
             };
             if strata.iter().any(|(t, _)| t.name == s.name.node) {
                 self.error(
-                    "E007",
+                    Code::E007,
                     s.name.span,
                     format!(
                         "stratum `{}` is declared twice in audit plan `{}`",
@@ -1498,7 +1503,7 @@ impl Checker {
             let (filter, clean) = self.condition_checked(&s.filter, Subject::Incident);
             if clean && never_true(&filter) {
                 self.warn(
-                    "W002",
+                    Code::W002,
                     s.filter.span,
                     "this condition can never be true".into(),
                     "the stratum will always be empty; correct or remove the condition",
@@ -1518,7 +1523,7 @@ impl Checker {
         let unreadable = self.unreadable(a.span);
         if strata.is_empty() && !unreadable {
             self.error(
-                "E016",
+                Code::E016,
                 a.name.span,
                 format!("audit plan `{}` has no strata", a.name.node),
                 "add a line such as `stratum violence where closing_code in violence_codes sample 60`",
@@ -1540,7 +1545,7 @@ impl Checker {
             ast::SampleSize::Count(n) => {
                 if n.node < 1 {
                     self.error(
-                        "E016",
+                        Code::E016,
                         n.span,
                         "a stratum's sample needs at least one incident".into(),
                         "write `sample 1` or more",
@@ -1554,7 +1559,7 @@ impl Checker {
             } => {
                 if !(half_width.node > 0.0 && half_width.node <= 50.0) {
                     self.error(
-                        "E016",
+                        Code::E016,
                         half_width.span,
                         format!(
                             "a half-width of {}% cannot give a sample size",
@@ -1565,7 +1570,7 @@ impl Checker {
                 }
                 if !(expected.node > 0.0 && expected.node < 100.0) {
                     self.error(
-                        "E016",
+                        Code::E016,
                         expected.span,
                         format!(
                             "expecting {}% gives no sample size: the formula needs a rate between 0% and 100%",
@@ -1590,7 +1595,7 @@ impl Checker {
         for (k, (a, sa)) in strata.iter().enumerate() {
             if strata.len() > 1 && self.always_true(&a.filter) {
                 self.warn(
-                    "W006",
+                    Code::W006,
                     sa.filter.span,
                     format!(
                         "stratum `{}` takes every incident, so it overlaps every other stratum",
@@ -1605,7 +1610,7 @@ impl Checker {
                 .find(|(b, _)| format!("{:?}", b.filter) == format!("{:?}", a.filter));
             if let Some((b, _)) = same {
                 self.warn(
-                    "W006",
+                    Code::W006,
                     sa.filter.span,
                     format!(
                         "strata `{}` and `{}` have the same condition, so they overlap",
@@ -1692,7 +1697,7 @@ impl Checker {
                     .diags
                     .iter()
                     .any(|k| k.code == d.code && k.file == d.file && k.span == d.span);
-                if matches!(d.code, "E002" | "E003") && !known {
+                if matches!(d.code, Code::E002 | Code::E003) && !known {
                     self.diags.push(d);
                 }
             }
@@ -1790,7 +1795,7 @@ impl Checker {
                 _ => format!("this needs {words}"),
             };
             self.error(
-                "E004",
+                Code::E004,
                 e.span,
                 format!("expected {words}, found {}", ty.words()),
                 help,
@@ -1804,7 +1809,7 @@ impl Checker {
         let typed = self.expr_in(e, subject, false);
         if eval_depth(&typed.0, &self.define_depths) > MAX_EVAL_DEPTH {
             self.error(
-                "E017",
+                Code::E017,
                 e.span,
                 format!(
                     "this expression nests more than {MAX_EVAL_DEPTH} levels deep, counting the definitions it uses"
@@ -1832,7 +1837,7 @@ impl Checker {
                         Ok(d) if d <= 3660 => TimeSpan::WorkingDays(d),
                         _ => {
                             self.error(
-                                "E004",
+                                Code::E004,
                                 e.span,
                                 "too many working days".into(),
                                 "use at most 3660 working days",
@@ -1876,7 +1881,7 @@ impl Checker {
                 let (c, ty) = rec(self, x);
                 if !matches!(ty, Ty::Code(_) | Ty::Error) {
                     self.error(
-                        "E004",
+                        Code::E004,
                         x.span,
                         format!("only codes can be `in` a group; this is {}", ty.words()),
                         "groups hold codes such as offence codes or closing codes",
@@ -1890,7 +1895,7 @@ impl Checker {
                 let (ci, ti) = rec(self, item);
                 if !matches!(tl, Ty::List | Ty::Error) {
                     self.error(
-                        "E004",
+                        Code::E004,
                         list.span,
                         format!("`contains` needs a list of codes; this is {}", tl.words()),
                         match table_of(subject)
@@ -1910,7 +1915,7 @@ impl Checker {
                     (c, Ty::Code(_) | Ty::Error) => c,
                     (c, t) => {
                         self.error(
-                            "E004",
+                            Code::E004,
                             item.span,
                             format!("a list holds codes, not {}", t.words()),
                             "write the code in quotes, e.g. `\"DA\"`",
@@ -1938,7 +1943,7 @@ impl Checker {
                             }
                         };
                         self.error(
-                            "E004",
+                            Code::E004,
                             e.span,
                             format!(
                                 "cannot {} {} and {}",
@@ -1969,7 +1974,7 @@ impl Checker {
                         )
                     };
                     self.error(
-                        "E002",
+                        Code::E002,
                         coll.span,
                         format!("`{}` is not a list of linked records here", coll.node),
                         help,
@@ -1985,7 +1990,7 @@ impl Checker {
                 }
                 if in_aggregate {
                     self.error(
-                        "E004",
+                        Code::E004,
                         e.span,
                         "`any`, `all`, `no` and `count` cannot be nested".into(),
                         "write the inner condition directly",
@@ -1995,7 +2000,7 @@ impl Checker {
                     let (c, ty) = self.expr_in(f, Subject::Crime, true);
                     if ty != Ty::Bool && ty != Ty::Error {
                         self.error(
-                            "E004",
+                            Code::E004,
                             f.span,
                             format!("expected a condition, found {}", ty.words()),
                             "write a condition about each crime, e.g. `status is \"recorded\"`",
@@ -2017,7 +2022,7 @@ impl Checker {
                     let (cv, tv) = rec(self, v);
                     if tv != td && tv != Ty::Error && td != Ty::Error {
                         self.error(
-                            "E004",
+                            Code::E004,
                             v.span,
                             format!(
                                 "each choice must be the same type: this is {}, the `else` is {}",
@@ -2049,7 +2054,7 @@ impl Checker {
                 self.condition_examples(subject)
             );
             self.error(
-                "E004",
+                Code::E004,
                 x.span,
                 format!("{word} needs a condition, found {}", ty.words()),
                 help,
@@ -2104,7 +2109,7 @@ impl Checker {
                     .to_string(),
             };
             self.error(
-                "E004",
+                Code::E004,
                 span,
                 format!("cannot compare {} with {}", ta.words(), tb.words()),
                 help,
@@ -2141,7 +2146,7 @@ impl Checker {
                 Some(v) => format!("did you mean `\"{v}\"`?"),
                 None => format!("`{field}` is one of: {}", lower.join(", ")),
             };
-            self.error("E011", span, format!("`{field}` is never `{s}`"), hint);
+            self.error(Code::E011, span, format!("`{field}` is never `{s}`"), hint);
         }
         CExpr::Const(Const::Str(norm))
     }
@@ -2158,7 +2163,12 @@ impl Checker {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("declare it: `group {} = …`", g.node),
         };
-        self.error("E003", g.span, format!("unknown group `{}`", g.node), hint);
+        self.error(
+            Code::E003,
+            g.span,
+            format!("unknown group `{}`", g.node),
+            hint,
+        );
         usize::MAX
     }
 
@@ -2187,7 +2197,7 @@ impl Checker {
                     );
                 }
                 self.error(
-                    "E002",
+                    Code::E002,
                     next.span,
                     format!(
                         "`{}` names a crime, which has no field `{}`",
@@ -2211,7 +2221,7 @@ impl Checker {
                     format!("each {} links to its `{}`", at.words(), links.join("`, `"))
                 };
                 self.error(
-                    "E002",
+                    Code::E002,
                     name.span,
                     format!(
                         "`{}` is not a linked record of each {}",
@@ -2247,7 +2257,7 @@ impl Checker {
                 return (CExpr::Define(d.index), d.ty);
             }
             if at == Subject::Incident && name.node == "crimes" {
-                self.error("E004", span, "`crimes` is a list of linked records".into(), "ask about it with `any crimes where …`, `no crimes …`, `all crimes …` or `count crimes …`");
+                self.error(Code::E004, span, "`crimes` is a list of linked records".into(), "ask about it with `any crimes where …`, `no crimes …`, `all crimes …` or `count crimes …`");
                 return (CExpr::Const(Const::Bool(false)), Ty::Error);
             }
             let mut known: Vec<&str> = match table_of(at) {
@@ -2291,7 +2301,7 @@ impl Checker {
                 }
             };
             self.error(
-                "E002",
+                Code::E002,
                 name.span,
                 format!("each {} has no field `{}`", at.words(), name.node),
                 hint,

@@ -2,7 +2,7 @@
 //! outcome is mapped to the documented exit codes (SPEC §5).
 
 use crate::check::check;
-use crate::diagnostics::{self, Diagnostic, ErrorFormat, Level, Source};
+use crate::diagnostics::{self, Code, Diagnostic, ErrorFormat, Level, Source};
 use crate::engine::Records;
 use crate::ingest::{ExportPaths, Profile, read_export, write_rejects};
 use crate::outfile::{self, Output};
@@ -574,7 +574,7 @@ fn run_rules_fmt(args: RulesFmtArgs) -> Result<u8, Failure> {
             Err(errors) => {
                 let diags: Vec<Diagnostic> = errors
                     .into_iter()
-                    .map(|e| Diagnostic::error("E001", n, e.span, e.message, e.help))
+                    .map(|e| Diagnostic::error(Code::E001, n, e.span, e.message, e.help))
                     .collect();
                 print_diagnostics(&diags, &files, format);
                 code = exit::ERROR;

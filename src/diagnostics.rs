@@ -20,7 +20,7 @@ pub enum Level {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Stable code: `E0xx` errors, `W0xx` warnings.
-    pub code: &'static str,
+    pub code: Code,
     pub level: Level,
     /// Index of the rule file; `None` for a problem with no file position.
     pub file: Option<usize>,
@@ -30,13 +30,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        code: &'static str,
-        file: usize,
-        span: Span,
-        message: String,
-        help: String,
-    ) -> Self {
+    pub fn error(code: Code, file: usize, span: Span, message: String, help: String) -> Self {
         Diagnostic {
             code,
             level: Level::Error,
@@ -47,13 +41,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        file: usize,
-        span: Span,
-        message: String,
-        help: String,
-    ) -> Self {
+    pub fn warning(code: Code, file: usize, span: Span, message: String, help: String) -> Self {
         Diagnostic {
             level: Level::Warning,
             ..Diagnostic::error(code, file, span, message, help)
@@ -246,7 +234,7 @@ fn human(d: &Diagnostic, sources: &[Source], lines: &[Lines]) -> String {
         at: (d.span.start, d.span.end.saturating_sub(d.span.start).max(1)).into(),
         label: "here".into(),
         help: d.help.clone(),
-        code: d.code.into(),
+        code: d.code.as_str().into(),
         severity: match d.level {
             Level::Error => miette::Severity::Error,
             Level::Warning => miette::Severity::Warning,
@@ -280,7 +268,7 @@ fn json(d: &Diagnostic, sources: &[Source], lines: &[Lines]) -> String {
     let start = index.map(|l| l.line_col(d.span.start));
     let end = index.map(|l| l.line_col(d.span.end));
     serde_json::to_string(&JsonDiag {
-        code: d.code,
+        code: d.code.as_str(),
         level: d.level,
         file: src.map(|s| s.name),
         line: start.map(|p| p.0),
@@ -455,7 +443,7 @@ mod tests {
     fn plain_has_position_caret_and_help() {
         let text = "rule X1 a \"t\" {\n  require recored_at is present\n}\n";
         let d = Diagnostic::error(
-            "E002",
+            Code::E002,
             0,
             Span { start: 26, end: 36 },
             "unknown field `recored_at`".into(),

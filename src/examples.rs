@@ -6,7 +6,7 @@
 //! The checker calls [`read`] to report bad examples before anything runs;
 //! [`run`] evaluates each example against its rule alone.
 
-use crate::diagnostics::{did_you_mean, line_col};
+use crate::diagnostics::{Code, did_you_mean, line_col};
 use crate::engine::{Records, evaluate_rule};
 use crate::findings::{Finding, Outcome};
 use crate::ingest::{Field, FromRow, Row};
@@ -49,13 +49,13 @@ impl ExampleRecords {
 /// Something wrong with an example, for the checker to report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: Code,
     pub span: Span,
     pub message: String,
     pub help: String,
 }
 
-fn problem(code: &'static str, span: Span, message: String, help: impl Into<String>) -> Problem {
+fn problem(code: Code, span: Span, message: String, help: impl Into<String>) -> Problem {
     Problem {
         code,
         span,
@@ -139,7 +139,7 @@ pub fn read(example: &Example, may_be_unreadable: bool) -> Result<ExampleRecords
         match clock().parse(&t.node) {
             Ok((at, _)) => records.as_of = at,
             Err(_) => problems.push(problem(
-                "E014",
+                Code::E014,
                 t.span,
                 "`as of` is not a time".into(),
                 help_for(FieldType::Time),
@@ -160,7 +160,7 @@ fn draft<'e>(row: &'e ExampleRow, problems: &mut Vec<Problem>) -> Option<Draft<'
         Subject::Update => Table::Updates,
         Subject::Timestamp | Subject::OptionalValue => {
             problems.push(problem(
-                "E013",
+                Code::E013,
                 row.table.span,
                 format!("an example cannot hold a row of `{}`", row.table.node.words()),
                 "write `incident with …`, `crime with …` or `update with …`: timestamps and optional values are the values in those rows",
@@ -174,7 +174,7 @@ fn draft<'e>(row: &'e ExampleRow, problems: &mut Vec<Problem>) -> Option<Draft<'
     for (name, value) in &row.fields {
         match table.field_index(&name.node) {
             Some(i) if values[i].is_some() => problems.push(problem(
-                "E013",
+                Code::E013,
                 name.span,
                 format!("`{}` is given twice in this row", name.node),
                 "give each field once",
@@ -190,7 +190,7 @@ fn draft<'e>(row: &'e ExampleRow, problems: &mut Vec<Problem>) -> Option<Draft<'
                     }
                 };
                 problems.push(problem(
-                    "E013",
+                    Code::E013,
                     name.span,
                     format!("each {} has no field `{}`", table.singular(), name.node),
                     hint,
@@ -252,7 +252,7 @@ fn duplicate_ids(drafts: &[Draft], problems: &mut Vec<Problem>) {
             };
             if !seen.insert(id.trim()) {
                 problems.push(problem(
-                    "E014",
+                    Code::E014,
                     span.unwrap_or(d.row.table.span),
                     format!("two {} in this example have the id `{id}`", table.name()),
                     format!("give each {} its own `{field}`", table.singular()),
@@ -297,7 +297,7 @@ fn convert<T: FromRow>(
                 Some(_) if d.misnamed => {}
                 Some(i) => problems.push(missing(d, i)),
                 None => problems.push(problem(
-                    "E014",
+                    Code::E014,
                     d.row.table.span,
                     reason,
                     "write the row as an export would",
@@ -323,7 +323,7 @@ fn unreadable(d: &Draft, field: usize) -> Problem {
         _ => "a value hocr can read",
     };
     problem(
-        "E014",
+        Code::E014,
         span,
         format!("`{}` must be {what}, not `{value}`", def.name),
         help_for(def.ty),
@@ -343,7 +343,7 @@ fn missing(d: &Draft, field: usize) -> Problem {
         )
     };
     problem(
-        "E014",
+        Code::E014,
         d.row.table.span,
         format!("this {} has no `{}`", d.table.singular(), def.name),
         help,

@@ -397,7 +397,10 @@ rule X001 a \"t\" {\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\
 rule X002 b \"t\" {\n  source \"s\" at \"https://example.org/s\"\n  quote \"q\"\n  theme t\n  severity low\n  for each crime\n  require offence_code is present\n  otherwise data\n  for each incident\n  require reported_at is present\n}\n"
                 .into(),
         }]);
-        assert!(diags.iter().all(|d| d.code.starts_with('W')), "{diags:?}");
+        assert!(
+            diags.iter().all(|d| d.code.as_str().starts_with('W')),
+            "{diags:?}"
+        );
         let plan = plan.unwrap();
         assert_eq!(Scope::of(&plan.rules[0]), Scope::DataQuality);
         // One check finding something other than data: a compliance rule.

@@ -2,7 +2,7 @@
 //! file or directory the user names. Reading is all this module does; it
 //! never follows anything a rule file says (rule files cannot include).
 
-use crate::diagnostics::{Diagnostic, Level};
+use crate::diagnostics::{Code, Diagnostic, Level};
 use crate::plan::RuleFile;
 use crate::syntax::ast::Span;
 use std::path::{Path, PathBuf};
@@ -24,10 +24,10 @@ pub fn shipped() -> Vec<RuleFile> {
 }
 
 fn problem(message: String, help: &str) -> Diagnostic {
-    problem_coded("E012", message, help)
+    problem_coded(Code::E012, message, help)
 }
 
-fn problem_coded(code: &'static str, message: String, help: &str) -> Diagnostic {
+fn problem_coded(code: Code, message: String, help: &str) -> Diagnostic {
     Diagnostic {
         code,
         level: Level::Error,
@@ -62,7 +62,7 @@ pub fn from_path(path: &Path) -> Result<Vec<RuleFile>, Vec<Diagnostic>> {
         // Reading a FIFO or a device would wait for a writer, or never end.
         if let Some(kind) = std::fs::metadata(&p).ok().and_then(|m| not_regular(&m)) {
             errors.push(problem_coded(
-                "E028",
+                Code::E028,
                 format!("`{}` is not a regular file ({kind})", p.display()),
                 "name a rule file, or a directory of them",
             ));

@@ -255,7 +255,7 @@ fn a_syntax_error_and_a_misspelt_name_on_one_line_are_both_reported() {
         "  unless offenc_code is \"8N\" or or\n  require recorded_at is present",
     ] {
         let diags = diagnostics(&rule_with(clauses));
-        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
         assert!(codes.contains(&"E001"), "{clauses}: {codes:?}");
         let name = diags
             .iter()
