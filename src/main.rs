@@ -1,6 +1,11 @@
 fn main() -> std::process::ExitCode {
     fix_mmap_threshold();
-    std::process::ExitCode::from(hocr::cli::main())
+    let ended = hocr::cli::run();
+    // The process ends next: what the run held (the records, the
+    // findings) is left to the system, which takes it back at once,
+    // rather than freed record by record (BENCHMARKS.md).
+    std::mem::forget(ended.held);
+    std::process::ExitCode::from(ended.code)
 }
 
 /// glibc raises its mmap threshold each time a large block is freed (up to

@@ -1,0 +1,185 @@
+//! `hocr check`: the run over an export, and its outputs.
+
+use super::*;
+
+pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
+    let started = std::time::Instant::now();
+    let clock = clock(&args.timezone)?;
+    let as_of = match &args.as_of {
+        Some(s) => {
+            clock
+                .parse(s)
+                .map_err(|e| Failure(format!("--as-of: {e}")))?
+                .0
+        }
+        None => Instant(chrono::Utc::now().timestamp_micros()),
+    };
+    let paths = export_paths(
+        args.dir.as_deref(),
+        args.incidents.as_deref(),
+        args.crimes.as_deref(),
+        args.updates.as_deref(),
+    )?;
+    let baseline_path = args.baseline.as_ref().or(args.baseline_if_exists.as_ref());
+    let rule_files = args
+        .rules
+        .as_deref()
+        .map_or(Vec::new(), outfile::files_under);
+    refuse_overlap(
+        &[("--output", &args.output), ("--rejects", &args.rejects)],
+        &inputs(
+            &paths,
+            &[
+                ("the baseline", baseline_path.map(PathBuf::as_path)),
+                ("the profile", args.profile.as_deref()),
+            ],
+            &rule_files,
+        ),
+    )?;
+    // Open outputs first: an unwritable output fails before any reading.
+    let mut out = match &args.output {
+        Some(p) => create(p)?,
+        None => Output::stdout(),
+    };
+    let mut rejects_file = args.rejects.as_deref().map(create).transpose()?;
+    let profile = match &args.profile {
+        Some(p) => Profile::load(p).map_err(|e| Failure(e.to_string()))?,
+        None => Profile::canonical(),
+    };
+    let baseline = match baseline_path {
+        Some(p) => Some(
+            crate::baseline::load(p, args.baseline_if_exists.is_some(), as_of)
+                .map_err(Failure)?
+                .ok_or(p),
+        ),
+        None => None,
+    };
+    let format = if io::stderr().is_terminal() {
+        ErrorFormat::Human
+    } else {
+        ErrorFormat::Plain
+    };
+    let (plan, warnings) = match load_rules(args.rules.as_deref(), format) {
+        Ok(ok) => ok,
+        Err(code) => return Ok(Ended::from(code)),
+    };
+    if !args.quiet && !warnings.is_empty() {
+        print_diagnostics(&warnings, &plan.files, format);
+    }
+    let progress = Progress::new(args.quiet);
+    let bytes: u64 = [
+        Some(&paths.incidents),
+        Some(&paths.crimes),
+        paths.updates.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|p| std::fs::metadata(p).ok())
+    .map(|m| m.len())
+    .sum();
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let checked = crate::progress::reading(
+        &progress,
+        bytes,
+        &format!("and evaluating {} rules", plan.rules.len()),
+        || {
+            // Only these reports show the input files' sha256.
+            let reading = crate::stream::Reading {
+                hash_files: matches!(args.format, Format::Json | Format::Html),
+                max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
+            };
+            crate::stream::check_export_with(
+                &plan, &paths, &clock, &profile, as_of, threads, reading,
+            )
+        },
+        |r| r.as_ref().map_or(0, crate::stream::Checked::rows_read),
+    )
+    .map_err(|e| Failure(e.to_string()))?;
+    let crate::stream::Checked {
+        mut outcome,
+        inputs,
+        rejects,
+        held,
+        earliest_report,
+    } = checked;
+    if !args.quiet {
+        crate::stream::warn_if_probably_wrong(plan.rules.len(), as_of, earliest_report);
+    }
+    if outcome.outside_calendar > 0 && !args.quiet && args.format != Format::Text {
+        say_err!(
+            "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
+            outcome.outside_calendar
+        );
+    }
+    let changes = baseline.map(|b| match b {
+        Ok(b) => crate::baseline::compare(&b, &plan.fingerprint, &mut outcome.findings),
+        Err(absent) => crate::baseline::absent(absent),
+    });
+    if let Some(note) = changes.as_ref().and_then(crate::baseline::Changes::note)
+        && !args.quiet
+    {
+        say_err!("{note}");
+    }
+    let report = Report {
+        changes: changes.as_ref(),
+        elapsed: started.elapsed(),
+        as_of,
+        plan: &plan,
+        inputs: &inputs,
+        rejects: &rejects,
+        outcome: &outcome,
+        threads,
+        earliest_report,
+    };
+    if let Some(f) = &mut rejects_file {
+        let result = write_rejects(&mut *f, &rejects);
+        written(f, result)?;
+    } else if !rejects.is_empty() && !args.quiet {
+        // SPEC §2: without --rejects, rejects are summarised on stderr (the
+        // text summary lists them too, but stdout may be going to a file).
+        say_err!("{} rows rejected:", rejects.len());
+        for r in rejects.iter().take(10) {
+            say_err!("  {}:{}: {}", r.file, r.line, r.reason);
+        }
+        if rejects.len() > 10 {
+            say_err!(
+                "  … and {} more (write them all with --rejects FILE)",
+                rejects.len() - 10
+            );
+        }
+    }
+    let rendered = match args.format {
+        Format::Text => report::text::render(&report, &mut out),
+        Format::Json => report::json::render(&report, &mut out),
+        Format::Jsonl => report::jsonl::render(&report, &mut out),
+        Format::Csv => report::csv::render(&report, &mut out),
+        Format::Html => report::html::render(&report, &mut out),
+        Format::SummaryCsv => report::summary_csv::render(&report, &mut out),
+    };
+    written(&mut out, rendered)?;
+    // The run succeeded: only now do the files take the place of the
+    // earlier ones.
+    if let Some(f) = rejects_file {
+        commit(f)?;
+    }
+    commit(out)?;
+    let mut code = exit::OK;
+    if let Some(level) = args.fail_on {
+        let level = Severity::from(level);
+        if outcome.findings.iter().any(|f| f.severity >= level) {
+            code = exit::FINDINGS;
+        }
+    }
+    if !rejects.is_empty() {
+        code |= exit::REJECTS;
+    }
+    // What the run held goes back to the binary with the exit code: a
+    // process about to exit can leave it to the system (see `Ended`).
+    Ok(Ended {
+        code,
+        held: Some(Box::new((held, outcome, rejects, inputs))),
+    })
+}
