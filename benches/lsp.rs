@@ -3,8 +3,8 @@
 //! numbers go in BENCHMARKS.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use hocr::lang::files::shipped;
 use hocr::lsp::Workspace;
-use hocr::rulefiles::shipped;
 use std::hint::black_box;
 use std::path::Path;
 

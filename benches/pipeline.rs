@@ -2,13 +2,13 @@
 //! machine they were measured on go in BENCHMARKS.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hocr::check::check;
-use hocr::engine::{Records, evaluate, evaluate_rule};
-use hocr::generate::{GenOptions, generate};
-use hocr::ingest::{ExportPaths, Profile, read_export};
-use hocr::rulefiles::shipped;
-use hocr::stream::check_export;
-use hocr::time::{Clock, Instant};
+use hocr::data::ingest::{ExportPaths, Profile, read_export};
+use hocr::data::time::{Clock, Instant};
+use hocr::lang::check::check;
+use hocr::lang::files::shipped;
+use hocr::run::engine::{Records, evaluate, evaluate_rule};
+use hocr::run::stream::check_export;
+use hocr::tools::generate::{GenOptions, generate};
 use std::hint::black_box;
 use std::path::PathBuf;
 
@@ -118,7 +118,7 @@ fn many_rules(c: &mut Criterion) {
         );
     }
     files.retain(|f| !f.name.ends_with("recording.hocr"));
-    files.push(hocr::plan::RuleFile {
+    files.push(hocr::lang::plan::RuleFile {
         name: "many.hocr".into(),
         text,
     });

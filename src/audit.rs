@@ -200,8 +200,8 @@ mod tests {
         assert_eq!(Verdict::parse(""), None);
     }
 
-    fn checked(text: &str) -> (Option<crate::plan::Plan>, Vec<String>) {
-        let (plan, diags) = crate::check::check(vec![crate::plan::RuleFile {
+    fn checked(text: &str) -> (Option<crate::lang::plan::Plan>, Vec<String>) {
+        let (plan, diags) = crate::lang::check::check(vec![crate::lang::plan::RuleFile {
             name: "t.hocr".into(),
             text: format!("edition \"HOCR April 2026\"\n{text}"),
         }]);
@@ -224,10 +224,10 @@ mod tests {
         let names: Vec<&str> = a.strata.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["violence", "rest"]);
         assert_eq!(a.strata[0].label.as_deref(), Some("Violence"));
-        assert_eq!(a.strata[0].size, crate::plan::SampleSize::Count(60));
+        assert_eq!(a.strata[0].size, crate::lang::plan::SampleSize::Count(60));
         assert_eq!(
             a.strata[1].size,
-            crate::plan::SampleSize::HalfWidth {
+            crate::lang::plan::SampleSize::HalfWidth {
                 half_width: 0.05,
                 expected: 0.9
             }

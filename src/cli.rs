@@ -1,17 +1,17 @@
 //! The command line: flags are parsed here, turned into a run, and every
 //! outcome is mapped to the documented exit codes (SPEC §5).
 
-use crate::check::check;
-use crate::diagnostics::{self, Code, Diagnostic, ErrorFormat, Level, Source};
-use crate::engine::Records;
-use crate::ingest::{ExportPaths, Profile, read_export, write_rejects};
-use crate::outfile::{self, Output};
-use crate::plan::{Plan, RuleFile, Severity};
-use crate::progress::Progress;
-use crate::report::{self, Report};
-use crate::rulefiles;
-use crate::time::{Clock, Instant};
-use crate::{cases, examples};
+use crate::data::ingest::{ExportPaths, Profile, read_export, write_rejects};
+use crate::data::time::{Clock, Instant};
+use crate::lang::check::check;
+use crate::lang::diagnostics::{self, Code, Diagnostic, ErrorFormat, Level, Source};
+use crate::lang::files as rulefiles;
+use crate::lang::plan::{Plan, RuleFile, Severity};
+use crate::out::file::{self as outfile, Output};
+use crate::out::report::{self, Report};
+use crate::run::engine::Records;
+use crate::run::{cases, examples};
+use crate::tools::progress::Progress;
 use clap::Parser;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -93,11 +93,11 @@ pub fn run() -> Ended {
         Command::Lsp => Ok(crate::lsp::run()),
         Command::Trend(args) => {
             let format = match args.format {
-                TrendFormat::Html => crate::trend::Format::Html,
-                TrendFormat::Json => crate::trend::Format::Json,
-                TrendFormat::Csv => crate::trend::Format::Csv,
+                TrendFormat::Html => crate::out::trend::Format::Html,
+                TrendFormat::Json => crate::out::trend::Format::Json,
+                TrendFormat::Csv => crate::out::trend::Format::Csv,
             };
-            crate::trend::run(&args.reports, format, args.output.as_deref())
+            crate::out::trend::run(&args.reports, format, args.output.as_deref())
                 .map(|()| exit::OK)
                 .map_err(|e| Failure(e.0))
         }

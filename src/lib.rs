@@ -1,9 +1,11 @@
 //! hocr: checks police incident and crime-record exports against the Home
-//! Office Crime Recording Rules. The modules follow the pipeline:
-//! rule text → [`syntax`] → [`check`] → [`plan`] → [`engine`] over records
-//! read by [`ingest`] → [`findings`] → [`report`]. Beside it, for rule
-//! authors: [`examples`] (`hocr rules test`) and [`explain`]; for the
-//! recording audit done by hand, [`audit`] (`hocr audit sample`, `score`).
+//! Office Crime Recording Rules. The folders are the sides of the
+//! pipeline: the rule side, [`lang`] (rule text → syntax → check → plan);
+//! the data side, [`data`] (export files → records); [`run`] (the plan
+//! over the records → findings); the outputs, [`out`] (reports, trend,
+//! files). Beside them: [`cli`] (the command line), [`audit`] (the
+//! recording audit done by hand), [`lsp`] (the language server), [`tools`]
+//! (the export generator, progress) and [`util`].
 //!
 //! The library has no `unsafe` code; the binary's one call (glibc's mmap
 //! threshold, `main.rs`) stays out of it.
@@ -11,27 +13,11 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
-pub mod baseline;
-pub mod cases;
-pub mod check;
 pub mod cli;
-pub mod coverage;
-pub mod diagnostics;
-pub mod engine;
-pub mod examples;
-pub mod explain;
-pub mod findings;
-pub mod generate;
-pub mod ingest;
+pub mod data;
+pub mod lang;
 pub mod lsp;
-pub mod outfile;
-pub mod plan;
-pub mod progress;
-pub mod records;
-pub mod report;
-pub mod rulefiles;
-pub mod stream;
-pub mod syntax;
-pub mod time;
-pub mod trend;
+pub mod out;
+pub mod run;
+pub mod tools;
 pub mod util;

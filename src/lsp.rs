@@ -26,7 +26,6 @@ mod workspace;
 pub use text::{LineIndex, path_to_uri, uri_to_path};
 pub use workspace::{Checked, Parsed, RuleSet, Workspace, check_set};
 
-use crate::examples;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -503,7 +502,7 @@ impl<'c> Server<'c> {
             let errors = checked
                 .diags
                 .iter()
-                .filter(|d| d.level == crate::diagnostics::Level::Error)
+                .filter(|d| d.level == crate::lang::diagnostics::Level::Error)
                 .count();
             let error = format!(
                 "{code}: the examples cannot run while the rule set has errors ({errors}); mend them first"
@@ -514,12 +513,12 @@ impl<'c> Server<'c> {
             });
             return json!({ "rule": code, "error": error });
         };
-        let tried: Vec<examples::Tried> = examples::run(plan)
+        let tried: Vec<crate::run::examples::Tried> = crate::run::examples::run(plan)
             .into_iter()
             .filter(|t| t.rule.code == code)
             .collect();
         let mut report = Vec::new();
-        let _ = examples::render_each(plan, &tried, &mut report);
+        let _ = crate::run::examples::render_each(plan, &tried, &mut report);
         let report = String::from_utf8_lossy(&report).into_owned();
         let passed = tried.iter().filter(|t| t.passed).count();
         let failed = tried.len() - passed;

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use hocr::generate::{GenOptions, GenSummary, generate};
-use hocr::records::Table;
-use hocr::time::{Clock, MICROS_PER_HOUR};
+use hocr::data::records::Table;
+use hocr::data::time::{Clock, MICROS_PER_HOUR};
+use hocr::tools::generate::{GenOptions, GenSummary, generate};
 
 fn opts(incidents: u64, seed: u64) -> GenOptions {
     GenOptions {
@@ -114,7 +114,7 @@ fn required_fields_are_never_empty_and_times_parse() {
                 if f.required {
                     assert!(!v.is_empty(), "{}.{} empty in {row:?}", t.name(), f.name);
                 }
-                if f.ty == hocr::records::FieldType::Time && !v.is_empty() {
+                if f.ty == hocr::data::records::FieldType::Time && !v.is_empty() {
                     clock.parse(v).unwrap_or_else(|e| panic!("{v}: {e}"));
                 }
             }
@@ -259,8 +259,8 @@ fn crime_proportions() {
 fn the_export_reader_rejects_nothing() {
     let (d, s) = sample();
     let clock = Clock::default();
-    let paths = hocr::ingest::ExportPaths::from_dir(d).unwrap();
-    let export = hocr::ingest::read_export(&paths, &clock).unwrap();
+    let paths = hocr::data::ingest::ExportPaths::from_dir(d).unwrap();
+    let export = hocr::data::ingest::read_export(&paths, &clock).unwrap();
     assert!(
         export.rejects.is_empty(),
         "{:?}",

@@ -6,8 +6,8 @@
 mod common;
 use common::{hocr, temp};
 
-use hocr::ingest::{ExportPaths, Profile, read_export, read_export_with};
-use hocr::time::Clock;
+use hocr::data::ingest::{ExportPaths, Profile, read_export, read_export_with};
+use hocr::data::time::Clock;
 use std::path::{Path, PathBuf};
 
 const FORCE: &str = "fixtures/example-force";
@@ -90,7 +90,7 @@ fn force_export_with_its_profile_reads_the_same_records() {
     assert_eq!(force.incidents, twin.incidents);
     assert_eq!(force.crimes, twin.crimes);
     assert_eq!(force.updates, twin.updates);
-    let counts = |e: &hocr::ingest::Export| -> Vec<(u64, u64, u64)> {
+    let counts = |e: &hocr::data::ingest::Export| -> Vec<(u64, u64, u64)> {
         e.inputs
             .iter()
             .map(|s| (s.rows_read, s.evaluated, s.rejected))

@@ -6,14 +6,14 @@
 //! `cargo test` stays fast; raise them with `PROPTEST_CASES`.
 
 use chrono::{NaiveDate, TimeZone};
-use hocr::check::check;
-use hocr::engine::{Records, evaluate_on};
-use hocr::findings::Outcome;
-use hocr::ingest::{Export, ExportPaths, Profile, read_export};
-use hocr::plan::{Plan, RuleFile};
-use hocr::stream::check_export;
-use hocr::syntax::{format_file, parse_file};
-use hocr::time::{Calendar, Clock, Instant, Span, deadline};
+use hocr::data::ingest::{Export, ExportPaths, Profile, read_export};
+use hocr::data::time::{Calendar, Clock, Instant, Span, deadline};
+use hocr::lang::check::check;
+use hocr::lang::plan::{Plan, RuleFile};
+use hocr::lang::syntax::{format_file, parse_file};
+use hocr::run::engine::{Records, evaluate_on};
+use hocr::run::findings::Outcome;
+use hocr::run::stream::check_export;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -551,7 +551,7 @@ fn shift_first_line(reason: &str, header: u64) -> String {
 }
 
 fn shipped_plan() -> Plan {
-    let (plan, diags) = check(hocr::rulefiles::shipped());
+    let (plan, diags) = check(hocr::lang::files::shipped());
     plan.unwrap_or_else(|| panic!("shipped rules check: {diags:?}"))
 }
 

@@ -310,7 +310,7 @@ fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// show how a command is used; logic may not.
 #[test]
 fn the_engine_knows_no_rule_code() {
-    let (plan, _) = hocr::check::check(hocr::rulefiles::shipped());
+    let (plan, _) = hocr::lang::check::check(hocr::lang::files::shipped());
     let codes: Vec<String> = plan
         .expect("shipped rules")
         .rules

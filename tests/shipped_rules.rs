@@ -1,7 +1,7 @@
-use hocr::check::check;
-use hocr::diagnostics::{ErrorFormat, Source, render};
-use hocr::rulefiles::shipped;
-use hocr::syntax::ast::Expectation;
+use hocr::lang::check::check;
+use hocr::lang::diagnostics::{ErrorFormat, Source, render};
+use hocr::lang::files::shipped;
+use hocr::lang::syntax::ast::Expectation;
 
 #[test]
 fn shipped_rules_check_clean() {
@@ -42,7 +42,7 @@ fn shipped_rules_check_clean() {
 /// both ends of every range are in the ONS classification in `reference/`.
 #[test]
 fn offence_groups_follow_the_ons_classification() {
-    use hocr::syntax::ast::{Item, Member};
+    use hocr::lang::syntax::ast::{Item, Member};
     let reference = include_str!("../reference/ons-offence-classification-2017-18.csv");
     let known: Vec<String> = reference
         .lines()
@@ -51,7 +51,7 @@ fn offence_groups_follow_the_ons_classification() {
         .map(|c| c.replace('.', "/"))
         .collect();
     let text = include_str!("../rules/groups.hocr");
-    let (file, errors) = hocr::syntax::parse_file(text);
+    let (file, errors) = hocr::lang::syntax::parse_file(text);
     assert!(errors.is_empty());
     let offence_groups = [
         "rape",

@@ -5,28 +5,28 @@
 //! threads — on an export large enough to span many batches, with
 //! duplicates and bad rows placed across batch boundaries.
 
-use hocr::check::check;
-use hocr::engine::{Records, evaluate_on};
-use hocr::generate::{GenOptions, generate};
-use hocr::ingest::{ExportPaths, Profile, read_export};
-use hocr::plan::Plan;
-use hocr::stream::check_export;
-use hocr::time::{Clock, Instant};
+use hocr::data::ingest::{ExportPaths, Profile, read_export};
+use hocr::data::time::{Clock, Instant};
+use hocr::lang::check::check;
+use hocr::lang::plan::Plan;
+use hocr::run::engine::{Records, evaluate_on};
+use hocr::run::stream::check_export;
+use hocr::tools::generate::{GenOptions, generate};
 use std::fs;
 use std::path::Path;
 
 mod common;
 
 fn shipped_plan() -> Plan {
-    let (plan, diags) = check(hocr::rulefiles::shipped());
+    let (plan, diags) = check(hocr::lang::files::shipped());
     plan.unwrap_or_else(|| panic!("shipped rules check: {diags:?}"))
 }
 
 /// Everything a user sees of a run, as text.
 fn shown(
-    outcome: &hocr::findings::Outcome,
-    inputs: &[hocr::ingest::InputSummary],
-    rejects: &[hocr::ingest::Reject],
+    outcome: &hocr::run::findings::Outcome,
+    inputs: &[hocr::data::ingest::InputSummary],
+    rejects: &[hocr::data::ingest::Reject],
 ) -> String {
     format!(
         "{}\n{}\n{}\n{}\n{}",
@@ -248,7 +248,7 @@ fn checks_on_marks_alone_count_like_value_by_value() {
             ));
         }
     }
-    let files = vec![hocr::plan::RuleFile {
+    let files = vec![hocr::lang::plan::RuleFile {
         name: "t.hocr".into(),
         text: rules,
     }];
@@ -268,7 +268,7 @@ fn checks_on_marks_alone_count_like_value_by_value() {
     let stats = &run.outcome.stats;
     assert_eq!(stats.len(), 2 * forms.len());
     for pair in stats.chunks(2) {
-        let counts = |s: &hocr::findings::RuleStats| {
+        let counts = |s: &hocr::run::findings::RuleStats| {
             (s.checked, s.findings, s.pending, s.exempt, s.not_applicable)
         };
         assert_eq!(

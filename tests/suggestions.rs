@@ -12,13 +12,13 @@
 //!   set. It must name only fields, groups and values that exist, and be a
 //!   condition or a value of the kind its help says (a duration, a code).
 
-use hocr::check::check;
-use hocr::diagnostics::Diagnostic;
-use hocr::plan::RuleFile;
+use hocr::lang::check::check;
+use hocr::lang::diagnostics::Diagnostic;
+use hocr::lang::plan::RuleFile;
 use std::path::Path;
 
 fn files_of(path: &Path) -> Vec<RuleFile> {
-    hocr::rulefiles::from_path(path).unwrap_or_default()
+    hocr::lang::files::from_path(path).unwrap_or_default()
 }
 
 /// Rule sets to generate diagnostics from.
@@ -35,7 +35,7 @@ fn corpus() -> Vec<(String, Vec<RuleFile>)> {
             sets.push((p.display().to_string(), files));
         }
     }
-    let shipped = hocr::rulefiles::shipped();
+    let shipped = hocr::lang::files::shipped();
     let broken = [
         (
             "incident",
@@ -179,7 +179,7 @@ fn every_suggestion_checks_as_written() {
                         && (e.message.starts_with("expected a condition")
                             || e.message.contains("needs a condition"));
                     if e.file == Some(probe)
-                        && e.level == hocr::diagnostics::Level::Error
+                        && e.level == hocr::lang::diagnostics::Level::Error
                         && !not_a_condition
                     {
                         wrong.push(format!(
@@ -207,7 +207,7 @@ fn no_never_true_warning_follows_an_error_in_the_same_condition() {
         let diags = diagnostics(&files);
         for w in diags.iter().filter(|d| d.code == "W002") {
             let inside = diags.iter().any(|e| {
-                e.level == hocr::diagnostics::Level::Error
+                e.level == hocr::lang::diagnostics::Level::Error
                     && e.file == w.file
                     && w.span.start <= e.span.start
                     && e.span.end <= w.span.end

@@ -1,9 +1,9 @@
 // Shared by the csv and jsonl targets: the input is written to a file (in
 // /dev/shm when there is one) and read as each table in turn.
 
-use hocr::ingest::{FromRow, Parsed, TableReader};
-use hocr::records::{Crime, Incident, Update};
-use hocr::time::Clock;
+use hocr::data::ingest::{FromRow, Parsed, TableReader};
+use hocr::data::records::{Crime, Incident, Update};
+use hocr::data::time::Clock;
 use std::path::{Path, PathBuf};
 
 fn scratch(extension: &str) -> PathBuf {

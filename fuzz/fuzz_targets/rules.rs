@@ -3,9 +3,9 @@
 //! and keeps the meaning (the formatted text parses to the same tree).
 #![no_main]
 
-use hocr::check::check;
-use hocr::plan::RuleFile;
-use hocr::syntax::{format_file, parse_file};
+use hocr::lang::check::check;
+use hocr::lang::plan::RuleFile;
+use hocr::lang::syntax::{format_file, parse_file};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -32,6 +32,6 @@ fuzz_target!(|data: &[u8]| {
         text: text.into(),
     }]);
     if let Some(plan) = plan {
-        let _ = hocr::examples::run(&plan);
+        let _ = hocr::run::examples::run(&plan);
     }
 });

@@ -3,7 +3,7 @@
 //! it never panic and never come before their anchor.
 #![no_main]
 
-use hocr::time::{Calendar, Clock, Instant, Span, deadline};
+use hocr::data::time::{Calendar, Clock, Instant, Span, deadline};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

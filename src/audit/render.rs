@@ -3,9 +3,9 @@
 //! `hocr check --format html`. Same worksheet, same bytes.
 
 use super::score::{Score, StratumScore};
-use crate::findings::Totals;
-use crate::report::html::{Bar, ChartWords, STYLE, chart, count, escape};
-use crate::report::{percent, plus_minus, range};
+use crate::out::report::html::{Bar, ChartWords, STYLE, chart, count, escape};
+use crate::out::report::{percent, plus_minus, range};
+use crate::run::findings::Totals;
 use std::io::{self, Write};
 
 /// What the report says about where the numbers came from.

@@ -9,10 +9,10 @@
 //! id. Same export, plan and seed: byte-identical worksheet.
 
 use super::{COLUMNS, row_check, weight_text};
-use crate::engine::{Records, incidents_where};
-use crate::generate::Rng;
-use crate::plan::{AuditPlan, Plan, SampleSize};
-use crate::time::Clock;
+use crate::data::time::Clock;
+use crate::lang::plan::{AuditPlan, Plan, SampleSize};
+use crate::run::engine::{Records, incidents_where};
+use crate::tools::generate::Rng;
 use std::collections::HashMap;
 use std::io::{self, Write};
 

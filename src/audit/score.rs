@@ -28,7 +28,7 @@
 use super::{
     RECORDED_CORRECTLY, REQUIRED, SHOULD_RECORD, Verdict, lines_text, row_check, weight_text,
 };
-use crate::plan::Z95;
+use crate::lang::plan::Z95;
 use std::collections::HashMap;
 use std::io::Read;
 

@@ -1,12 +1,12 @@
 //! `hocr-gen`: writes a deterministic synthetic export for benchmarks and
-//! demonstrations (see `hocr::generate`).
+//! demonstrations (see `hocr::tools::generate`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Parser;
-use hocr::generate::{GenOptions, generate};
+use hocr::tools::generate::{GenOptions, generate};
 
 /// Write a synthetic export (incidents.csv, crimes.csv, updates.csv).
 /// The same options always give byte-identical files.

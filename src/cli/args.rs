@@ -1,8 +1,8 @@
 //! Every flag of the command line, as clap reads it: one definition per
 //! flag feeds the parser and `--help`. The work is in the runners beside.
 
-use crate::diagnostics::ErrorFormat;
-use crate::plan::Severity;
+use crate::lang::diagnostics::ErrorFormat;
+use crate::lang::plan::Severity;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -219,10 +219,10 @@ pub(super) struct CheckArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub(super) fail_on: Option<SeverityArg>,
     /// Convert and evaluate on N worker threads (1 to 256), beside the one that reads the files; sorting and JSON Lines output use up to N too; default: one per core. The output is the same whatever N.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=crate::stream::MAX_THREADS as i64))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=crate::run::stream::MAX_THREADS as i64))]
     pub(super) threads: Option<u16>,
     /// Reject any record (a CSV row, a JSON line) longer than this many bytes, and read on after it: no input makes memory grow without bound. Default 16 MiB.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::ingest::MAX_RECORD_BYTES as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::data::ingest::MAX_RECORD_BYTES as u64, value_parser = clap::value_parser!(u64).range(1..))]
     pub(super) max_record_bytes: u64,
 }
 

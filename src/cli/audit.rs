@@ -118,7 +118,7 @@ pub(super) fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
 pub(super) fn choose_audit<'p>(
     plan: &'p Plan,
     name: Option<&str>,
-) -> Result<&'p crate::plan::AuditPlan, Failure> {
+) -> Result<&'p crate::lang::plan::AuditPlan, Failure> {
     let names: Vec<&str> = plan.audits.iter().map(|a| a.name.as_str()).collect();
     let listed = || {
         names

@@ -48,7 +48,7 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
     };
     let baseline = match baseline_path {
         Some(p) => Some(
-            crate::baseline::load(p, args.baseline_if_exists.is_some(), as_of)
+            crate::run::baseline::load(p, args.baseline_if_exists.is_some(), as_of)
                 .map_err(Failure)?
                 .ok_or(p),
         ),
@@ -81,24 +81,24 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
-    let checked = crate::progress::reading(
+    let checked = crate::tools::progress::reading(
         &progress,
         bytes,
         &format!("and evaluating {} rules", plan.rules.len()),
         || {
             // Only these reports show the input files' sha256.
-            let reading = crate::stream::Reading {
+            let reading = crate::run::stream::Reading {
                 hash_files: matches!(args.format, Format::Json | Format::Html),
                 max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
             };
-            crate::stream::check_export_with(
+            crate::run::stream::check_export_with(
                 &plan, &paths, &clock, &profile, as_of, threads, reading,
             )
         },
-        |r| r.as_ref().map_or(0, crate::stream::Checked::rows_read),
+        |r| r.as_ref().map_or(0, crate::run::stream::Checked::rows_read),
     )
     .map_err(|e| Failure(e.to_string()))?;
-    let crate::stream::Checked {
+    let crate::run::stream::Checked {
         mut outcome,
         inputs,
         rejects,
@@ -106,7 +106,7 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         earliest_report,
     } = checked;
     if !args.quiet {
-        crate::stream::warn_if_probably_wrong(plan.rules.len(), as_of, earliest_report);
+        crate::run::stream::warn_if_probably_wrong(plan.rules.len(), as_of, earliest_report);
     }
     if outcome.outside_calendar > 0 && !args.quiet && args.format != Format::Text {
         say_err!(
@@ -115,10 +115,12 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         );
     }
     let changes = baseline.map(|b| match b {
-        Ok(b) => crate::baseline::compare(&b, &plan.fingerprint, &mut outcome.findings),
-        Err(absent) => crate::baseline::absent(absent),
+        Ok(b) => crate::run::baseline::compare(&b, &plan.fingerprint, &mut outcome.findings),
+        Err(absent) => crate::run::baseline::absent(absent),
     });
-    if let Some(note) = changes.as_ref().and_then(crate::baseline::Changes::note)
+    if let Some(note) = changes
+        .as_ref()
+        .and_then(crate::run::baseline::Changes::note)
         && !args.quiet
     {
         say_err!("{note}");

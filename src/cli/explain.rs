@@ -9,8 +9,8 @@ pub(super) fn run_explain(args: ExplainArgs) -> Result<u8, Failure> {
             Err(code) => return Ok(code),
         };
     let text = match args.code {
-        None => crate::explain::list(&plan),
-        Some(code) => match crate::explain::explain(&plan, &code) {
+        None => crate::lang::explain::list(&plan),
+        Some(code) => match crate::lang::explain::explain(&plan, &code) {
             Ok(text) => text,
             Err(unknown) => {
                 say_err!("error: unknown code `{}`", unknown.code);

@@ -74,7 +74,7 @@ pub(super) fn run_rules_fmt(args: RulesFmtArgs) -> Result<u8, Failure> {
     };
     let mut code = exit::OK;
     for (n, file) in files.iter().enumerate() {
-        match crate::syntax::format_file(&file.text) {
+        match crate::lang::syntax::format_file(&file.text) {
             Ok(text) if text == file.text => {}
             Ok(_) if args.check => {
                 say_out!("not formatted: {}", file.name);

@@ -5,12 +5,12 @@
 use super::index::{Kind, Occurrence};
 use super::text::path_to_uri;
 use super::workspace::{Parsed, RuleSet};
-use crate::check::{link, table_of};
-use crate::diagnostics::{self, Level};
-use crate::explain;
-use crate::records::{self, Table};
-use crate::syntax::ast::{self, Clause, Item, Member, Span, Subject};
-use crate::syntax::parser::{CLAUSE_WORDS, ITEM_WORDS};
+use crate::data::records::{self, Table};
+use crate::lang::check::{link, table_of};
+use crate::lang::diagnostics::{self, Level};
+use crate::lang::explain;
+use crate::lang::syntax::ast::{self, Clause, Item, Member, Span, Subject};
+use crate::lang::syntax::parser::{CLAUSE_WORDS, ITEM_WORDS};
 use lsp_types::{
     CompletionItem, CompletionItemKind, DiagnosticSeverity, DocumentSymbol, Location,
     MarkupContent, MarkupKind, NumberOrString, Position, SymbolKind, TextEdit,
@@ -515,7 +515,7 @@ pub fn workspace_symbols(set: &RuleSet, query: &str) -> Vec<lsp_types::SymbolInf
 /// The edit that formats a file: none when it is formatted already; an
 /// error (nothing changed) when it has syntax errors.
 pub fn format(f: &Parsed) -> Result<Vec<TextEdit>, String> {
-    match crate::syntax::format_file(&f.text) {
+    match crate::lang::syntax::format_file(&f.text) {
         Ok(text) if text == f.text => Ok(Vec::new()),
         Ok(text) => Ok(vec![TextEdit::new(f.lines.whole(&f.text), text)]),
         Err(errors) => {

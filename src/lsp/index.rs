@@ -1,9 +1,9 @@
 //! Every name written in a syntax tree, with what it names: the one walk
 //! behind hover, go to definition, find references and symbols.
 
-use crate::check::{link, table_of};
-use crate::records::Table;
-use crate::syntax::ast::{self, Clause, Expr, ExprKind, Item, Member, Span, Subject, Unit};
+use crate::data::records::Table;
+use crate::lang::check::{link, table_of};
+use crate::lang::syntax::ast::{self, Clause, Expr, ExprKind, Item, Member, Span, Subject, Unit};
 
 /// What kind of thing a name names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,7 +211,7 @@ impl Walker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::parse_file;
+    use crate::lang::syntax::parse_file;
 
     #[test]
     fn names_are_found_with_their_kind_and_place() {

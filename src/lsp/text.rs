@@ -2,7 +2,7 @@
 //! (lines and UTF-16 code units, what every client understands) and back,
 //! and file paths to `file:` URIs and back.
 
-use crate::syntax::ast::Span;
+use crate::lang::syntax::ast::Span;
 use lsp_types::{Position, Range, Uri};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

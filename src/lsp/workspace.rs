@@ -4,12 +4,12 @@
 
 use super::index::{Occurrence, occurrences};
 use super::text::LineIndex;
-use crate::check::check_parsed;
-use crate::diagnostics::Diagnostic;
-use crate::plan::{Plan, RuleFile};
-use crate::rulefiles;
-use crate::syntax::ast;
-use crate::syntax::{SyntaxError, parse_file};
+use crate::lang::check::check_parsed;
+use crate::lang::diagnostics::Diagnostic;
+use crate::lang::files as rulefiles;
+use crate::lang::plan::{Plan, RuleFile};
+use crate::lang::syntax::ast;
+use crate::lang::syntax::{SyntaxError, parse_file};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,0 +1,87 @@
+//! Step six: findings and statistics to output. One renderer per format,
+//! all over the same [`Report`]; adding a format never touches a rule.
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod jsonl;
+pub mod summary_csv;
+pub mod text;
+
+use crate::data::ingest::{InputSummary, Reject};
+use crate::data::time::Instant;
+use crate::lang::plan::Plan;
+use crate::run::baseline::Changes;
+use crate::run::coverage::Coverage;
+use crate::run::findings::{Headline, Outcome};
+
+/// Everything a report may show about one run.
+pub struct Report<'a> {
+    pub as_of: Instant,
+    pub plan: &'a Plan,
+    pub inputs: &'a [InputSummary],
+    pub rejects: &'a [Reject],
+    pub outcome: &'a Outcome,
+    /// Wall time from start to evaluation done; only the JSON report shows
+    /// it, so every other output stays byte-identical between runs.
+    pub elapsed: std::time::Duration,
+    /// With `--baseline`: what changed since the earlier run.
+    pub changes: Option<&'a Changes>,
+    /// Threads the output may be put together on (`--threads`).
+    pub threads: usize,
+    /// The earliest report time among the incidents read, to say when the
+    /// as-of time is before it (see [`Report::as_of_before_export`]).
+    pub earliest_report: Option<Instant>,
+}
+
+impl Report<'_> {
+    /// The earliest report in the export, when the as-of time is before
+    /// it: every deadline then lies after the as-of time, so nothing can be
+    /// late or missing (probably a mistyped `--as-of`).
+    pub fn as_of_before_export(&self) -> Option<Instant> {
+        self.earliest_report.filter(|&e| self.as_of < e)
+    }
+    pub fn rows_read(&self) -> u64 {
+        self.inputs.iter().map(|i| i.rows_read).sum()
+    }
+    pub fn rows_rejected(&self) -> u64 {
+        self.inputs.iter().map(|i| i.rejected).sum()
+    }
+    /// Compliance by theme (worst first) and overall, data quality apart.
+    pub fn headline(&self) -> Headline {
+        Headline::of(&self.outcome.stats)
+    }
+    /// With a baseline that was there: what changed since it.
+    pub fn compared(&self) -> Option<&crate::run::baseline::Counts> {
+        self.changes.and_then(|c| c.counts.as_ref())
+    }
+    /// Rules that checked nothing and codes no rule mentions.
+    pub fn coverage(&self) -> Coverage {
+        Coverage::of(self.plan, &self.outcome.stats, &self.outcome.codes)
+    }
+}
+
+/// A 95% interval as `90.1–97.2%`; nothing decided as `-`.
+pub fn range(ci: Option<(f64, f64)>) -> String {
+    ci.map_or_else(
+        || "-".to_string(),
+        |(lo, hi)| format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0),
+    )
+}
+
+/// A rate as reports for tools write it: rounded to 4 decimals, so the
+/// output stays byte-identical across platforms' last-bit differences.
+pub fn round(x: Option<f64>) -> Option<f64> {
+    x.map(|c| (c * 10_000.0).round() / 10_000.0)
+}
+
+/// A half-width as HMICFRS publishes it beside a rate: `± 1.93%`;
+/// nothing as `-`.
+pub fn plus_minus(half_width: Option<f64>) -> String {
+    half_width.map_or_else(|| "-".to_string(), |h| format!("± {:.2}%", h * 100.0))
+}
+
+/// `0.9412` as `94.1%`; nothing decided as `-`.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0))
+}
