@@ -21,3 +21,4 @@ pub mod out;
 pub mod run;
 pub mod tools;
 pub mod util;
+pub mod vocab;

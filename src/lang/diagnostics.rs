@@ -7,7 +7,7 @@ pub mod codes;
 
 pub use codes::Code;
 
-use crate::lang::syntax::ast::Span;
+use crate::vocab::Span;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

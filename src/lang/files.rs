@@ -4,7 +4,7 @@
 
 use crate::lang::diagnostics::{Code, Diagnostic, Level};
 use crate::lang::plan::RuleFile;
-use crate::lang::syntax::ast::Span;
+use crate::vocab::Span;
 use std::path::{Path, PathBuf};
 
 /// The extension of rule files.

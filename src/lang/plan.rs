@@ -4,7 +4,8 @@
 
 use crate::data::records::Table;
 use crate::data::time::{Calendar, Span as TimeSpan};
-use crate::lang::syntax::ast::{CmpOp, Example, Quantifier, Span, Subject};
+use crate::lang::syntax::ast::Example;
+use crate::vocab::{CmpOp, Quantifier, Span, Subject};
 use rustc_hash::FxHashSet;
 
 /// A loaded, checked and compiled rule set.

@@ -1,21 +1,7 @@
 //! The syntax tree of a rule file: exactly what the author wrote, with the
 //! byte span of every part, before any name is resolved or type checked.
 
-/// Byte offsets into the rule file's text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn to(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
-}
+pub use crate::vocab::{CmpOp, Quantifier, Span, Subject};
 
 /// A value and where it was written. Equality ignores the span, so two
 /// trees that say the same thing compare equal wherever they were written
@@ -153,37 +139,6 @@ pub struct Define {
     pub name: Name,
     pub subject: Spanned<Subject>,
     pub value: Expr,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Subject {
-    Incident,
-    Crime,
-    Update,
-    /// Every timestamp value in the export.
-    Timestamp,
-    /// Every non-empty optional value in the export.
-    OptionalValue,
-}
-
-impl Subject {
-    pub const ALL: [Subject; 5] = [
-        Subject::Incident,
-        Subject::Crime,
-        Subject::Update,
-        Subject::Timestamp,
-        Subject::OptionalValue,
-    ];
-
-    pub fn words(self) -> &'static str {
-        match self {
-            Subject::Incident => "incident",
-            Subject::Crime => "crime",
-            Subject::Update => "update",
-            Subject::Timestamp => "timestamp",
-            Subject::OptionalValue => "optional value",
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -348,57 +303,11 @@ impl PartialEq for Expr {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CmpOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl CmpOp {
-    pub fn text(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "=",
-            CmpOp::Ne => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
     Minutes,
     Hours,
     Days,
     WorkingDays,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Quantifier {
-    /// `any crimes where …`: true if at least one matches.
-    Any,
-    /// `no crimes where …`: true if none matches.
-    No,
-    /// `all crimes where …`: true if every linked record matches.
-    All,
-    /// `count crimes where …`: how many match.
-    Count,
-}
-
-impl Quantifier {
-    pub fn word(self) -> &'static str {
-        match self {
-            Quantifier::Any => "any",
-            Quantifier::No => "no",
-            Quantifier::All => "all",
-            Quantifier::Count => "count",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

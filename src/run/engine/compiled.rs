@@ -21,7 +21,7 @@ use super::{Ctx, Evaluator, V};
 use crate::data::records::{Code, Quality, Record, Table, Val};
 use crate::data::time::Span;
 use crate::lang::plan::{CExpr, Check, Const, Plan, Pseudo, Requirement, Severity};
-use crate::lang::syntax::ast::{CmpOp, Quantifier};
+use crate::vocab::{CmpOp, Quantifier};
 
 /// A compiled expression (see the module documentation). The variants up to
 /// `Choice` are the plan's; the `Field…` ones are the superinstructions.

@@ -10,9 +10,9 @@ use super::{Ctx, V, ValueFact};
 use crate::data::records::{Incident, Quality, Record, Shared, Table, event_name};
 use crate::data::time::{Clock, Instant, Span, deadline};
 use crate::lang::plan::{CExpr, Check, Plan, Pseudo, Requirement, Severity};
-use crate::lang::syntax::ast::Subject;
 use crate::run::coverage::CodeTally;
 use crate::run::findings::{Finding, Order, RuleStats};
+use crate::vocab::Subject;
 use chrono::NaiveDate;
 use std::cell::Cell;
 
