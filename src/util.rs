@@ -1,3 +1,5 @@
 //! Small tools with no knowledge of rules or records, used on every side.
 
 pub mod cache;
+pub mod rng;
+pub mod text;

@@ -12,7 +12,7 @@ use super::{COLUMNS, row_check, weight_text};
 use crate::data::time::Clock;
 use crate::lang::plan::{AuditPlan, Plan, SampleSize};
 use crate::run::engine::{Records, incidents_where};
-use crate::tools::generate::Rng;
+use crate::util::rng::Rng;
 use std::collections::HashMap;
 use std::io::{self, Write};
 

@@ -11,6 +11,7 @@ use crate::lang::diagnostics::{self, Level};
 use crate::lang::explain;
 use crate::lang::syntax::ast::{self, Clause, Item, Member, Span, Subject};
 use crate::lang::syntax::parser::{CLAUSE_WORDS, ITEM_WORDS};
+use crate::util::text::plural;
 use lsp_types::{
     CompletionItem, CompletionItemKind, DiagnosticSeverity, DocumentSymbol, Location,
     MarkupContent, MarkupKind, NumberOrString, Position, SymbolKind, TextEdit,
@@ -240,10 +241,6 @@ fn rule_hover(set: &RuleSet, code: &str) -> Option<String> {
         file_line(path, f, rule.code.span)
     );
     Some(out)
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn member_text(m: &Member) -> String {

@@ -22,6 +22,7 @@ use crate::data::ingest::{ExportPaths, Profile};
 use crate::data::time::{Clock, Instant};
 use crate::lang::plan::Plan;
 use crate::out::file as outfile;
+use crate::util::text::plural;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -456,10 +457,6 @@ pub fn describe(d: &Diff) -> Vec<String> {
     }
     lines.sort_by(|(a, ta), (b, tb)| a.key().cmp(&b.key()).then_with(|| ta.cmp(tb)));
     lines.into_iter().map(|(_, t)| t).collect()
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// How a `hocr rules test` run over cases went.

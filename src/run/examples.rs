@@ -9,6 +9,7 @@ use crate::lang::plan::{Plan, Rule};
 use crate::lang::syntax::ast::{Example, Expectation};
 use crate::run::engine::evaluate_rule;
 use crate::run::findings::{Finding, Outcome};
+use crate::util::text::plural;
 use std::collections::HashSet;
 use std::io::{self, Write};
 
@@ -66,16 +67,12 @@ fn meets(expect: &Expectation, outcome: &Outcome) -> bool {
     }
 }
 
-fn plural(n: u64, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
 fn expected(expect: &Expectation) -> String {
     match expect {
         Expectation::Nothing => "no finding, nothing pending".into(),
         Expectation::Pending => "no finding, something pending".into(),
         Expectation::Finding { kind, count } => {
-            format!("{} ({kind})", plural((*count).into(), "finding"))
+            format!("{} ({kind})", plural(u64::from(*count), "finding"))
         }
     }
 }

@@ -4,7 +4,7 @@
 //! for (SPEC §3), for benchmarks, load tests and demonstrations.
 //!
 //! Same options, same bytes, on any machine: the only source of randomness
-//! is the seeded [`Rng`] below, every draw is integer arithmetic (no
+//! is the seeded [`Rng`] of `util::rng`, every draw is integer arithmetic (no
 //! floating point, whose `ln`/`exp` may differ between platforms), and the
 //! output is written in one fixed order. The data is invented: ids are
 //! sequence numbers (`INC000000001`, `CR000000001`) and the free text is a
@@ -85,6 +85,7 @@ use chrono_tz::Tz;
 
 use crate::data::records::Table;
 use crate::data::time::Clock;
+use crate::util::rng::Rng;
 
 #[derive(Clone, Debug)]
 pub struct GenOptions {
@@ -150,54 +151,13 @@ fn open(path: &Path) -> io::Result<csv::Writer<File>> {
         .from_writer(File::create(path)?))
 }
 
-/// SplitMix64 (Steele, Lea and Flood, 2014). Ten lines are not worth a
-/// dependency, and a fixed algorithm keeps the files identical whatever
-/// version of a random-number crate would otherwise be resolved. Also what
-/// `hocr audit sample` draws with, for the same reason.
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (multiply-high; the bias is below 2^-32 here).
-    pub fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
-    }
-
-    /// Uniform in `lo..hi`.
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo) as u64) as i64
-    }
-
-    /// True with probability `per_10k` / 10 000.
-    fn chance(&mut self, per_10k: u64) -> bool {
-        self.below(10_000) < per_10k
-    }
-
-    fn pick<T: Copy>(&mut self, table: &[(u32, T)]) -> T {
-        let total: u64 = table.iter().map(|&(w, _)| u64::from(w)).sum();
-        let mut r = self.below(total);
-        for &(w, v) in table {
-            if r < u64::from(w) {
-                return v;
-            }
-            r -= u64::from(w);
-        }
-        unreachable!("r < total")
-    }
-
+/// What the generator draws beyond the shared random sequence.
+trait Draws {
     /// A delay in seconds: a bucket by weight, then uniform within it.
+    fn delay(&mut self, buckets: &[(u32, (i64, i64))]) -> i64;
+}
+
+impl Draws for Rng {
     fn delay(&mut self, buckets: &[(u32, (i64, i64))]) -> i64 {
         let (lo, hi) = self.pick(buckets);
         self.range(lo, hi)
