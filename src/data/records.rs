@@ -309,16 +309,7 @@ pub fn event_name(event: &str) -> Option<Name> {
         .map(|n| &EVENT_NAMES[n])
 }
 
-/// `str::trim`, without the Unicode scan when there is plainly nothing to
-/// trim (a visible ASCII character at each end), as for nearly every value.
-pub fn trim(s: &str) -> &str {
-    match s.as_bytes() {
-        [] => s,
-        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
-        [only] if only.is_ascii_graphic() => s,
-        _ => s.trim(),
-    }
-}
+pub use crate::util::text::trim;
 
 /// Codes compare case-insensitively after trimming: store them upper-cased.
 pub fn normalize_code(s: &str) -> Box<str> {

@@ -190,7 +190,7 @@ impl Clock {
 
     /// Parses every timestamp form SPEC §2 accepts.
     pub fn parse(&self, s: &str) -> Result<(Instant, Fold), TimeError> {
-        let s = crate::data::records::trim(s);
+        let s = crate::util::text::trim(s);
         // Most exports write one of a few fixed-width forms: read those
         // directly; anything else goes through chrono's general parsers, so
         // the fast path changes speed, never what is accepted.

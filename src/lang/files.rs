@@ -7,6 +7,10 @@ use crate::lang::plan::RuleFile;
 use crate::vocab::Span;
 use std::path::{Path, PathBuf};
 
+/// The folder of a rule set that holds its golden cases (run by
+/// `crate::run::cases`), not rules.
+pub const CASES_DIR: &str = "cases";
+
 /// The extension of rule files.
 pub const EXTENSION: &str = "hocr";
 
@@ -60,7 +64,10 @@ pub fn from_path(path: &Path) -> Result<Vec<RuleFile>, Vec<Diagnostic>> {
     let mut files = Vec::new();
     for p in paths {
         // Reading a FIFO or a device would wait for a writer, or never end.
-        if let Some(kind) = std::fs::metadata(&p).ok().and_then(|m| not_regular(&m)) {
+        if let Some(kind) = std::fs::metadata(&p)
+            .ok()
+            .and_then(|m| crate::util::fs::not_regular(&m))
+        {
             errors.push(problem_coded(
                 Code::E028,
                 format!("`{}` is not a regular file ({kind})", p.display()),
@@ -98,25 +105,6 @@ pub fn from_path(path: &Path) -> Result<Vec<RuleFile>, Vec<Diagnostic>> {
         Ok(files)
     } else {
         Err(errors)
-    }
-}
-
-/// What a file that is not a regular file is, if it is not one.
-pub(crate) fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
-    use std::os::unix::fs::FileTypeExt;
-    let kind = meta.file_type();
-    if kind.is_file() {
-        None
-    } else if kind.is_fifo() {
-        Some("a FIFO")
-    } else if kind.is_char_device() || kind.is_block_device() {
-        Some("a device")
-    } else if kind.is_socket() {
-        Some("a socket")
-    } else if kind.is_dir() {
-        Some("a directory")
-    } else {
-        Some("not a file")
     }
 }
 
@@ -178,9 +166,10 @@ fn collect(
             }
             Err(_) => continue,
         };
-        // `cases/` holds the rule set's golden cases (`crate::run::cases`), not rules.
+        // `cases/` holds the rule set's golden cases (`crate::run::cases`),
+        // not rules.
         if meta.is_dir() {
-            if entry.file_name() != crate::run::cases::CASES_DIR {
+            if entry.file_name() != CASES_DIR {
                 collect(&p, out, errors, visited);
             }
         } else if is_rule_file {

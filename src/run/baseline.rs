@@ -51,21 +51,7 @@ impl Identity {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    New,
-    Persisting,
-}
-
-impl Status {
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::New => "new",
-            Status::Persisting => "persisting",
-        }
-    }
-}
+pub use crate::run::findings::Status;
 
 /// What a report says about its baseline: the file, whether it was there
 /// (`--baseline-if-exists`), what it was made from and, when compared, the

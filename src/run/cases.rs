@@ -36,7 +36,7 @@ pub const AS_OF: &str = "as-of";
 /// The file naming a case's force profile, if it has one.
 pub const PROFILE: &str = "profile";
 /// The directory beside the rule files that holds their cases.
-pub const CASES_DIR: &str = "cases";
+pub use crate::lang::files::CASES_DIR;
 
 /// One finding as a case expects it: what the finding is about and its
 /// outcome (severity, due, at), never the message, which is rule text.

@@ -32,7 +32,7 @@ pub struct Finding {
     pub message: Shared,
     /// With `--baseline`: new since the earlier run, or persisting.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::run::baseline::Status>,
+    pub status: Option<Status>,
     #[serde(skip)]
     pub order: Order,
 }
@@ -315,6 +315,24 @@ impl Headline {
             themes,
             compliance: of(Headline::COMPLIANCE, Scope::Compliance),
             data_quality: of(Headline::DATA_QUALITY, Scope::DataQuality),
+        }
+    }
+}
+
+/// A finding compared with the baseline run (`--baseline`): new since
+/// then, or there already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    New,
+    Persisting,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Persisting => "persisting",
         }
     }
 }

@@ -8,6 +8,17 @@ pub fn plural<N: Display + PartialEq + From<u8>>(n: N, word: &str) -> String {
     format!("{n} {word}{s}")
 }
 
+/// `str::trim`, without the Unicode scan when there is plainly nothing to
+/// trim (a visible ASCII character at each end), as for nearly every value.
+pub fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [] => s,
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        [only] if only.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::plural;
