@@ -1,7 +1,6 @@
 //! The outputs: one [`report`] renderer per format over the same findings,
-//! the [`trend`] over nightly reports, and [`mod@file`], through which every
-//! file hocr writes goes.
+//! and the [`trend`] over nightly reports. Every file hocr writes goes
+//! through `crate::util::file`.
 
-pub mod file;
 pub mod report;
 pub mod trend;

@@ -66,7 +66,7 @@ pub fn from_path(path: &Path) -> Result<Vec<RuleFile>, Vec<Diagnostic>> {
         // Reading a FIFO or a device would wait for a writer, or never end.
         if let Some(kind) = std::fs::metadata(&p)
             .ok()
-            .and_then(|m| crate::util::fs::not_regular(&m))
+            .and_then(|m| crate::util::file::not_regular(&m))
         {
             errors.push(problem_coded(
                 Code::E028,

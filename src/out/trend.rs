@@ -896,17 +896,17 @@ fn multiple(w: &mut dyn Write, trend: &Trend, s: &Series, k: usize) -> io::Resul
 pub fn run(inputs: &[PathBuf], format: Format, output: Option<&Path>) -> Result<(), TrendError> {
     let files = report_files(inputs)?;
     if let Some(out) = output {
-        let reports: Vec<crate::out::file::Role> = files
+        let reports: Vec<crate::util::file::Role> = files
             .iter()
             .map(|f| ("the report".to_string(), f.as_path()))
             .collect();
-        crate::out::file::refuse_overlap(&[("--output".to_string(), out)], &reports)
+        crate::util::file::refuse_overlap(&[("--output".to_string(), out)], &reports)
             .map_err(TrendError)?;
     }
     let nights = read_nights(&files)?;
     let trend = build(&nights)?;
     match output {
-        Some(p) => crate::out::file::write_file(p, |w| render(&trend, format, w))
+        Some(p) => crate::util::file::write_file(p, |w| render(&trend, format, w))
             .map_err(|e| TrendError(format!("cannot write `{}`: {e}", p.display()))),
         None => {
             let mut out = io::BufWriter::new(io::stdout().lock());

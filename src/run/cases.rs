@@ -21,7 +21,7 @@
 use crate::data::ingest::{ExportPaths, Profile};
 use crate::data::time::{Clock, Instant};
 use crate::lang::plan::Plan;
-use crate::out::file as outfile;
+use crate::util::file as outfile;
 use crate::util::text::plural;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -128,7 +128,7 @@ impl ColumnMap {
                     .map(|(field, column)| MissingColumn {
                         column: column.into(),
                         field: fields[field].name,
-                        did_you_mean: crate::lang::diagnostics::did_you_mean(
+                        did_you_mean: crate::util::suggest::did_you_mean(
                             column,
                             seen.iter().copied(),
                         )

@@ -9,7 +9,7 @@
 
 use crate::data::records::{EVENTS, FieldType, STATUSES, Table, normalize_code};
 use crate::data::time::LocalFormat;
-use crate::lang::diagnostics::did_you_mean;
+use crate::util::suggest::did_you_mean;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use std::collections::HashMap;

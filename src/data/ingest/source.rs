@@ -76,7 +76,7 @@ impl Source {
                 cause: "is a directory".into(),
             });
         }
-        if let Some(kind) = crate::util::fs::not_regular(&meta) {
+        if let Some(kind) = crate::util::file::not_regular(&meta) {
             return Err(InputError::NotRegular { path: name, kind });
         }
         let mut file = File::open(path).map_err(|e| InputError::unreadable(path, &e))?;
