@@ -2,5 +2,6 @@
 //! and the [`trend`] over nightly reports. Every file hocr writes goes
 //! through `crate::util::file`.
 
+pub mod html;
 pub mod report;
 pub mod trend;

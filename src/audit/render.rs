@@ -3,9 +3,10 @@
 //! `hocr check --format html`. Same worksheet, same bytes.
 
 use super::score::{Score, StratumScore};
-use crate::out::report::html::{Bar, ChartWords, STYLE, chart, count, escape};
+use crate::out::html::{Bar, ChartWords, STYLE, chart, escape};
 use crate::out::report::{percent, plus_minus, range};
 use crate::run::findings::Totals;
+use crate::util::text::thousands;
 use std::io::{self, Write};
 
 /// What the report says about where the numbers came from.
@@ -87,8 +88,8 @@ fn headline(score: &Score) -> Vec<String> {
     match (o.annual_recorded, o.estimated_unrecorded_per_year) {
         (Some(a), Some(per_year)) => out.push(format!(
             "Estimated crimes not recorded a year: {} (the {} crimes recorded a year × (1 − R) ÷ R).",
-            count(per_year.round() as u64),
-            count(a)
+            thousands(per_year.round() as u64),
+            thousands(a)
         )),
         (Some(_), None) => out.push(
             "No estimate of crimes not recorded a year: there is no recording rate above 0.".into(),
@@ -218,15 +219,15 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
         writeln!(
             w,
             "<div class=\"card\"><span class=\"label\">Crimes not recorded a year</span><span class=\"big\">{}</span><span class=\"label\">estimated from {} recorded a year × (1 − R) ÷ R</span></div>",
-            count(per_year.round() as u64),
-            count(a),
+            thousands(per_year.round() as u64),
+            thousands(a),
         )?;
     }
     writeln!(
         w,
         "<div class=\"card\"><span class=\"label\">Incidents read</span><span class=\"big\">{}</span><span class=\"label\">sampled from {}</span></div>",
-        count(o.sampled - o.blank),
-        count(o.population),
+        thousands(o.sampled - o.blank),
+        thousands(o.population),
     )?;
     writeln!(w, "</section>")?;
     writeln!(w, "</header>")?;
@@ -297,14 +298,14 @@ pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
             w,
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} {}<span class=\"sub\">{}</span></td></tr>",
             escape(&s.stratum),
-            count(s.population),
-            count(s.sampled),
+            thousands(s.population),
+            thousands(s.sampled),
             blank,
-            count(s.recorded),
-            count(s.unrecorded),
-            count(s.not_crime),
-            count(s.should_record),
-            count(s.recorded_correctly),
+            thousands(s.recorded),
+            thousands(s.unrecorded),
+            thousands(s.not_crime),
+            thousands(s.should_record),
+            thousands(s.recorded_correctly),
             percent(s.rate),
             plus_minus(s.half_width),
             interval(s.ci_low, s.ci_high),

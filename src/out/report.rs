@@ -61,27 +61,4 @@ impl Report<'_> {
     }
 }
 
-/// A 95% interval as `90.1–97.2%`; nothing decided as `-`.
-pub fn range(ci: Option<(f64, f64)>) -> String {
-    ci.map_or_else(
-        || "-".to_string(),
-        |(lo, hi)| format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0),
-    )
-}
-
-/// A rate as reports for tools write it: rounded to 4 decimals, so the
-/// output stays byte-identical across platforms' last-bit differences.
-pub fn round(x: Option<f64>) -> Option<f64> {
-    x.map(|c| (c * 10_000.0).round() / 10_000.0)
-}
-
-/// A half-width as HMICFRS publishes it beside a rate: `± 1.93%`;
-/// nothing as `-`.
-pub fn plus_minus(half_width: Option<f64>) -> String {
-    half_width.map_or_else(|| "-".to_string(), |h| format!("± {:.2}%", h * 100.0))
-}
-
-/// `0.9412` as `94.1%`; nothing decided as `-`.
-pub fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0))
-}
+pub use crate::util::text::{percent, plus_minus, range, round};

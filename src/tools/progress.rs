@@ -1,6 +1,7 @@
 //! Progress on stderr for long runs: only when stderr is a terminal (a
 //! nightly job's log stays clean) and never with `--quiet`.
 
+use crate::util::text::thousands;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -99,16 +100,4 @@ impl Stage {
             }
         }
     }
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

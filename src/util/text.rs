@@ -1,4 +1,5 @@
-//! Words for people, the same everywhere they are written.
+//! Words and numbers for people, written the same everywhere: plurals,
+//! thousands, rates, intervals.
 
 use std::fmt::Display;
 
@@ -17,6 +18,44 @@ pub fn trim(s: &str) -> &str {
         [only] if only.is_ascii_graphic() => s,
         _ => s.trim(),
     }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A 95% interval as `90.1–97.2%`; nothing decided as `-`.
+pub fn range(ci: Option<(f64, f64)>) -> String {
+    ci.map_or_else(
+        || "-".to_string(),
+        |(lo, hi)| format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0),
+    )
+}
+
+/// A rate as reports for tools write it: rounded to 4 decimals, so the
+/// output stays byte-identical across platforms' last-bit differences.
+pub fn round(x: Option<f64>) -> Option<f64> {
+    x.map(|c| (c * 10_000.0).round() / 10_000.0)
+}
+
+/// A half-width as HMICFRS publishes it beside a rate: `± 1.93%`;
+/// nothing as `-`.
+pub fn plus_minus(half_width: Option<f64>) -> String {
+    half_width.map_or_else(|| "-".to_string(), |h| format!("± {:.2}%", h * 100.0))
+}
+
+/// `0.9412` as `94.1%`; nothing decided as `-`.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0))
 }
 
 #[cfg(test)]

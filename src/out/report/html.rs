@@ -5,43 +5,16 @@
 
 use super::{Report, percent, range};
 use crate::lang::plan::Severity;
+use crate::out::html::{Bar, ChartWords, STYLE, chart, escape};
 use crate::run::baseline::{ChangeCounts, Changes, Status};
 use crate::run::findings::{Finding, Headline, RuleStats, Totals};
+use crate::util::text::thousands;
 use std::io::{self, Write};
 
 /// How many findings the page lists; the rest are in `--format jsonl`.
 const FINDINGS_SHOWN: usize = 1000;
 /// How many rejected rows the page lists.
 const REJECTS_SHOWN: usize = 20;
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `1234567` as `1,234,567`.
-pub(crate) fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 fn severity_counts(findings: &[Finding]) -> Vec<(Severity, usize)> {
     Severity::ALL
@@ -50,73 +23,6 @@ fn severity_counts(findings: &[Finding]) -> Vec<(Severity, usize)> {
         .map(|&sev| (sev, findings.iter().filter(|f| f.severity == sev).count()))
         .collect()
 }
-
-pub(crate) const STYLE: &str = r#"
-:root{--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--soft:#f5f7fa;--bar:#5b8fb9;--track:#e4ebf2;--whisker:#102a43;
---high:#b42318;--medium:#a15c07;--low:#1f6f8b;--info:#52606d}
-*{box-sizing:border-box}
-html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-body{margin:0;background:#fff;color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-main{max-width:1120px;margin:0 auto;padding:32px 28px 48px}
-h1{font-size:28px;line-height:1.2;margin:0 0 4px;font-weight:650}
-h2{font-size:20px;margin:40px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line);font-weight:600}
-p{margin:0 0 8px}
-.meta{color:var(--muted);margin:0 0 24px}
-.meta code{font-size:13px}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
-.headline{display:flex;flex-wrap:wrap;gap:16px;margin:8px 0 0}
-.card{flex:1 1 220px;border:1px solid var(--line);border-radius:8px;padding:16px 20px;background:var(--soft)}
-.card .big{display:block;font-size:40px;font-weight:650;line-height:1.1;font-variant-numeric:tabular-nums}
-.card .label{display:block;color:var(--muted);font-size:14px}
-.sev{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:12px}
-.sev li{flex:1 1 160px;border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:10px 14px}
-.sev .n{display:block;font-size:26px;font-weight:650;font-variant-numeric:tabular-nums}
-.sev-high{border-left-color:var(--high)!important}.sev-medium{border-left-color:var(--medium)!important}
-.sev-low{border-left-color:var(--low)!important}.sev-info{border-left-color:var(--info)!important}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600;letter-spacing:.02em}
-.badge-high{background:var(--high)}.badge-medium{background:var(--medium)}.badge-low{background:var(--low)}.badge-info{background:var(--info)}
-figure{margin:0}
-figcaption{color:var(--muted);font-size:14px;margin-bottom:6px}
-svg{display:block;width:100%;height:auto}
-svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;fill:var(--ink)}
-svg .axis{fill:var(--muted);font-size:12px}
-svg .grid{stroke:var(--line);stroke-width:1}
-svg .track{fill:var(--track)}
-svg .bar{fill:var(--bar)}
-svg .whisker{stroke:var(--whisker);stroke-width:2}
-svg .none{fill:var(--muted);font-style:italic}
-.table-wrap{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:14px}
-caption{text-align:left;color:var(--muted);padding:0 0 6px}
-th,td{text-align:left;vertical-align:top;padding:7px 10px;border-bottom:1px solid var(--line)}
-thead th{background:var(--soft);font-weight:600;border-bottom:2px solid var(--line)}
-tbody th{font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.sub{display:block;color:var(--muted);font-size:13px}
-blockquote{margin:0 0 6px;padding-left:10px;border-left:3px solid var(--line);font-style:italic}
-cite{display:block;color:var(--muted);font-size:13px;font-style:normal}
-.said{display:block;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em;margin-top:6px}
-.policy{margin:0 0 6px;padding-left:10px;border-left:3px dashed var(--line)}
-.source{min-width:280px;max-width:420px}
-.when{white-space:nowrap;font-variant-numeric:tabular-nums}
-.hash{word-break:break-all;font-size:12px;color:var(--muted)}
-.note{background:#fffbea;border:1px solid #f0d78c;border-radius:6px;padding:10px 14px;margin:16px 0 0}
-.note ul{margin:4px 0 0;padding-left:20px}
-details.note summary{cursor:pointer}
-.pair{display:flex;flex-wrap:wrap;gap:8px 24px}.pair>.table-wrap{flex:1 1 320px}
-table.changes td,table.changes th{padding:4px 10px}
-.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:16px 0 8px}
-.filters select{font:inherit;padding:2px 6px}
-.filters output{color:var(--muted)}
-.gap{fill:var(--muted);font-size:12px;font-style:italic}
-.edition{stroke:#a15c07;stroke-width:1.5;stroke-dasharray:4 3}
-footer{margin-top:40px;color:var(--muted);font-size:13px}
-@media print{
-body{font-size:10pt}main{max-width:none;padding:0}
-h2{break-after:avoid}figure,.headline,.sev,tr{break-inside:avoid}
-thead{display:table-header-group}.table-wrap{overflow:visible}
-}
-"#;
 
 pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
     let plan = report.plan;
@@ -165,7 +71,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         "<div class=\"card\"><span class=\"label\">Compliance with the recording rules</span><span class=\"big\">{}</span><span class=\"label\">95% interval {} · {} checks decided, {} rules</span></div>",
         percent(c.compliance),
         range(c.ci_low.zip(c.ci_high)),
-        count(c.decided()),
+        thousands(c.decided()),
         c.rules,
     )?;
     let dq = &headline.data_quality;
@@ -175,7 +81,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             "<div class=\"card\"><span class=\"label\">Data quality, scored apart</span><span class=\"big\">{}</span><span class=\"label\">95% interval {} · {} checks decided, {} rules</span></div>",
             percent(dq.compliance),
             range(dq.ci_low.zip(dq.ci_high)),
-            count(dq.decided()),
+            thousands(dq.decided()),
             dq.rules,
         )?;
     }
@@ -183,24 +89,24 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         Some(ch) => writeln!(
             w,
             "<div class=\"card\"><span class=\"label\">Findings</span><span class=\"big\">{}</span><span class=\"label\">{} new since the baseline, {} persisting, {} resolved</span></div>",
-            count(findings.len() as u64),
-            count(ch.new),
-            count(ch.persisting),
-            count(ch.resolved),
+            thousands(findings.len() as u64),
+            thousands(ch.new),
+            thousands(ch.persisting),
+            thousands(ch.resolved),
         )?,
         None => writeln!(
             w,
             "<div class=\"card\"><span class=\"label\">Findings</span><span class=\"big\">{}</span><span class=\"label\">{} checks made, {} still within their deadline</span></div>",
-            count(findings.len() as u64),
-            count(c.checked + dq.checked),
-            count(c.pending + dq.pending),
+            thousands(findings.len() as u64),
+            thousands(c.checked + dq.checked),
+            thousands(c.pending + dq.pending),
         )?,
     }
     writeln!(
         w,
         "<div class=\"card\"><span class=\"label\">Records read</span><span class=\"big\">{}</span><span class=\"label\">{} rejected as unreadable</span></div>",
-        count(report.rows_read()),
-        count(report.rows_rejected()),
+        thousands(report.rows_read()),
+        thousands(report.rows_rejected()),
     )?;
     writeln!(w, "</section>")?;
     writeln!(w, "</header>")?;
@@ -209,7 +115,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         writeln!(
             w,
             "<p class=\"note\" role=\"note\"><strong>Note:</strong> {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working.</p>",
-            count(report.outcome.outside_calendar)
+            thousands(report.outcome.outside_calendar)
         )?;
     }
 
@@ -222,13 +128,13 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         .themes
         .iter()
         .map(|t| Bar {
-            label: format!("{} · {}", t.name, count(t.decided())),
+            label: format!("{} · {}", t.name, thousands(t.decided())),
             totals: t.clone(),
         })
         .collect();
     if dq.rules > 0 {
         theme_bars.push(Bar {
-            label: format!("data quality (apart) · {}", count(dq.decided())),
+            label: format!("data quality (apart) · {}", thousands(dq.decided())),
             totals: dq.clone(),
         });
     }
@@ -266,7 +172,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             } else {
                 "s"
             },
-            count(coverage.codes_no_rule_mentions.len() as u64),
+            thousands(coverage.codes_no_rule_mentions.len() as u64),
             if coverage.codes_no_rule_mentions.len() == 1 {
                 ""
             } else {
@@ -288,7 +194,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             w,
             "<li class=\"sev-{0}\"><span class=\"n\">{1}</span>{0}</li>",
             sev.name(),
-            count(n as u64)
+            thousands(n as u64)
         )?;
     }
     writeln!(w, "</ul>")?;
@@ -336,9 +242,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             escape(&s.title),
             escape(&s.name),
             escape(&s.theme),
-            count(s.checked),
-            count(s.findings),
-            count(s.pending),
+            thousands(s.checked),
+            thousands(s.findings),
+            thousands(s.pending),
             percent(t.compliance),
             range(t.ci_low.zip(t.ci_high)),
         )?;
@@ -389,9 +295,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             "<tr><th scope=\"row\">{}</th><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"hash\"><code>{}</code></td></tr>",
             escape(i.table.name()),
             escape(&i.path),
-            count(i.rows_read),
-            count(i.evaluated),
-            count(i.rejected),
+            thousands(i.rows_read),
+            thousands(i.evaluated),
+            thousands(i.rejected),
             escape(i.sha256.as_deref().unwrap_or_default()),
         )?;
     }
@@ -402,7 +308,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         writeln!(
             w,
             "<h3>Rejected rows: {}</h3>",
-            count(report.rejects.len() as u64)
+            thousands(report.rejects.len() as u64)
         )?;
         writeln!(w, "<ul>")?;
         for r in report.rejects.iter().take(REJECTS_SHOWN) {
@@ -419,7 +325,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 w,
                 "<p>… and {} more (write them all with <code>--rejects FILE</code>).</p>",
-                count((report.rejects.len() - REJECTS_SHOWN) as u64)
+                thousands((report.rejects.len() - REJECTS_SHOWN) as u64)
             )?;
         }
     }
@@ -465,9 +371,9 @@ fn changes_section(
     writeln!(
         w,
         "<p>{} new, {} persisting, {} resolved (findings of the baseline run that are gone).</p>",
-        count(counts.new),
-        count(counts.persisting),
-        count(counts.resolved)
+        thousands(counts.new),
+        thousands(counts.persisting),
+        thousands(counts.resolved)
     )?;
     let table = |w: &mut dyn Write, first: &str, rows: &[(String, ChangeCounts)], code: bool| {
         writeln!(w, "<div class=\"table-wrap\">")?;
@@ -486,9 +392,9 @@ fn changes_section(
             writeln!(
                 w,
                 "<tr><th scope=\"row\">{name}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                count(c.new),
-                count(c.persisting),
-                count(c.resolved)
+                thousands(c.new),
+                thousands(c.persisting),
+                thousands(c.resolved)
             )?;
         }
         writeln!(w, "</tbody>")?;
@@ -574,8 +480,8 @@ fn findings_section(
     writeln!(
         w,
         "<p>Showing {} of {} findings: by severity (high first){}, then rule.{}</p>",
-        count(listed.len() as u64),
-        count(findings.len() as u64),
+        thousands(listed.len() as u64),
+        thousands(findings.len() as u64),
         if baseline {
             ", new before persisting"
         } else {
@@ -609,14 +515,14 @@ fn findings_section(
             escape(&s.rule)
         )?;
         for sev in Severity::ALL.iter().rev() {
-            write!(w, "<td class=\"num\">{}</td>", count(by(*sev) as u64))?;
+            write!(w, "<td class=\"num\">{}</td>", thousands(by(*sev) as u64))?;
         }
         writeln!(
             w,
             "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            count(s.findings),
-            count(on_page as u64),
-            count(s.findings.saturating_sub(on_page as u64)),
+            thousands(s.findings),
+            thousands(on_page as u64),
+            thousands(s.findings.saturating_sub(on_page as u64)),
         )?;
     }
     writeln!(w, "</tbody>")?;
@@ -745,148 +651,10 @@ form.hidden=false;apply();
 })();
 "##;
 
-pub(crate) struct Bar {
-    pub label: String,
-    pub totals: Totals,
-}
-
-/// The words of a chart: the caption under its title, and what a bar with
-/// no rate says.
-pub(crate) struct ChartWords<'a> {
-    pub caption: &'a str,
-    pub none: &'a str,
-}
-
 const COMPLIANCE_WORDS: ChartWords<'static> = ChartWords {
     caption: "Bars show the share of checks that complied; the black whisker is the 95% interval.",
     none: "nothing checked",
 };
-
-/// Chart geometry, in SVG user units.
-const WIDTH: f64 = 960.0;
-// Wide enough for the longest shipped label (`OOC004 community-resolution-domestic-abuse` at 13px).
-const LABEL_W: f64 = 340.0;
-const PLOT_W: f64 = 420.0;
-const ROW_H: f64 = 28.0;
-const TOP: f64 = 26.0;
-
-fn x(rate: f64) -> f64 {
-    LABEL_W + rate.clamp(0.0, 1.0) * PLOT_W
-}
-
-/// A horizontal bar chart: a bar per rate, a whisker for its interval.
-pub(crate) fn chart(
-    w: &mut dyn Write,
-    id: &str,
-    title: &str,
-    words: &ChartWords,
-    bars: &[Bar],
-) -> io::Result<()> {
-    let height = TOP + ROW_H * bars.len() as f64 + 8.0;
-    let desc: Vec<String> = bars
-        .iter()
-        .map(
-            |b| match (b.totals.compliance, b.totals.ci_low.zip(b.totals.ci_high)) {
-                (Some(_), None) => format!(
-                    "{}: {} (no interval)",
-                    b.label,
-                    percent(b.totals.compliance)
-                ),
-                (Some(_), ci) => format!(
-                    "{}: {} (95% interval {})",
-                    b.label,
-                    percent(b.totals.compliance),
-                    range(ci)
-                ),
-                (None, _) => format!("{}: {}", b.label, words.none),
-            },
-        )
-        .collect();
-    writeln!(w, "<figure>")?;
-    writeln!(w, "<figcaption>{}</figcaption>", escape(words.caption))?;
-    writeln!(
-        w,
-        "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" width=\"{WIDTH:.0}\" height=\"{height:.0}\">"
-    )?;
-    writeln!(w, "<title id=\"{id}-title\">{}</title>", escape(title))?;
-    writeln!(
-        w,
-        "<desc id=\"{id}-desc\">{}</desc>",
-        escape(&desc.join("; "))
-    )?;
-    // Grid and axis.
-    for step in 0..=4 {
-        let rate = step as f64 / 4.0;
-        let gx = x(rate);
-        writeln!(
-            w,
-            "<line class=\"grid\" x1=\"{gx:.1}\" y1=\"{:.1}\" x2=\"{gx:.1}\" y2=\"{:.1}\"/><text class=\"axis\" x=\"{gx:.1}\" y=\"14\" text-anchor=\"middle\">{}%</text>",
-            TOP - 6.0,
-            height - 4.0,
-            step * 25,
-        )?;
-    }
-    for (n, (bar, d)) in bars.iter().zip(&desc).enumerate() {
-        let y = TOP + ROW_H * n as f64;
-        let mid = y + ROW_H / 2.0;
-        let t = &bar.totals;
-        writeln!(w, "<g aria-label=\"{}\">", escape(d))?;
-        writeln!(
-            w,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"13\">{}</text>",
-            LABEL_W - 10.0,
-            mid + 4.5,
-            escape(&bar.label),
-        )?;
-        writeln!(
-            w,
-            "<rect class=\"track\" x=\"{LABEL_W:.1}\" y=\"{:.1}\" width=\"{PLOT_W:.1}\" height=\"14\" rx=\"2\"/>",
-            mid - 7.0,
-        )?;
-        match (t.compliance, t.ci_low.zip(t.ci_high)) {
-            (Some(rate), ci) => {
-                writeln!(
-                    w,
-                    "<rect class=\"bar\" x=\"{LABEL_W:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" rx=\"2\"/>",
-                    mid - 7.0,
-                    x(rate) - LABEL_W,
-                )?;
-                // A rate without an interval (an audit stratum whose sample
-                // does not vary) is drawn without a whisker.
-                if let Some((lo, hi)) = ci {
-                    let (x1, x2) = (x(lo), x(hi));
-                    let d = format!(
-                        "M{x1:.1} {:.1}H{x2:.1}M{x1:.1} {:.1}V{:.1}M{x2:.1} {:.1}V{:.1}",
-                        mid,
-                        mid - 9.0,
-                        mid + 9.0,
-                        mid - 9.0,
-                        mid + 9.0,
-                    );
-                    writeln!(w, "<path class=\"whisker\" d=\"{d}\" fill=\"none\"/>")?;
-                }
-                writeln!(
-                    w,
-                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\"><tspan font-weight=\"600\">{}</tspan> <tspan class=\"axis\">{}</tspan></text>",
-                    LABEL_W + PLOT_W + 12.0,
-                    mid + 4.5,
-                    percent(Some(rate)),
-                    ci.map_or_else(|| "no interval".to_string(), |c| range(Some(c))),
-                )?;
-            }
-            _ => writeln!(
-                w,
-                "<text class=\"none\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\">{}</text>",
-                LABEL_W + PLOT_W + 12.0,
-                mid + 4.5,
-                escape(words.none),
-            )?,
-        }
-        writeln!(w, "</g>")?;
-    }
-    writeln!(w, "</svg>")?;
-    writeln!(w, "</figure>")
-}
 
 #[cfg(test)]
 mod tests {
@@ -983,9 +751,9 @@ mod tests {
 
     #[test]
     fn counts_have_thousands_separators() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
     }
 }
