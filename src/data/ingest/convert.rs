@@ -13,7 +13,7 @@ use super::intern::Codes;
 use super::row::{Field, Row};
 use crate::data::records::{
     CRIME_FIELDS, Code, Crime, EVENTS, FieldDef, INCIDENT_FIELDS, Id, Incident, Quality, Record,
-    STATUSES, Table, UPDATE_FIELDS, Update, trim,
+    STATUSES, Table, Transfer, UPDATE_FIELDS, Update, trim,
 };
 use crate::data::time::{Clock, Fold, Instant, TimeError};
 
@@ -128,10 +128,13 @@ impl FromRow for Crime {
             offender_history_checked: r.boolean(at!(F, "offender_history_checked"))?,
             dpp_consent: r.boolean(at!(F, "dpp_consent"))?,
             victim_enhanced: r.boolean(at!(F, "victim_enhanced"))?,
-            transferred_from: r.code(at!(F, "transferred_from"))?,
-            received_at: r.time(at!(F, "received_at"))?.into(),
-            transferred_to: r.code(at!(F, "transferred_to"))?,
-            duplicate_of: r.id(at!(F, "duplicate_of"))?,
+            transfer: Transfer {
+                transferred_from: r.code(at!(F, "transferred_from"))?,
+                received_at: r.time(at!(F, "received_at"))?.into(),
+                transferred_to: r.code(at!(F, "transferred_to"))?,
+                duplicate_of: r.id(at!(F, "duplicate_of"))?,
+            }
+            .boxed(),
             // Last: the reads above set its bits.
             quality: r.quality,
         })

@@ -439,7 +439,7 @@ mod tests {
     //! on random records in every kind of context.
 
     use super::*;
-    use crate::data::records::{Crime, Incident, MaybeTime, Update};
+    use crate::data::records::{Crime, Incident, MaybeTime, Transfer, Update};
     use crate::data::time::{Clock, Instant};
     use crate::run::engine::{Joins, Records, ValueFact, claim_all};
 
@@ -653,13 +653,16 @@ mod tests {
                 offender_history_checked: boolean(rng),
                 dpp_consent: boolean(rng),
                 victim_enhanced: boolean(rng),
-                transferred_from: opt(rng, 20),
-                received_at: maybe(rng),
-                transferred_to: opt(rng, 20),
-                // Some crimes of the set, itself, and ids not in it.
-                duplicate_of: rng
-                    .chance(50)
-                    .then(|| format!("C{}", rng.below(65)).as_str().into()),
+                transfer: Transfer {
+                    transferred_from: opt(rng, 20),
+                    received_at: maybe(rng),
+                    transferred_to: opt(rng, 20),
+                    // Some crimes of the set, itself, and ids not in it.
+                    duplicate_of: rng
+                        .chance(50)
+                        .then(|| format!("C{}", rng.below(65)).as_str().into()),
+                }
+                .boxed(),
                 quality: quality(rng),
             })
             .collect();
