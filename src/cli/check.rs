@@ -5,15 +5,7 @@ use super::*;
 pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
     let started = std::time::Instant::now();
     let clock = clock(&args.timezone)?;
-    let as_of = match &args.as_of {
-        Some(s) => {
-            clock
-                .parse(s)
-                .map_err(|e| Failure(format!("--as-of: {e}")))?
-                .0
-        }
-        None => Instant(chrono::Utc::now().timestamp_micros()),
-    };
+    let as_of = as_of(args.as_of.as_deref(), &clock)?;
     let paths = export_paths(
         args.dir.as_deref(),
         args.incidents.as_deref(),
@@ -67,16 +59,7 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         print_diagnostics(&warnings, &plan.files, format);
     }
     let progress = Progress::new(args.quiet);
-    let bytes: u64 = [
-        Some(&paths.incidents),
-        Some(&paths.crimes),
-        paths.updates.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(|p| std::fs::metadata(p).ok())
-    .map(|m| m.len())
-    .sum();
+    let bytes = input_bytes(&paths);
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
@@ -140,27 +123,9 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         let result = write_rejects(&mut *f, &rejects);
         written(f, result)?;
     } else if !rejects.is_empty() && !args.quiet {
-        // SPEC §2: without --rejects, rejects are summarised on stderr (the
-        // text summary lists them too, but stdout may be going to a file).
-        say_err!("{} rows rejected:", rejects.len());
-        for r in rejects.iter().take(10) {
-            say_err!("  {}:{}: {}", r.file, r.line, r.reason);
-        }
-        if rejects.len() > 10 {
-            say_err!(
-                "  … and {} more (write them all with --rejects FILE)",
-                rejects.len() - 10
-            );
-        }
+        summarise_rejects(&rejects);
     }
-    let rendered = match args.format {
-        Format::Text => report::text::render(&report, &mut out),
-        Format::Json => report::json::render(&report, &mut out),
-        Format::Jsonl => report::jsonl::render(&report, &mut out),
-        Format::Csv => report::csv::render(&report, &mut out),
-        Format::Html => report::html::render(&report, &mut out),
-        Format::SummaryCsv => report::summary_csv::render(&report, &mut out),
-    };
+    let rendered = render(args.format, &report, &mut out);
     written(&mut out, rendered)?;
     // The run succeeded: only now do the files take the place of the
     // earlier ones.
@@ -168,20 +133,82 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         commit(f)?;
     }
     commit(out)?;
-    let mut code = exit::OK;
-    if let Some(level) = args.fail_on {
-        let level = Severity::from(level);
-        if outcome.findings.iter().any(|f| f.severity >= level) {
-            code = exit::FINDINGS;
-        }
-    }
-    if !rejects.is_empty() {
-        code |= exit::REJECTS;
-    }
+    let code = exit_code(args.fail_on, &outcome.findings, &rejects);
     // What the run held goes back to the binary with the exit code: a
     // process about to exit can leave it to the system (see `Ended`).
     Ok(Ended {
         code,
         held: Some(Box::new((held, outcome, rejects, inputs))),
     })
+}
+
+/// `--as-of`, read in the run's zone; now when it is not given.
+fn as_of(given: Option<&str>, clock: &Clock) -> Result<Instant, Failure> {
+    match given {
+        Some(s) => Ok(clock
+            .parse(s)
+            .map_err(|e| Failure(format!("--as-of: {e}")))?
+            .0),
+        None => Ok(Instant(chrono::Utc::now().timestamp_micros())),
+    }
+}
+
+/// The export's size in bytes, for the progress line.
+fn input_bytes(paths: &ExportPaths) -> u64 {
+    [
+        Some(&paths.incidents),
+        Some(&paths.crimes),
+        paths.updates.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|p| std::fs::metadata(p).ok())
+    .map(|m| m.len())
+    .sum()
+}
+
+/// SPEC §2: without --rejects, rejects are summarised on stderr (the text
+/// summary lists them too, but stdout may be going to a file).
+fn summarise_rejects(rejects: &[crate::data::ingest::Reject]) {
+    say_err!("{} rows rejected:", rejects.len());
+    for r in rejects.iter().take(10) {
+        say_err!("  {}:{}: {}", r.file, r.line, r.reason);
+    }
+    if rejects.len() > 10 {
+        say_err!(
+            "  … and {} more (write them all with --rejects FILE)",
+            rejects.len() - 10
+        );
+    }
+}
+
+/// The report in the format asked for: one renderer per format.
+fn render(format: Format, report: &Report, out: &mut Output) -> io::Result<()> {
+    match format {
+        Format::Text => report::text::render(report, out),
+        Format::Json => report::json::render(report, out),
+        Format::Jsonl => report::jsonl::render(report, out),
+        Format::Csv => report::csv::render(report, out),
+        Format::Html => report::html::render(report, out),
+        Format::SummaryCsv => report::summary_csv::render(report, out),
+    }
+}
+
+/// The exit code's bit flags: findings at or above `--fail-on`, rejects.
+fn exit_code(
+    fail_on: Option<SeverityArg>,
+    findings: &[crate::run::findings::Finding],
+    rejects: &[crate::data::ingest::Reject],
+) -> u8 {
+    let mut code = exit::OK;
+    if let Some(level) = fail_on {
+        let level = Severity::from(level);
+        if findings.iter().any(|f| f.severity >= level) {
+            code = exit::FINDINGS;
+        }
+    }
+    if !rejects.is_empty() {
+        code |= exit::REJECTS;
+    }
+    code
 }
