@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-run comparison: hocr (every shipped rule) against DuckDB SQL for
-# REC001, REC002 and CAN002 on the same generated export, run alternately.
+# REC001, REC002 and CAN002 on the same generated export, run alternately
+# (catalogue edition 2: REC001 measures a transferred-in crime from received_at).
 # Prints per-run times, the medians, the ratio, peak memory, and checks that
 # the three rules' finding counts agree.
 #
@@ -41,10 +42,12 @@ con.execute(f"""CREATE TEMP TABLE i AS SELECT incident_id, {ts('reported_at')} A
     FROM read_csv('{data}/incidents.csv', all_varchar = true)""")
 con.execute(f"""CREATE TEMP TABLE c AS SELECT crime_id, incident_id, {code('offence_code')} AS offence,
     {ts('reported_at')} AS reported_at, {ts('recorded_at')} AS recorded_at,
-    UPPER(TRIM(status)) AS status, UPPER(TRIM(cancellation_authority)) AS authority
+    UPPER(TRIM(status)) AS status, UPPER(TRIM(cancellation_authority)) AS authority,
+    NULLIF(TRIM(transferred_from), '') AS transferred_from, {ts('received_at')} AS received_at
     FROM read_csv('{data}/crimes.csv', all_varchar = true)""")
 rec001 = con.execute("""SELECT count(*) FROM c LEFT JOIN i USING (incident_id)
-    WHERE c.recorded_at > COALESCE(c.reported_at, i.reported_at) + INTERVAL 24 HOUR""").fetchone()[0]
+    WHERE c.recorded_at > COALESCE(CASE WHEN c.transferred_from IS NOT NULL THEN c.received_at END,
+                                   c.reported_at, i.reported_at) + INTERVAL 24 HOUR""").fetchone()[0]
 rec002 = con.execute(f"""SELECT count(*) FROM i
     WHERE (closing LIKE 'CRIME-%' OR (COALESCE(closing, '') = '' AND opening LIKE 'CRIME-%'))
       AND COALESCE(TRIM(non_crime_rationale), '') = ''
