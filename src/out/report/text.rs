@@ -22,38 +22,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         plan.fingerprint
     )?;
     writeln!(w)?;
-    writeln!(w, "Inputs")?;
-    let width = report
-        .inputs
-        .iter()
-        .map(|i| i.path.len())
-        .max()
-        .unwrap_or(0);
-    for i in report.inputs {
-        writeln!(
-            w,
-            "  {:<9} {:<width$}  {:>9} read  {:>9} evaluated  {:>7} rejected",
-            i.table.name(),
-            i.path,
-            i.rows_read,
-            i.evaluated,
-            i.rejected,
-        )?;
-    }
-    if !report.rejects.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "Rejected rows: {}", report.rejects.len())?;
-        for r in report.rejects.iter().take(REJECTS_SHOWN) {
-            writeln!(w, "  {}:{}: {}", r.file, r.line, r.reason)?;
-        }
-        if report.rejects.len() > REJECTS_SHOWN {
-            writeln!(
-                w,
-                "  … and {} more (write them all with --rejects FILE)",
-                report.rejects.len() - REJECTS_SHOWN
-            )?;
-        }
-    }
+    inputs(report, w)?;
     let stats = &report.outcome.stats;
     let headline = report.headline();
     let names: Vec<String> = stats
@@ -148,6 +117,43 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
             "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
             report.outcome.outside_calendar
         )?;
+    }
+    Ok(())
+}
+
+/// The files read, and the rows rejected.
+fn inputs(report: &Report, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "Inputs")?;
+    let width = report
+        .inputs
+        .iter()
+        .map(|i| i.path.len())
+        .max()
+        .unwrap_or(0);
+    for i in report.inputs {
+        writeln!(
+            w,
+            "  {:<9} {:<width$}  {:>9} read  {:>9} evaluated  {:>7} rejected",
+            i.table.name(),
+            i.path,
+            i.rows_read,
+            i.evaluated,
+            i.rejected,
+        )?;
+    }
+    if !report.rejects.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "Rejected rows: {}", report.rejects.len())?;
+        for r in report.rejects.iter().take(REJECTS_SHOWN) {
+            writeln!(w, "  {}:{}: {}", r.file, r.line, r.reason)?;
+        }
+        if report.rejects.len() > REJECTS_SHOWN {
+            writeln!(
+                w,
+                "  … and {} more (write them all with --rejects FILE)",
+                report.rejects.len() - REJECTS_SHOWN
+            )?;
+        }
     }
     Ok(())
 }
