@@ -3,12 +3,12 @@
 //! small inline script (the findings' filters; the page reads whole
 //! without it): no fonts, no images, nothing fetched. Same input, same bytes.
 
-use super::{Report, percent, range};
+use super::Report;
 use crate::lang::plan::{Plan, Severity};
 use crate::out::html::{Bar, ChartWords, STYLE, chart, escape};
-use crate::run::baseline::{ChangeCounts, Changes, Status};
-use crate::run::findings::{Finding, Headline, RuleStats, Totals};
-use crate::util::text::thousands;
+use crate::run::baseline::{ChangeCounts, Changes};
+use crate::run::findings::{Finding, Headline, RuleStats, Status, Totals};
+use crate::util::text::{percent, range, thousands};
 use std::io::{self, Write};
 
 /// How many findings the page lists; the rest are in `--format jsonl`.
