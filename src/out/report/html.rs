@@ -547,6 +547,20 @@ fn findings_section(
             ""
         }
     )?;
+    rule_totals_table(w, findings, &listed, stats)?;
+    filters_form(w, &listed, baseline)?;
+    findings_table(w, &listed, baseline)?;
+    writeln!(w, "<script>{FILTER_SCRIPT}</script>")?;
+    writeln!(w, "</section>")
+}
+
+/// Per rule: findings by severity, how many are on the page and left out.
+fn rule_totals_table(
+    w: &mut dyn Write,
+    findings: &[Finding],
+    listed: &[&Finding],
+    stats: &[RuleStats],
+) -> io::Result<()> {
     // Per-rule totals: found, on the page, left out.
     writeln!(w, "<div class=\"table-wrap\">")?;
     writeln!(w, "<table id=\"rule-totals\">")?;
@@ -582,7 +596,11 @@ fn findings_section(
     writeln!(w, "</tbody>")?;
     writeln!(w, "</table>")?;
     writeln!(w, "</div>")?;
+    Ok(())
+}
 
+/// The filter form over the findings table.
+fn filters_form(w: &mut dyn Write, listed: &[&Finding], baseline: bool) -> io::Result<()> {
     // Filters: shown only when the script runs (the page is whole without it).
     let mut rules: Vec<&str> = listed.iter().map(|f| &*f.rule).collect();
     rules.dedup();
@@ -613,7 +631,11 @@ fn findings_section(
         "<output id=\"filter-count\" aria-live=\"polite\"></output>"
     )?;
     writeln!(w, "</form>")?;
+    Ok(())
+}
 
+/// The findings on the page, a row each.
+fn findings_table(w: &mut dyn Write, listed: &[&Finding], baseline: bool) -> io::Result<()> {
     writeln!(w, "<div class=\"table-wrap\">")?;
     writeln!(w, "<table id=\"findings\">")?;
     writeln!(
@@ -626,7 +648,7 @@ fn findings_section(
         }
     )?;
     writeln!(w, "<tbody>")?;
-    for f in listed {
+    for f in listed.iter().copied() {
         let opt = |v: Option<&str>| v.map_or_else(|| "—".to_string(), escape);
         let id = |v: Option<&str>| {
             v.map_or_else(
@@ -672,8 +694,7 @@ fn findings_section(
     writeln!(w, "</tbody>")?;
     writeln!(w, "</table>")?;
     writeln!(w, "</div>")?;
-    writeln!(w, "<script>{FILTER_SCRIPT}</script>")?;
-    writeln!(w, "</section>")
+    Ok(())
 }
 
 /// The findings' filters: rows whose `data-*` attributes do not match a
