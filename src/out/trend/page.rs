@@ -231,37 +231,7 @@ pub(super) fn multiple(w: &mut dyn Write, trend: &Trend, s: &Series, k: usize) -
     let y = |r: f64| TOP + plot_h * (1.0 - (r.clamp(floor, 1.0) - floor) / (1.0 - floor));
     let last = s.points.iter().rev().flatten().next();
     let id = format!("s{k}");
-    let title = match s.level {
-        "rule" => format!("Rule {}", s.name),
-        "theme" => format!("Theme {}", s.name),
-        _ => format!("{}{}", s.name[..1].to_uppercase(), &s.name[1..]),
-    };
-    let now = last.map_or_else(
-        || "nothing decided".to_string(),
-        |p| {
-            format!(
-                "last night {} ({}, {} checks)",
-                percent(p.compliance),
-                range(p.ci_low.zip(p.ci_high)),
-                thousands(p.checked - p.pending)
-            )
-        },
-    );
-    let desc: Vec<String> = trend
-        .nights
-        .iter()
-        .zip(&s.points)
-        .map(|(night, p)| match (p, &night.report) {
-            (_, None) => format!("{}: no report", night.date),
-            (None, _) => format!("{}: not in the report", night.date),
-            (Some(p), _) => format!(
-                "{}: {} ({})",
-                night.date,
-                percent(p.compliance),
-                range(p.ci_low.zip(p.ci_high))
-            ),
-        })
-        .collect();
+    let (title, now, desc) = words(trend, s, last);
     writeln!(w, "<figure class=\"multiple\" data-level=\"{}\">", s.level)?;
     writeln!(
         w,
@@ -333,7 +303,58 @@ pub(super) fn multiple(w: &mut dyn Write, trend: &Trend, s: &Series, k: usize) -
             )?;
         }
     }
-    // Runs of nights with a rate: band and line, broken at gaps.
+    runs(w, trend, s, &x, &y)?;
+    writeln!(w, "</svg>")?;
+    writeln!(w, "</figure>")
+}
+
+/// The series' title, its latest figure and a night-by-night description
+/// (the chart's text alternative).
+fn words(trend: &Trend, s: &Series, last: Option<&Point>) -> (String, String, Vec<String>) {
+    let title = match s.level {
+        "rule" => format!("Rule {}", s.name),
+        "theme" => format!("Theme {}", s.name),
+        _ => format!("{}{}", s.name[..1].to_uppercase(), &s.name[1..]),
+    };
+    let now = last.map_or_else(
+        || "nothing decided".to_string(),
+        |p| {
+            format!(
+                "last night {} ({}, {} checks)",
+                percent(p.compliance),
+                range(p.ci_low.zip(p.ci_high)),
+                thousands(p.checked - p.pending)
+            )
+        },
+    );
+    let desc: Vec<String> = trend
+        .nights
+        .iter()
+        .zip(&s.points)
+        .map(|(night, p)| match (p, &night.report) {
+            (_, None) => format!("{}: no report", night.date),
+            (None, _) => format!("{}: not in the report", night.date),
+            (Some(p), _) => format!(
+                "{}: {} ({})",
+                night.date,
+                percent(p.compliance),
+                range(p.ci_low.zip(p.ci_high))
+            ),
+        })
+        .collect();
+    (title, now, desc)
+}
+
+/// Runs of nights with a rate: band and line, broken at gaps; a night on
+/// its own is a dot with a whisker.
+fn runs(
+    w: &mut dyn Write,
+    trend: &Trend,
+    s: &Series,
+    x: &dyn Fn(usize) -> f64,
+    y: &dyn Fn(f64) -> f64,
+) -> io::Result<()> {
+    let n = trend.nights.len();
     let mut i = 0;
     while i < n {
         if s.points[i].as_ref().and_then(|p| p.compliance).is_none() {
@@ -410,6 +431,5 @@ pub(super) fn multiple(w: &mut dyn Write, trend: &Trend, s: &Series, k: usize) -
             )?;
         }
     }
-    writeln!(w, "</svg>")?;
-    writeln!(w, "</figure>")
+    Ok(())
 }
