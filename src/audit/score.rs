@@ -232,9 +232,33 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
             ),
         ));
     }
+    let strata = check_rows(&rows, &stratum_lines, &mut problems);
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            line: None,
+            message: "the worksheet has no rows".into(),
+        });
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Err(problems);
+    }
+    Ok(Sheet {
+        strata: strata.into_iter().map(|(s, _)| s).collect(),
+    })
+}
+
+/// Checks across rows: each incident once; each stratum with one population
+/// and sample size, and as many rows as were drawn. The strata, each with
+/// the line it first appears on.
+fn check_rows(
+    rows: &[RowFields],
+    stratum_lines: &[(String, u64)],
+    problems: &mut Vec<Problem>,
+) -> Vec<(SheetStratum, u64)> {
     // Each incident once.
     let mut first_line: HashMap<&str, u64> = HashMap::new();
-    for r in &rows {
+    for r in rows {
         if let Some(&first) = first_line.get(r.incident_id.as_str()) {
             problems.push(Problem::at(
                 r.line,
@@ -249,7 +273,7 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
     }
     // Each stratum: one population and sample size, and as many rows as drawn.
     let mut strata: Vec<(SheetStratum, u64)> = Vec::new();
-    for r in &rows {
+    for r in rows {
         let k = match strata.iter().position(|(s, _)| s.name == r.stratum) {
             Some(k) => k,
             None => {
@@ -298,19 +322,7 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
             ));
         }
     }
-    if rows.is_empty() && problems.is_empty() {
-        problems.push(Problem {
-            line: None,
-            message: "the worksheet has no rows".into(),
-        });
-    }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
-        return Err(problems);
-    }
-    Ok(Sheet {
-        strata: strata.into_iter().map(|(s, _)| s).collect(),
-    })
+    strata
 }
 
 /// One row read and checked against its sample: its fields, or `None`
