@@ -3,10 +3,11 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hocr::data::ingest::{ExportPaths, Profile, read_export};
+use hocr::data::records::Records;
 use hocr::data::time::{Clock, Instant};
 use hocr::lang::check::check;
 use hocr::lang::files::shipped;
-use hocr::run::engine::{Records, evaluate, evaluate_rule};
+use hocr::run::engine::{evaluate, evaluate_rule};
 use hocr::run::stream::check_export;
 use hocr::tools::generate::{GenOptions, generate};
 use std::hint::black_box;

@@ -2,13 +2,13 @@
 //! outcome is mapped to the documented exit codes (SPEC §5).
 
 use crate::data::ingest::{ExportPaths, Profile, read_export, write_rejects};
+use crate::data::records::Records;
 use crate::data::time::{Clock, Instant};
 use crate::lang::check::check;
 use crate::lang::diagnostics::{self, Code, Diagnostic, ErrorFormat, Level, Source};
 use crate::lang::files as rulefiles;
 use crate::lang::plan::{Plan, RuleFile, Severity};
 use crate::out::report::{self, Report};
-use crate::run::engine::Records;
 use crate::run::{cases, examples};
 use crate::tools::progress::Progress;
 use crate::util::file::{self as outfile, Output};

@@ -335,18 +335,6 @@ impl<'c> Server<'c> {
     }
 
     fn request(&mut self, req: Request) -> Result<Value, (ErrorCode, String)> {
-        fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, (ErrorCode, String)> {
-            serde_json::from_value(v).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
-        }
-        fn path_of(uri: &Uri) -> Result<PathBuf, (ErrorCode, String)> {
-            uri_to_path(uri).ok_or((
-                ErrorCode::InvalidParams,
-                format!("not a file: {}", uri.as_str()),
-            ))
-        }
-        let to_value = |v: Result<Value, serde_json::Error>| {
-            v.map_err(|e| (ErrorCode::InternalError, e.to_string()))
-        };
         match req.method.as_str() {
             request::HoverRequest::METHOD => {
                 let p: lsp_types::HoverParams = params(req.params)?;
@@ -388,16 +376,7 @@ impl<'c> Server<'c> {
             }
             request::WorkspaceSymbolRequest::METHOD => {
                 let p: lsp_types::WorkspaceSymbolParams = params(req.params)?;
-                let mut dirs = self.workspace.open_dirs();
-                dirs.extend(self.roots.iter().cloned());
-                dirs.sort();
-                dirs.dedup();
-                let mut found = Vec::new();
-                for dir in dirs {
-                    let set = self.workspace.set_in(&dir, None);
-                    found.extend(features::workspace_symbols(&set, &p.query));
-                }
-                to_value(serde_json::to_value(found))
+                to_value(serde_json::to_value(self.workspace_symbols(&p.query)))
             }
             request::Formatting::METHOD => {
                 let p: lsp_types::DocumentFormattingParams = params(req.params)?;
@@ -429,33 +408,55 @@ impl<'c> Server<'c> {
             }
             request::ExecuteCommand::METHOD => {
                 let p: lsp_types::ExecuteCommandParams = params(req.params)?;
-                if p.command != RUN_EXAMPLES {
-                    return Err((
-                        ErrorCode::InvalidParams,
-                        format!("unknown command `{}`", p.command),
-                    ));
-                }
-                let (uri, code) = match p.arguments.as_slice() {
-                    [Value::String(uri), Value::String(code), ..] => (uri.clone(), code.clone()),
-                    _ => {
-                        return Err((
-                            ErrorCode::InvalidParams,
-                            format!("{RUN_EXAMPLES} takes a file's URI and a rule code"),
-                        ));
-                    }
-                };
-                let uri: Uri = uri
-                    .parse()
-                    .map_err(|_| (ErrorCode::InvalidParams, format!("not a URI: {uri}")))?;
-                let path = path_of(&uri)?;
-                let result = self.run_examples(&path, &code);
-                to_value(Ok(result))
+                self.execute_command(p)
             }
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("hocr lsp does not answer `{}`", req.method),
             )),
         }
+    }
+
+    /// The symbols of every rule set open or under a workspace root.
+    fn workspace_symbols(&mut self, query: &str) -> Vec<lsp_types::SymbolInformation> {
+        let mut dirs = self.workspace.open_dirs();
+        dirs.extend(self.roots.iter().cloned());
+        dirs.sort();
+        dirs.dedup();
+        let mut found = Vec::new();
+        for dir in dirs {
+            let set = self.workspace.set_in(&dir, None);
+            found.extend(features::workspace_symbols(&set, query));
+        }
+        found
+    }
+
+    /// `hocr.runExamples` (the only command): run one rule's examples.
+    fn execute_command(
+        &mut self,
+        p: lsp_types::ExecuteCommandParams,
+    ) -> Result<Value, (ErrorCode, String)> {
+        if p.command != RUN_EXAMPLES {
+            return Err((
+                ErrorCode::InvalidParams,
+                format!("unknown command `{}`", p.command),
+            ));
+        }
+        let (uri, code) = match p.arguments.as_slice() {
+            [Value::String(uri), Value::String(code), ..] => (uri.clone(), code.clone()),
+            _ => {
+                return Err((
+                    ErrorCode::InvalidParams,
+                    format!("{RUN_EXAMPLES} takes a file's URI and a rule code"),
+                ));
+            }
+        };
+        let uri: Uri = uri
+            .parse()
+            .map_err(|_| (ErrorCode::InvalidParams, format!("not a URI: {uri}")))?;
+        let path = path_of(&uri)?;
+        let result = self.run_examples(&path, &code);
+        to_value(Ok(result))
     }
 
     /// A "run examples" lens on each rule, titled with the last run's result.
@@ -547,4 +548,22 @@ impl<'c> Server<'c> {
         }
         json!({ "rule": code, "passed": passed, "failed": failed, "report": report })
     }
+}
+
+/// A request's parameters, or an InvalidParams error.
+fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, (ErrorCode, String)> {
+    serde_json::from_value(v).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+}
+
+/// The file a URI names, or an InvalidParams error.
+fn path_of(uri: &Uri) -> Result<PathBuf, (ErrorCode, String)> {
+    uri_to_path(uri).ok_or((
+        ErrorCode::InvalidParams,
+        format!("not a file: {}", uri.as_str()),
+    ))
+}
+
+/// A response's value; failing to serialize one is the server's fault.
+fn to_value(v: Result<Value, serde_json::Error>) -> Result<Value, (ErrorCode, String)> {
+    v.map_err(|e| (ErrorCode::InternalError, e.to_string()))
 }

@@ -7,11 +7,12 @@
 
 use chrono::{NaiveDate, TimeZone};
 use hocr::data::ingest::{Export, ExportPaths, Profile, read_export};
+use hocr::data::records::Records;
 use hocr::data::time::{Calendar, Clock, Instant, Span, deadline};
 use hocr::lang::check::check;
 use hocr::lang::plan::{Plan, RuleFile};
 use hocr::lang::syntax::{format_file, parse_file};
-use hocr::run::engine::{Records, evaluate_on};
+use hocr::run::engine::evaluate_on;
 use hocr::run::findings::Outcome;
 use hocr::run::stream::check_export;
 use proptest::prelude::*;

@@ -6,10 +6,11 @@
 //! duplicates and bad rows placed across batch boundaries.
 
 use hocr::data::ingest::{ExportPaths, Profile, read_export};
+use hocr::data::records::Records;
 use hocr::data::time::{Clock, Instant};
 use hocr::lang::check::check;
 use hocr::lang::plan::Plan;
-use hocr::run::engine::{Records, evaluate_on};
+use hocr::run::engine::evaluate_on;
 use hocr::run::stream::check_export;
 use hocr::tools::generate::{GenOptions, generate};
 use std::fs;

@@ -4,9 +4,8 @@
 
 use super::score::{Score, StratumScore};
 use crate::out::html::{Bar, ChartWords, STYLE, chart, escape};
-use crate::out::report::{percent, plus_minus, range};
 use crate::run::findings::Totals;
-use crate::util::text::thousands;
+use crate::util::text::{percent, plus_minus, range, thousands};
 use std::io::{self, Write};
 
 /// What the report says about where the numbers came from.

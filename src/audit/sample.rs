@@ -9,9 +9,10 @@
 //! id. Same export, plan and seed: byte-identical worksheet.
 
 use super::{COLUMNS, row_check, weight_text};
+use crate::data::records::Records;
 use crate::data::time::Clock;
 use crate::lang::plan::{AuditPlan, Plan, SampleSize};
-use crate::run::engine::{Records, incidents_where};
+use crate::run::engine::incidents_where;
 use crate::util::rng::Rng;
 use std::collections::HashMap;
 use std::io::{self, Write};

@@ -187,17 +187,7 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
         }]);
     }
     let col = |name: &str| names.iter().position(|n| n == name).unwrap_or(usize::MAX);
-    let [
-        id_c,
-        stratum_c,
-        pop_c,
-        sampled_c,
-        weight_c,
-        verdict_c,
-        check_c,
-        should_c,
-        correct_c,
-    ] = [
+    let cols = [
         col("incident_id"),
         col("stratum"),
         col("population"),
@@ -224,135 +214,12 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
             }
         };
         let line = record.position().map_or(0, |p| line_at(p.byte()));
-        // Spreadsheets leave rows of empty cells behind: not rows at all.
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let field = |c: usize| record.get(c).unwrap_or("").trim();
-        let mut bad = |message: String| problems.push(Problem::at(line, message));
-        let incident_id = field(id_c).to_string();
-        let stratum = field(stratum_c).to_string();
-        if incident_id.is_empty() {
-            bad("no `incident_id`".into());
-            continue;
-        }
-        if stratum.is_empty() {
-            bad(format!("incident `{incident_id}` has no `stratum`"));
-            continue;
-        }
-        stratum_lines.push((stratum.clone(), line));
-        let number = |c: usize, name: &str| -> Result<u64, String> {
-            field(c).parse::<u64>().map_err(|_| {
-                format!(
-                    "`{name}` of incident `{incident_id}` is `{}`, not a whole number",
-                    field(c)
-                )
-            })
-        };
-        let (population, sampled) =
-            match (number(pop_c, "population"), number(sampled_c, "sampled")) {
-                (Ok(p), Ok(s)) => (p, s),
-                (Err(m), _) | (_, Err(m)) => {
-                    bad(m);
-                    continue;
-                }
-            };
-        if sampled == 0 || sampled > population {
-            bad(format!(
-                "incident `{incident_id}`: a sample of {sampled} from a population of {population} cannot have been drawn"
-            ));
-            continue;
-        }
-        if field(check_c) != row_check(&incident_id, &stratum, population, sampled) {
-            bad(format!(
-                "incident `{incident_id}` in stratum `{stratum}` (population {population}, sampled {sampled}) is not a row the sample drew: its `row_check` does not match; the incident id, stratum, population and sampled columns must stay as drawn"
-            ));
-            continue;
-        }
-        let expected = population as f64 / sampled as f64;
-        match field(weight_c).parse::<f64>() {
-            Ok(w) if (w - expected).abs() <= 1e-6 * expected.max(1.0) => {}
-            _ => bad(format!(
-                "the weight of incident `{incident_id}` is `{}`, but population ÷ sampled is {population} ÷ {sampled} = {}; weights must not be edited",
-                field(weight_c),
-                weight_text(population, sampled)
-            )),
-        }
-        let verdict = match field(verdict_c) {
-            "" => None,
-            v => match Verdict::parse(v) {
-                Some(v) => Some(v),
-                None => {
-                    bad(format!(
-                        "the verdict of incident `{incident_id}` is `{v}`; a verdict is `recorded`, `unrecorded` or `not-crime`"
-                    ));
-                    continue;
-                }
-            },
-        };
-        let count = |c: usize, name: &str| -> Result<Option<u64>, String> {
-            match field(c) {
-                "" => Ok(None),
-                text => text.parse::<u64>().map(Some).map_err(|_| {
-                    format!(
-                        "`{name}` of incident `{incident_id}` is `{text}`: a count of crimes is a whole number, 0 or more"
-                    )
-                }),
+        if let Some(row) = read_row(&record, line, cols, &mut problems, &mut stratum_lines) {
+            if row.crimes.is_none() {
+                blank.push(line);
             }
-        };
-        let counts = match (
-            count(should_c, SHOULD_RECORD),
-            count(correct_c, RECORDED_CORRECTLY),
-        ) {
-            (Err(m), _) | (_, Err(m)) => {
-                bad(m);
-                continue;
-            }
-            (Ok(Some(should_record)), Ok(Some(recorded_correctly))) => Some(Crimes {
-                should_record,
-                recorded_correctly,
-            }),
-            (Ok(None), Ok(None)) => None,
-            (Ok(_), Ok(_)) => {
-                bad(format!(
-                    "incident `{incident_id}` has one of `{SHOULD_RECORD}` and `{RECORDED_CORRECTLY}` without the other; give both (or neither, and a verdict)"
-                ));
-                continue;
-            }
-        };
-        if let Some(c) = counts
-            && c.recorded_correctly > c.should_record
-        {
-            bad(format!(
-                "incident `{incident_id}`: {} crimes recorded correctly of {} that should have been recorded; `{RECORDED_CORRECTLY}` cannot be more than `{SHOULD_RECORD}`",
-                c.recorded_correctly, c.should_record
-            ));
-            continue;
+            rows.push(row);
         }
-        if let (Some(c), Some(v)) = (counts, verdict)
-            && c.verdict() != v
-        {
-            bad(format!(
-                "incident `{incident_id}`: the verdict `{}` contradicts its counts, {} of {} crimes recorded correctly (that is `{}`); correct one or leave the verdict empty",
-                v.word(),
-                c.recorded_correctly,
-                c.should_record,
-                c.verdict().word()
-            ));
-            continue;
-        }
-        let crimes = counts.or(verdict.map(Crimes::from));
-        if crimes.is_none() {
-            blank.push(line);
-        }
-        rows.push(RowFields {
-            line,
-            incident_id,
-            stratum,
-            population,
-            sampled,
-            crimes,
-        });
     }
     if !blank.is_empty() && !allow_incomplete {
         problems.push(Problem::at(
@@ -365,9 +232,33 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
             ),
         ));
     }
+    let strata = check_rows(&rows, &stratum_lines, &mut problems);
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            line: None,
+            message: "the worksheet has no rows".into(),
+        });
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Err(problems);
+    }
+    Ok(Sheet {
+        strata: strata.into_iter().map(|(s, _)| s).collect(),
+    })
+}
+
+/// Checks across rows: each incident once; each stratum with one population
+/// and sample size, and as many rows as were drawn. The strata, each with
+/// the line it first appears on.
+fn check_rows(
+    rows: &[RowFields],
+    stratum_lines: &[(String, u64)],
+    problems: &mut Vec<Problem>,
+) -> Vec<(SheetStratum, u64)> {
     // Each incident once.
     let mut first_line: HashMap<&str, u64> = HashMap::new();
-    for r in &rows {
+    for r in rows {
         if let Some(&first) = first_line.get(r.incident_id.as_str()) {
             problems.push(Problem::at(
                 r.line,
@@ -382,7 +273,7 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
     }
     // Each stratum: one population and sample size, and as many rows as drawn.
     let mut strata: Vec<(SheetStratum, u64)> = Vec::new();
-    for r in &rows {
+    for r in rows {
         let k = match strata.iter().position(|(s, _)| s.name == r.stratum) {
             Some(k) => k,
             None => {
@@ -431,18 +322,154 @@ pub fn read(mut input: impl Read, allow_incomplete: bool) -> Result<Sheet, Vec<P
             ));
         }
     }
-    if rows.is_empty() && problems.is_empty() {
-        problems.push(Problem {
-            line: None,
-            message: "the worksheet has no rows".into(),
-        });
+    strata
+}
+
+/// One row read and checked against its sample: its fields, or `None`
+/// with the problems pushed (a row of empty cells is no row at all). A row
+/// naming a stratum is counted in `stratum_lines`, sound or not.
+fn read_row(
+    record: &csv::StringRecord,
+    line: u64,
+    cols: [usize; 9],
+    problems: &mut Vec<Problem>,
+    stratum_lines: &mut Vec<(String, u64)>,
+) -> Option<RowFields> {
+    let [
+        id_c,
+        stratum_c,
+        pop_c,
+        sampled_c,
+        weight_c,
+        verdict_c,
+        check_c,
+        should_c,
+        correct_c,
+    ] = cols;
+    // Spreadsheets leave rows of empty cells behind: not rows at all.
+    if record.iter().all(|f| f.trim().is_empty()) {
+        return None;
     }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
-        return Err(problems);
+    let field = |c: usize| record.get(c).unwrap_or("").trim();
+    let mut bad = |message: String| problems.push(Problem::at(line, message));
+    let incident_id = field(id_c).to_string();
+    let stratum = field(stratum_c).to_string();
+    if incident_id.is_empty() {
+        bad("no `incident_id`".into());
+        return None;
     }
-    Ok(Sheet {
-        strata: strata.into_iter().map(|(s, _)| s).collect(),
+    if stratum.is_empty() {
+        bad(format!("incident `{incident_id}` has no `stratum`"));
+        return None;
+    }
+    stratum_lines.push((stratum.clone(), line));
+    let number = |c: usize, name: &str| -> Result<u64, String> {
+        field(c).parse::<u64>().map_err(|_| {
+            format!(
+                "`{name}` of incident `{incident_id}` is `{}`, not a whole number",
+                field(c)
+            )
+        })
+    };
+    let (population, sampled) = match (number(pop_c, "population"), number(sampled_c, "sampled")) {
+        (Ok(p), Ok(s)) => (p, s),
+        (Err(m), _) | (_, Err(m)) => {
+            bad(m);
+            return None;
+        }
+    };
+    if sampled == 0 || sampled > population {
+        bad(format!(
+            "incident `{incident_id}`: a sample of {sampled} from a population of {population} cannot have been drawn"
+        ));
+        return None;
+    }
+    if field(check_c) != row_check(&incident_id, &stratum, population, sampled) {
+        bad(format!(
+            "incident `{incident_id}` in stratum `{stratum}` (population {population}, sampled {sampled}) is not a row the sample drew: its `row_check` does not match; the incident id, stratum, population and sampled columns must stay as drawn"
+        ));
+        return None;
+    }
+    let expected = population as f64 / sampled as f64;
+    match field(weight_c).parse::<f64>() {
+        Ok(w) if (w - expected).abs() <= 1e-6 * expected.max(1.0) => {}
+        _ => bad(format!(
+            "the weight of incident `{incident_id}` is `{}`, but population ÷ sampled is {population} ÷ {sampled} = {}; weights must not be edited",
+            field(weight_c),
+            weight_text(population, sampled)
+        )),
+    }
+    let verdict = match field(verdict_c) {
+        "" => None,
+        v => match Verdict::parse(v) {
+            Some(v) => Some(v),
+            None => {
+                bad(format!(
+                    "the verdict of incident `{incident_id}` is `{v}`; a verdict is `recorded`, `unrecorded` or `not-crime`"
+                ));
+                return None;
+            }
+        },
+    };
+    let count = |c: usize, name: &str| -> Result<Option<u64>, String> {
+        match field(c) {
+            "" => Ok(None),
+            text => text.parse::<u64>().map(Some).map_err(|_| {
+                format!(
+                    "`{name}` of incident `{incident_id}` is `{text}`: a count of crimes is a whole number, 0 or more"
+                )
+            }),
+        }
+    };
+    let counts = match (
+        count(should_c, SHOULD_RECORD),
+        count(correct_c, RECORDED_CORRECTLY),
+    ) {
+        (Err(m), _) | (_, Err(m)) => {
+            bad(m);
+            return None;
+        }
+        (Ok(Some(should_record)), Ok(Some(recorded_correctly))) => Some(Crimes {
+            should_record,
+            recorded_correctly,
+        }),
+        (Ok(None), Ok(None)) => None,
+        (Ok(_), Ok(_)) => {
+            bad(format!(
+                "incident `{incident_id}` has one of `{SHOULD_RECORD}` and `{RECORDED_CORRECTLY}` without the other; give both (or neither, and a verdict)"
+            ));
+            return None;
+        }
+    };
+    if let Some(c) = counts
+        && c.recorded_correctly > c.should_record
+    {
+        bad(format!(
+            "incident `{incident_id}`: {} crimes recorded correctly of {} that should have been recorded; `{RECORDED_CORRECTLY}` cannot be more than `{SHOULD_RECORD}`",
+            c.recorded_correctly, c.should_record
+        ));
+        return None;
+    }
+    if let (Some(c), Some(v)) = (counts, verdict)
+        && c.verdict() != v
+    {
+        bad(format!(
+            "incident `{incident_id}`: the verdict `{}` contradicts its counts, {} of {} crimes recorded correctly (that is `{}`); correct one or leave the verdict empty",
+            v.word(),
+            c.recorded_correctly,
+            c.should_record,
+            c.verdict().word()
+        ));
+        return None;
+    }
+    let crimes = counts.or(verdict.map(Crimes::from));
+    Some(RowFields {
+        line,
+        incident_id,
+        stratum,
+        population,
+        sampled,
+        crimes,
     })
 }
 

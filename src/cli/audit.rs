@@ -129,7 +129,7 @@ pub(super) fn choose_audit<'p>(
     };
     match name {
         Some(name) => plan.audits.iter().find(|a| a.name == name).ok_or_else(|| {
-            let hint = match diagnostics::did_you_mean(name, names.iter().copied()) {
+            let hint = match crate::util::suggest::did_you_mean(name, names.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None if names.is_empty() => "the rules declare no audit plan".into(),
                 None => format!("the rules declare {}", listed()),

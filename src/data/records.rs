@@ -309,8 +309,6 @@ pub fn event_name(event: &str) -> Option<Name> {
         .map(|n| &EVENT_NAMES[n])
 }
 
-pub use crate::util::text::trim;
-
 /// Codes compare case-insensitively after trimming: store them upper-cased.
 pub fn normalize_code(s: &str) -> Box<str> {
     s.trim().to_ascii_uppercase().into_boxed_str()

@@ -14,13 +14,14 @@ mod types;
 
 use crate::data::records::{EVENTS, FieldType, STATUSES, Table, refers_to};
 use crate::data::time::{Calendar, MICROS_PER_HOUR, Span as TimeSpan};
-use crate::lang::diagnostics::{Code, Diagnostic, Level, Suggester, did_you_mean};
+use crate::lang::diagnostics::{Code, Diagnostic, Level};
 use crate::lang::plan::{
     AuditPlan, CExpr, Check, CodeRange, CodeSet, Const, KINDS, Plan, Pseudo, RangeError,
     Requirement, RuleFile, SampleSize, Severity, SeverityPlan, Stratum, Window,
 };
 use crate::lang::syntax::ast::{self, Clause, CmpOp, ExprKind, Item, Member, Span, Subject, Unit};
 use crate::lang::syntax::{SyntaxError, parse_file};
+use crate::util::suggest::{Suggester, did_you_mean};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -5,7 +5,6 @@
 
 pub mod codes;
 
-pub use crate::util::suggest::{Suggester, did_you_mean};
 pub use codes::Code;
 
 use crate::vocab::Span;
@@ -315,6 +314,7 @@ pub fn doc(code: &str) -> Option<CodeDoc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::suggest::did_you_mean;
 
     #[test]
     fn suggestions() {

@@ -9,9 +9,10 @@
 use crate::data::ingest::{Field, FromRow, Row};
 use crate::data::records::{Crime, EVENTS, FieldType, Incident, Quality, Records, Table, Update};
 use crate::data::time::{Clock, Instant};
-use crate::lang::diagnostics::{Code, did_you_mean};
+use crate::lang::diagnostics::Code;
 use crate::lang::plan::Check;
 use crate::lang::syntax::ast::{Example, ExampleRow, Span, Subject};
+use crate::util::suggest::did_you_mean;
 use std::collections::HashSet;
 
 /// The as-of time of an example without `as of`: after every deadline, so

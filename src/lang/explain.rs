@@ -4,10 +4,11 @@
 //! ([`crate::lang::diagnostics::codes`]). Nothing here is written about any one
 //! rule or code: it all comes from the rule files and the registry.
 
-use crate::lang::diagnostics::{self, did_you_mean, line_col};
+use crate::lang::diagnostics::{self, line_col};
 use crate::lang::plan::{Plan, Rule};
 use crate::lang::syntax::ast::{self, Clause, Item, Span};
 use crate::lang::syntax::parse_file;
+use crate::util::suggest::did_you_mean;
 use std::fmt::Write;
 
 /// A code that is neither a rule nor a diagnostic.

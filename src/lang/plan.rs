@@ -564,7 +564,7 @@ impl CodeSet {
             normalized = normalize(code);
             normalized.as_str()
         } else {
-            crate::data::records::trim(code)
+            crate::util::text::trim(code)
         };
         if self.exact.contains(code) || self.globs.iter().any(|g| glob_match(g, code)) {
             return true;

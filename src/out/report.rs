@@ -60,5 +60,3 @@ impl Report<'_> {
         Coverage::of(self.plan, &self.outcome.stats, &self.outcome.codes)
     }
 }
-
-pub use crate::util::text::{percent, plus_minus, range, round};

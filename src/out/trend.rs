@@ -18,9 +18,8 @@
 mod page;
 
 use crate::out::html::{STYLE, escape};
-use crate::out::report::{percent, range, round};
 use crate::run::findings::{Headline, RuleStats, Scope, Totals};
-use crate::util::text::thousands;
+use crate::util::text::{percent, range, round, thousands};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;

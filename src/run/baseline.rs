@@ -51,7 +51,7 @@ impl Identity {
     }
 }
 
-pub use crate::run::findings::Status;
+use crate::run::findings::Status;
 
 /// What a report says about its baseline: the file, whether it was there
 /// (`--baseline-if-exists`), what it was made from and, when compared, the

@@ -56,7 +56,7 @@ mod joins;
 mod memo;
 mod merge;
 
-pub use crate::data::records::Records;
+use crate::data::records::Records;
 pub use evaluator::Evaluator;
 pub use joins::{Claimed, Group, Joins};
 pub use merge::{Partial, merge};

@@ -13,9 +13,10 @@ use super::intern::Codes;
 use super::row::{Field, Row};
 use crate::data::records::{
     CRIME_FIELDS, Code, Crime, EVENTS, FieldDef, INCIDENT_FIELDS, Id, Incident, Quality, Record,
-    STATUSES, Table, Transfer, UPDATE_FIELDS, Update, trim,
+    STATUSES, Table, Transfer, UPDATE_FIELDS, Update,
 };
 use crate::data::time::{Clock, Fold, Instant, TimeError};
+use crate::util::text::trim;
 
 /// A record type the export reader can produce.
 pub trait FromRow: Record + Sized {

@@ -2,8 +2,9 @@
 //! codes across a million rows), so each distinct normalised code is stored
 //! once and shared: reading a code costs a lookup, not an allocation.
 
-use crate::data::records::{Code, trim};
+use crate::data::records::Code;
 use crate::util::cache::{DirectMapped, slot_of_hash};
+use crate::util::text::trim;
 use rustc_hash::FxHashSet;
 
 /// Past this many distinct codes a column is not a vocabulary (a broken or

@@ -1,12 +1,13 @@
 //! `--format json`: one document with the run's metadata, per-rule
 //! statistics and the findings. Fields are documented in docs/report-json.md.
 
-use super::{Report, round};
+use super::Report;
 use crate::data::ingest::InputSummary;
 use crate::data::time::Instant;
 use crate::run::baseline::{ChangeCounts, Changes};
 use crate::run::coverage::Coverage;
 use crate::run::findings::{Finding, RuleStats, Totals};
+use crate::util::text::round;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -125,7 +125,7 @@ mod tests {
     use super::*;
     use crate::data::records::{MaybeTime, Shared, Table};
     use crate::lang::plan::Severity;
-    use crate::run::baseline::Status;
+    use crate::run::findings::Status;
 
     /// Findings with every key present and absent, and texts that need
     /// escaping.

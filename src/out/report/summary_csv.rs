@@ -4,9 +4,10 @@
 //! warnings. UTF-8 with a byte-order mark and CRLF, as `--format csv`.
 //! Rates are fractions rounded to 4 decimals, as in `--format json`.
 
-use super::{Report, round};
+use super::Report;
 use crate::run::baseline::ChangeCounts;
 use crate::run::findings::{Headline, Scope, Totals};
+use crate::util::text::round;
 use std::io::{self, Write};
 
 const COLUMNS: &[&str] = &[

@@ -1,10 +1,11 @@
 //! The human summary: inputs, rejects, then per rule and per theme what was
 //! checked and found. Plain text that reads well in a terminal and a log.
 
-use super::{Report, percent, range};
+use super::Report;
 use crate::lang::plan::Severity;
 use crate::run::baseline::Changes;
 use crate::run::findings::{Headline, Totals};
+use crate::util::text::{percent, range};
 use std::io::{self, Write};
 
 /// How many rejected rows the summary lists before pointing at --rejects.

@@ -439,9 +439,10 @@ mod tests {
     //! on random records in every kind of context.
 
     use super::*;
+    use crate::data::records::Records;
     use crate::data::records::{Crime, Incident, MaybeTime, Transfer, Update};
     use crate::data::time::{Clock, Instant};
-    use crate::run::engine::{Joins, Records, ValueFact, claim_all};
+    use crate::run::engine::{Joins, ValueFact, claim_all};
 
     /// The plain walk: what `eval` was.
     fn walk<'b>(ev: &'b Evaluator, e: &'b CExpr, cx: &Ctx<'b>) -> V<'b> {

@@ -2,8 +2,8 @@
 //! crime, each group as a range of one index array; reference fields
 //! resolved to crime indices once.
 
-use super::Records;
 use crate::data::ingest::Ids;
+use crate::data::records::Records;
 use crate::data::records::{Crime, Incident, Record, Table, Update, Val};
 use rustc_hash::FxHashMap;
 

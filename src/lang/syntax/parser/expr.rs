@@ -263,7 +263,7 @@ pub(super) fn not_a_unit(i: In) -> Result<(), Err<PErr>> {
     if gap.contains('\n') || FOLLOW.contains(&lower.as_str()) {
         return Ok(());
     }
-    let close = crate::lang::diagnostics::did_you_mean(&lower, known);
+    let close = crate::util::suggest::did_you_mean(&lower, known);
     if close.is_none() && !OTHER_UNITS.contains(&lower.as_str()) {
         return Ok(());
     }
