@@ -29,11 +29,11 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         ),
     )?;
     // Open outputs first: an unwritable output fails before any reading.
-    let mut out = match &args.output {
+    let out = match &args.output {
         Some(p) => create(p)?,
         None => Output::stdout(),
     };
-    let mut rejects_file = args.rejects.as_deref().map(create).transpose()?;
+    let rejects_file = args.rejects.as_deref().map(create).transpose()?;
     let profile = match &args.profile {
         Some(p) => Profile::load(p).map_err(|e| Failure(e.to_string()))?,
         None => Profile::canonical(),
@@ -46,11 +46,7 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         ),
         None => None,
     };
-    let format = if io::stderr().is_terminal() {
-        ErrorFormat::Human
-    } else {
-        ErrorFormat::Plain
-    };
+    let format = stderr_format();
     let (plan, warnings) = match load_rules(args.rules.as_deref(), format) {
         Ok(ok) => ok,
         Err(code) => return Ok(Ended::from(code)),
@@ -60,10 +56,7 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
     }
     let progress = Progress::new(args.quiet);
     let bytes = input_bytes(&paths);
-    let threads = args.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        usize::from,
-    );
+    let threads = threads_for(&args);
     let checked = crate::tools::progress::reading(
         &progress,
         bytes,
@@ -88,15 +81,13 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         held,
         earliest_report,
     } = checked;
-    if !args.quiet {
-        crate::run::stream::warn_if_probably_wrong(plan.rules.len(), as_of, earliest_report);
-    }
-    if outcome.outside_calendar > 0 && !args.quiet && args.format != Format::Text {
-        say_err!(
-            "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
-            outcome.outside_calendar
-        );
-    }
+    warn_about_run(
+        &args,
+        plan.rules.len(),
+        as_of,
+        earliest_report,
+        outcome.outside_calendar,
+    );
     let changes = baseline.map(|b| match b {
         Ok(b) => crate::run::baseline::compare(&b, &plan.fingerprint, &mut outcome.findings),
         Err(absent) => crate::run::baseline::absent(absent),
@@ -119,20 +110,7 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         threads,
         earliest_report,
     };
-    if let Some(f) = &mut rejects_file {
-        let result = write_rejects(&mut *f, &rejects);
-        written(f, result)?;
-    } else if !rejects.is_empty() && !args.quiet {
-        summarise_rejects(&rejects);
-    }
-    let rendered = render(args.format, &report, &mut out);
-    written(&mut out, rendered)?;
-    // The run succeeded: only now do the files take the place of the
-    // earlier ones.
-    if let Some(f) = rejects_file {
-        commit(f)?;
-    }
-    commit(out)?;
+    write_outputs(&args, &report, &rejects, out, rejects_file)?;
     let code = exit_code(args.fail_on, &outcome.findings, &rejects);
     // What the run held goes back to the binary with the exit code: a
     // process about to exit can leave it to the system (see `Ended`).
@@ -140,6 +118,68 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         code,
         held: Some(Box::new((held, outcome, rejects, inputs))),
     })
+}
+
+/// `--threads`, else as many as the machine offers.
+fn threads_for(args: &CheckArgs) -> usize {
+    args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    )
+}
+
+/// Diagnostics for a person on a terminal, plain otherwise.
+fn stderr_format() -> ErrorFormat {
+    if io::stderr().is_terminal() {
+        ErrorFormat::Human
+    } else {
+        ErrorFormat::Plain
+    }
+}
+
+/// Warnings about the run as a whole, unless `--quiet`.
+fn warn_about_run(
+    args: &CheckArgs,
+    rules: usize,
+    as_of: Instant,
+    earliest_report: Option<Instant>,
+    outside_calendar: u64,
+) {
+    if !args.quiet {
+        crate::run::stream::warn_if_probably_wrong(rules, as_of, earliest_report);
+    }
+    if outside_calendar > 0 && !args.quiet && args.format != Format::Text {
+        say_err!(
+            "warning: {} working-day deadlines counted days in years the holiday calendar does not cover; only weekends were treated as non-working",
+            outside_calendar
+        );
+    }
+}
+
+/// The rejects file (or their summary) and the report written; only
+/// when both are written do they take the place of earlier files.
+fn write_outputs(
+    args: &CheckArgs,
+    report: &Report,
+    rejects: &[crate::data::ingest::Reject],
+    mut out: Output,
+    mut rejects_file: Option<Output>,
+) -> Result<(), Failure> {
+    if let Some(f) = &mut rejects_file {
+        let result = write_rejects(&mut *f, rejects);
+        written(f, result)?;
+    } else if !rejects.is_empty() && !args.quiet {
+        summarise_rejects(rejects);
+    }
+    let rendered = render(args.format, report, &mut out);
+    written(&mut out, rendered)?;
+    // The run succeeded: only now do the files take the place of the
+    // earlier ones.
+    if let Some(f) = rejects_file {
+        commit(f)?;
+    }
+    commit(out)?;
+    Ok(())
 }
 
 /// `--as-of`, read in the run's zone; now when it is not given.

@@ -299,23 +299,7 @@ fn compile_table(
     let t = table.name();
     let n = fields.len();
 
-    let mut columns: Vec<Option<Box<str>>> = vec![None; n];
-    let mut by_name: HashMap<Box<str>, usize> = HashMap::new();
-    let at = format!("{t}.columns");
-    for (field, column, at) in settings(table, &at, &raw.columns, problems) {
-        let column = column.trim();
-        if column.is_empty() {
-            problems.push(format!("{at}: empty column name"));
-        } else if let Some(&other) = by_name.get(column) {
-            problems.push(format!(
-                "{t}.columns: `{}` and `{}` both name column `{column}`",
-                fields[other].name, fields[field].name
-            ));
-        } else {
-            columns[field] = Some(column.into());
-            by_name.insert(column.into(), field);
-        }
-    }
+    let (columns, by_name) = column_map(table, &raw.columns, problems);
     // Fields named but in error have been reported already.
     let named = |field: usize| raw.columns.0.iter().any(|(k, _)| k == fields[field].name);
     for (field, def) in fields.iter().enumerate() {
@@ -414,6 +398,35 @@ fn compile_table(
         separators,
         formats,
     }
+}
+
+/// Each field's column by field index, and each column's field by name.
+type ColumnMap = (Vec<Option<Box<str>>>, HashMap<Box<str>, usize>);
+
+/// Each field's column, and the field each column holds: no column empty
+/// or named for two fields.
+fn column_map(table: Table, raw: &Pairs<String>, problems: &mut Vec<String>) -> ColumnMap {
+    let fields = table.fields();
+    let t = table.name();
+    let n = fields.len();
+    let mut columns: Vec<Option<Box<str>>> = vec![None; n];
+    let mut by_name: HashMap<Box<str>, usize> = HashMap::new();
+    let at = format!("{t}.columns");
+    for (field, column, at) in settings(table, &at, raw, problems) {
+        let column = column.trim();
+        if column.is_empty() {
+            problems.push(format!("{at}: empty column name"));
+        } else if let Some(&other) = by_name.get(column) {
+            problems.push(format!(
+                "{t}.columns: `{}` and `{}` both name column `{column}`",
+                fields[other].name, fields[field].name
+            ));
+        } else {
+            columns[field] = Some(column.into());
+            by_name.insert(column.into(), field);
+        }
+    }
+    (columns, by_name)
 }
 
 /// The entries of one per-field section (`columns`, `values`, ...) that

@@ -36,6 +36,55 @@ impl Checker {
     }
 
     pub(super) fn rule(&mut self, r: &ast::Rule) -> Option<crate::lang::plan::Rule> {
+        let clauses = self.clauses(r);
+        let unreadable_clause = self.rule_parts(r, &clauses);
+        let Clauses {
+            sources,
+            quotes,
+            policies,
+            theme,
+            message,
+            severity,
+            examples,
+            drafts,
+            rule_applies,
+        } = clauses;
+        let mut checks = Vec::new();
+        // Where each check's window is written, for overlaps (E020).
+        let mut window_spans = Vec::new();
+        for d in drafts {
+            let applies = d.applies.or(rule_applies);
+            let Some(check) = self.check(r, &d, applies, severity, unreadable_clause) else {
+                continue;
+            };
+            self.unread_needs(&check, &d.needs);
+            window_spans.push(match applies {
+                Some(Clause::Applies(a)) => a.span,
+                _ => d.subject.span,
+            });
+            checks.push(check);
+        }
+        self.overlapping_versions(&r.code.node, &checks, &window_spans);
+        self.examples(r, &examples, &checks);
+        Some(crate::lang::plan::Rule {
+            code: r.code.node.clone(),
+            name: r.name.node.clone(),
+            title: r.title.node.clone(),
+            sources,
+            quotes,
+            policies,
+            theme: theme.unwrap_or_default(),
+            message,
+            checks,
+            examples,
+            file: self.file,
+            span: r.span,
+        })
+    }
+
+    /// The rule's clauses gathered: its attributions and severity, and its
+    /// checks as drafts, each starting at `for each`.
+    fn clauses<'a>(&mut self, r: &'a ast::Rule) -> Clauses<'a> {
         let mut sources = Vec::new();
         let mut quotes = Vec::new();
         let mut policies = Vec::new();
@@ -43,18 +92,6 @@ impl Checker {
         let mut message = None;
         let mut severity: Option<&ast::Expr> = None;
         let mut examples = Vec::new();
-        // Group the clauses into checks, each starting at `for each`.
-        struct Draft<'a> {
-            subject: ast::Spanned<Subject>,
-            wheres: Vec<&'a ast::Expr>,
-            unless: Vec<&'a ast::Expr>,
-            require: Option<&'a ast::Requirement>,
-            require_span: Span,
-            grace: Option<(&'a ast::Expr, &'a ast::Expr)>,
-            otherwise: Option<&'a ast::Name>,
-            applies: Option<&'a Clause>,
-            needs: Vec<&'a ast::Name>,
-        }
         let mut drafts: Vec<Draft> = Vec::new();
         // `applies` before the first `for each`: every check's window.
         let mut rule_applies: Option<&Clause> = None;
@@ -110,103 +147,153 @@ impl Checker {
                     applies: None,
                     needs: Vec::new(),
                 }),
-                Clause::Applies(a) => {
-                    let span = &a.span;
-                    let slot = match in_check {
-                        Some(d) => &mut d.applies,
-                        None => &mut rule_applies,
-                    };
-                    if slot.is_some() {
-                        self.error(
-                            Code::E010,
-                            *span,
-                            "a rule or check has one `applies`".into(),
-                            "write the window once: `applies from 2018-04-01 until 2023-05-31`; for another version of the rule start another check with `for each`",
-                        );
-                        continue;
-                    }
-                    *slot = Some(c);
-                }
-                Clause::Needs(names) => {
-                    let Some(d) = in_check else {
-                        self.error(
-                            Code::E010,
-                            names[0].span,
-                            "`needs` belongs to a check".into(),
-                            "put `for each crime` (or update) before it",
-                        );
-                        continue;
-                    };
-                    d.needs.extend(names);
-                }
-                Clause::Where(e) | Clause::Unless(e) | Clause::Grace { span_expr: e, .. } => {
-                    let Some(d) = in_check else {
-                        let word = match c {
-                            Clause::Where(_) => "where",
-                            Clause::Unless(_) => "unless",
-                            _ => "grace",
-                        };
-                        self.error(
-                            Code::E010,
-                            e.span,
-                            format!("`{word}` belongs to a check"),
-                            "put `for each crime` (or incident, update) before it",
-                        );
-                        continue;
-                    };
-                    match c {
-                        Clause::Where(e) => d.wheres.push(e),
-                        Clause::Unless(e) => d.unless.push(e),
-                        Clause::Grace { span_expr, anchor } => {
-                            if d.grace.is_some() {
-                                self.error(
-                                    Code::E010,
-                                    span_expr.span,
-                                    "a check has one grace period".into(),
-                                    "remove one of the `grace` lines",
-                                );
-                            }
-                            d.grace = Some((span_expr, anchor));
-                        }
-                        _ => {}
-                    }
-                }
-                Clause::Require(req) => {
-                    let span = match req {
-                        ast::Requirement::Holds(e) => e.span,
-                        ast::Requirement::Deadline { done, anchor, .. } => {
-                            done.span.to(anchor.span)
-                        }
-                    };
-                    let Some(d) = in_check else {
-                        self.error(
-                            Code::E010,
-                            span,
-                            "`require` belongs to a check".into(),
-                            "put `for each crime` (or incident, update) before it",
-                        );
-                        continue;
-                    };
-                    if d.require.is_some() {
-                        self.error(Code::E010, span, "a check has one `require`".into(), "combine the conditions with `and`, or start another check with `for each`");
-                    }
-                    d.require = Some(req);
-                    d.require_span = span;
-                }
-                Clause::Otherwise(k) => {
-                    let Some(d) = in_check else {
-                        self.error(
-                            Code::E010,
-                            k.span,
-                            "`otherwise` belongs to a check".into(),
-                            "put it after the check's `require`",
-                        );
-                        continue;
-                    };
-                    d.otherwise = Some(k);
-                }
+                Clause::Applies(_)
+                | Clause::Needs(_)
+                | Clause::Where(_)
+                | Clause::Unless(_)
+                | Clause::Grace { .. }
+                | Clause::Require(_)
+                | Clause::Otherwise(_) => self.check_clause(c, in_check, &mut rule_applies),
             }
         }
+        Clauses {
+            sources,
+            quotes,
+            policies,
+            theme,
+            message,
+            severity,
+            examples,
+            drafts,
+            rule_applies,
+        }
+    }
+
+    /// A clause that belongs to a check, added to the check it follows
+    /// (E010 when there is none); `applies` may also stand for the rule.
+    fn check_clause<'a>(
+        &mut self,
+        c: &'a Clause,
+        in_check: Option<&mut Draft<'a>>,
+        rule_applies: &mut Option<&'a Clause>,
+    ) {
+        match c {
+            Clause::Applies(a) => {
+                let span = &a.span;
+                let slot = match in_check {
+                    Some(d) => &mut d.applies,
+                    None => rule_applies,
+                };
+                if slot.is_some() {
+                    self.error(
+                        Code::E010,
+                        *span,
+                        "a rule or check has one `applies`".into(),
+                        "write the window once: `applies from 2018-04-01 until 2023-05-31`; for another version of the rule start another check with `for each`",
+                    );
+                    return;
+                }
+                *slot = Some(c);
+            }
+            Clause::Needs(names) => {
+                let Some(d) = in_check else {
+                    self.error(
+                        Code::E010,
+                        names[0].span,
+                        "`needs` belongs to a check".into(),
+                        "put `for each crime` (or update) before it",
+                    );
+                    return;
+                };
+                d.needs.extend(names);
+            }
+            Clause::Where(e) | Clause::Unless(e) | Clause::Grace { span_expr: e, .. } => {
+                let Some(d) = in_check else {
+                    let word = match c {
+                        Clause::Where(_) => "where",
+                        Clause::Unless(_) => "unless",
+                        _ => "grace",
+                    };
+                    self.error(
+                        Code::E010,
+                        e.span,
+                        format!("`{word}` belongs to a check"),
+                        "put `for each crime` (or incident, update) before it",
+                    );
+                    return;
+                };
+                match c {
+                    Clause::Where(e) => d.wheres.push(e),
+                    Clause::Unless(e) => d.unless.push(e),
+                    Clause::Grace { span_expr, anchor } => {
+                        if d.grace.is_some() {
+                            self.error(
+                                Code::E010,
+                                span_expr.span,
+                                "a check has one grace period".into(),
+                                "remove one of the `grace` lines",
+                            );
+                        }
+                        d.grace = Some((span_expr, anchor));
+                    }
+                    _ => {}
+                }
+            }
+            Clause::Require(req) => {
+                let span = match req {
+                    ast::Requirement::Holds(e) => e.span,
+                    ast::Requirement::Deadline { done, anchor, .. } => done.span.to(anchor.span),
+                };
+                let Some(d) = in_check else {
+                    self.error(
+                        Code::E010,
+                        span,
+                        "`require` belongs to a check".into(),
+                        "put `for each crime` (or incident, update) before it",
+                    );
+                    return;
+                };
+                if d.require.is_some() {
+                    self.error(
+                        Code::E010,
+                        span,
+                        "a check has one `require`".into(),
+                        "combine the conditions with `and`, or start another check with `for each`",
+                    );
+                }
+                d.require = Some(req);
+                d.require_span = span;
+            }
+            Clause::Otherwise(k) => {
+                let Some(d) = in_check else {
+                    self.error(
+                        Code::E010,
+                        k.span,
+                        "`otherwise` belongs to a check".into(),
+                        "put it after the check's `require`",
+                    );
+                    return;
+                };
+                d.otherwise = Some(k);
+            }
+            // The rule's own clauses are gathered by `clauses`.
+            _ => {}
+        }
+    }
+
+    /// What every rule must have (E006), its sources, and its grounds
+    /// (W009). True when a clause could not be read, so that no more is
+    /// said until the syntax error is mended.
+    fn rule_parts(&mut self, r: &ast::Rule, gathered: &Clauses) -> bool {
+        let Clauses {
+            sources,
+            quotes,
+            policies,
+            theme,
+            severity,
+            drafts,
+            ..
+        } = gathered;
         let missing = |what: &str, example: &str| {
             (
                 format!("rule `{}` has no `{what}`", r.code.node),
@@ -258,171 +345,169 @@ impl Checker {
                 "add the published words it implements (`quote \"…\"`, verbatim from its source), or say what force policy it applies (`policy \"…\"`)",
             );
         }
-        let mut checks = Vec::new();
-        // Where each check's window is written, for overlaps (E020).
-        let mut window_spans = Vec::new();
-        for d in drafts {
-            let subject = d.subject.node;
-            let applies = d.applies.or(rule_applies);
-            let window = applies.and_then(|a| self.window(a, d.subject.clone()));
-            let needs = self.needs(&d.needs, subject);
-            let filters = d
-                .wheres
-                .iter()
-                .map(|e| self.condition_checked(e, subject))
-                .collect::<Vec<_>>();
-            let filters = filters
-                .into_iter()
-                .zip(&d.wheres)
-                .map(|((c, clean), e)| {
-                    // A condition with an error in it stands as `false`:
-                    // that it can never be true is the error's doing.
-                    if clean && never_true(&c) {
-                        self.warn(
-                            Code::W002,
-                            e.span,
-                            "this condition can never be true".into(),
-                            "the check will never apply; correct or remove the condition",
-                        );
-                    }
-                    c
-                })
-                .collect::<Vec<_>>();
-            let exemptions = d
-                .unless
-                .iter()
-                .map(|e| self.condition(e, subject))
-                .collect();
-            let Some(req) = d.require else {
-                if unreadable_clause {
-                    continue;
-                }
-                let example = self.condition_examples(subject);
-                let first = example
-                    .split(" or ")
-                    .next()
-                    .unwrap_or_default()
-                    .trim_matches('`');
-                let help = format!(
-                    "add what must hold, e.g. `require {first}`, or a deadline: `require … within 24 hours after …`"
-                );
-                self.error(
-                    Code::E006,
-                    d.subject.span,
-                    format!("this check of rule `{}` has no `require`", r.code.node),
-                    help,
-                );
-                continue;
-            };
-            let requirement = match req {
-                ast::Requirement::Holds(e) => {
-                    let cond = self.condition(e, subject);
-                    let grace = d.grace.map(|(s, a)| {
-                        (
-                            self.typed(s, subject, Ty::Span, "a duration such as `24 hours`"),
-                            self.typed(a, subject, Ty::Time, "a time"),
-                        )
-                    });
-                    Requirement::Holds { cond, grace }
-                }
-                ast::Requirement::Deadline {
-                    done,
-                    within,
-                    anchor,
-                } => {
-                    if let Some((g, _)) = d.grace {
-                        self.error(
-                            Code::E010,
-                            g.span,
-                            "a deadline has no grace period".into(),
-                            "a deadline is already pending until it passes; remove `grace`",
-                        );
-                    }
-                    if let Some(k) = d.otherwise {
-                        self.error(
-                            Code::E010,
-                            k.span,
-                            "a deadline's findings are always `late` or `missing`".into(),
-                            "remove `otherwise`",
-                        );
-                    }
-                    Requirement::Deadline {
-                        done: self.typed(done, subject, Ty::Time, "the time the thing was done"),
-                        within: self.typed(
-                            within,
-                            subject,
-                            Ty::Span,
-                            "a duration such as `24 hours` or `5 working days`",
-                        ),
-                        anchor: self.typed(
-                            anchor,
-                            subject,
-                            Ty::Time,
-                            "the time the deadline counts from",
-                        ),
-                    }
-                }
-            };
-            let kind = match d.otherwise {
-                Some(k) if KINDS.contains(&k.node.as_str()) => k.node.clone(),
-                Some(k) => {
-                    let hint = match did_you_mean(&k.node, KINDS.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("use one of: {}", KINDS.join(", ")),
-                    };
-                    self.error(
-                        Code::E011,
-                        k.span,
-                        format!("`{}` is not a kind of finding", k.node),
-                        hint,
+        unreadable_clause
+    }
+
+    /// One check lowered from its draft: filters, exemptions, requirement,
+    /// kind and severity. None when it has no `require` (E006).
+    fn check(
+        &mut self,
+        r: &ast::Rule,
+        d: &Draft,
+        applies: Option<&Clause>,
+        severity: Option<&ast::Expr>,
+        unreadable_clause: bool,
+    ) -> Option<Check> {
+        let subject = d.subject.node;
+        let window = applies.and_then(|a| self.window(a, d.subject.clone()));
+        let needs = self.needs(&d.needs, subject);
+        let filters = d
+            .wheres
+            .iter()
+            .map(|e| self.condition_checked(e, subject))
+            .collect::<Vec<_>>();
+        let filters = filters
+            .into_iter()
+            .zip(&d.wheres)
+            .map(|((c, clean), e)| {
+                // A condition with an error in it stands as `false`:
+                // that it can never be true is the error's doing.
+                if clean && never_true(&c) {
+                    self.warn(
+                        Code::W002,
+                        e.span,
+                        "this condition can never be true".into(),
+                        "the check will never apply; correct or remove the condition",
                     );
-                    k.node.clone()
                 }
-                None => match (req, d.grace) {
-                    (_, Some(_)) => "missing".into(),
-                    _ => "invalid".into(),
-                },
-            };
-            let severity = match severity {
-                Some(e) => self.severity(e, subject),
-                None => SeverityPlan {
-                    arms: Vec::new(),
-                    otherwise: Severity::Medium,
-                },
-            };
-            let check = Check {
-                subject,
-                filters,
-                exemptions,
-                requirement,
-                kind,
-                severity,
-                window,
-                needs,
-            };
-            self.unread_needs(&check, &d.needs);
-            window_spans.push(match applies {
-                Some(Clause::Applies(a)) => a.span,
-                _ => d.subject.span,
-            });
-            checks.push(check);
+                c
+            })
+            .collect::<Vec<_>>();
+        let exemptions = d
+            .unless
+            .iter()
+            .map(|e| self.condition(e, subject))
+            .collect();
+        let Some(req) = d.require else {
+            if unreadable_clause {
+                return None;
+            }
+            let example = self.condition_examples(subject);
+            let first = example
+                .split(" or ")
+                .next()
+                .unwrap_or_default()
+                .trim_matches('`');
+            let help = format!(
+                "add what must hold, e.g. `require {first}`, or a deadline: `require … within 24 hours after …`"
+            );
+            self.error(
+                Code::E006,
+                d.subject.span,
+                format!("this check of rule `{}` has no `require`", r.code.node),
+                help,
+            );
+            return None;
+        };
+        let requirement = self.requirement(req, d, subject);
+        let kind = self.kind(req, d);
+        let severity = match severity {
+            Some(e) => self.severity(e, subject),
+            None => SeverityPlan {
+                arms: Vec::new(),
+                otherwise: Severity::Medium,
+            },
+        };
+        let check = Check {
+            subject,
+            filters,
+            exemptions,
+            requirement,
+            kind,
+            severity,
+            window,
+            needs,
+        };
+        Some(check)
+    }
+
+    /// What a check requires: a condition (with any grace period) or a
+    /// deadline, which has neither grace nor `otherwise` (E010).
+    fn requirement(&mut self, req: &ast::Requirement, d: &Draft, subject: Subject) -> Requirement {
+        match req {
+            ast::Requirement::Holds(e) => {
+                let cond = self.condition(e, subject);
+                let grace = d.grace.map(|(s, a)| {
+                    (
+                        self.typed(s, subject, Ty::Span, "a duration such as `24 hours`"),
+                        self.typed(a, subject, Ty::Time, "a time"),
+                    )
+                });
+                Requirement::Holds { cond, grace }
+            }
+            ast::Requirement::Deadline {
+                done,
+                within,
+                anchor,
+            } => {
+                if let Some((g, _)) = d.grace {
+                    self.error(
+                        Code::E010,
+                        g.span,
+                        "a deadline has no grace period".into(),
+                        "a deadline is already pending until it passes; remove `grace`",
+                    );
+                }
+                if let Some(k) = d.otherwise {
+                    self.error(
+                        Code::E010,
+                        k.span,
+                        "a deadline's findings are always `late` or `missing`".into(),
+                        "remove `otherwise`",
+                    );
+                }
+                Requirement::Deadline {
+                    done: self.typed(done, subject, Ty::Time, "the time the thing was done"),
+                    within: self.typed(
+                        within,
+                        subject,
+                        Ty::Span,
+                        "a duration such as `24 hours` or `5 working days`",
+                    ),
+                    anchor: self.typed(
+                        anchor,
+                        subject,
+                        Ty::Time,
+                        "the time the deadline counts from",
+                    ),
+                }
+            }
         }
-        self.overlapping_versions(&r.code.node, &checks, &window_spans);
-        self.examples(r, &examples, &checks);
-        Some(crate::lang::plan::Rule {
-            code: r.code.node.clone(),
-            name: r.name.node.clone(),
-            title: r.title.node.clone(),
-            sources,
-            quotes,
-            policies,
-            theme: theme.unwrap_or_default(),
-            message,
-            checks,
-            examples,
-            file: self.file,
-            span: r.span,
-        })
+    }
+
+    /// The kind of finding a check makes: its `otherwise` (E011 when it
+    /// is no kind), else `missing` with a grace period, else `invalid`.
+    fn kind(&mut self, req: &ast::Requirement, d: &Draft) -> String {
+        match d.otherwise {
+            Some(k) if KINDS.contains(&k.node.as_str()) => k.node.clone(),
+            Some(k) => {
+                let hint = match did_you_mean(&k.node, KINDS.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("use one of: {}", KINDS.join(", ")),
+                };
+                self.error(
+                    Code::E011,
+                    k.span,
+                    format!("`{}` is not a kind of finding", k.node),
+                    hint,
+                );
+                k.node.clone()
+            }
+            None => match (req, d.grace) {
+                (_, Some(_)) => "missing".into(),
+                _ => "invalid".into(),
+            },
+        }
     }
 
     /// `applies from … until …`: both dates real (E018), in order (E019),
@@ -722,4 +807,31 @@ pub(super) fn delay_example(subject: Subject) -> String {
         [a] => format!("a time plus a duration, e.g. `{a} + 24 hours`"),
         [] => "a time plus a duration, e.g. `… + 24 hours`".to_string(),
     }
+}
+
+/// A rule's clauses, gathered before its checks are lowered.
+struct Clauses<'a> {
+    sources: Vec<crate::lang::plan::Source>,
+    quotes: Vec<String>,
+    policies: Vec<String>,
+    theme: Option<String>,
+    message: Option<String>,
+    severity: Option<&'a ast::Expr>,
+    examples: Vec<ast::Example>,
+    drafts: Vec<Draft<'a>>,
+    /// `applies` before the first `for each`: every check's window.
+    rule_applies: Option<&'a Clause>,
+}
+
+/// One check of a rule as written: the clauses from its `for each` on.
+struct Draft<'a> {
+    subject: ast::Spanned<Subject>,
+    wheres: Vec<&'a ast::Expr>,
+    unless: Vec<&'a ast::Expr>,
+    require: Option<&'a ast::Requirement>,
+    require_span: Span,
+    grace: Option<(&'a ast::Expr, &'a ast::Expr)>,
+    otherwise: Option<&'a ast::Name>,
+    applies: Option<&'a Clause>,
+    needs: Vec<&'a ast::Name>,
 }

@@ -146,154 +146,203 @@ impl Checker {
                 let idx = self.group_ref(g);
                 (CExpr::In(Box::new(c), idx, *negated), Ty::Bool)
             }
-            ExprKind::Contains(list, item) => {
-                let (cl, tl) = rec(self, list);
-                let (ci, ti) = rec(self, item);
-                if !matches!(tl, Ty::List | Ty::Error) {
-                    self.error(
-                        Code::E004,
-                        list.span,
-                        format!("`contains` needs a list of codes; this is {}", tl.words()),
-                        match table_of(subject)
-                            .and_then(|t| t.fields().iter().find(|f| f.ty == FieldType::CodeList))
-                        {
-                            Some(f) => {
-                                format!("`{0}` is a list, e.g. `{0} contains \"DA\"`", f.name)
-                            }
-                            None => format!("each {} has no list of codes", subject.words()),
-                        },
-                    );
-                }
-                let ci = match (ci, ti) {
-                    (CExpr::Const(Const::Str(s)), Ty::Str) => {
-                        CExpr::Const(Const::Str(crate::data::records::normalize_code(&s)))
-                    }
-                    (c, Ty::Code(_) | Ty::Error) => c,
-                    (c, t) => {
-                        self.error(
-                            Code::E004,
-                            item.span,
-                            format!("a list holds codes, not {}", t.words()),
-                            "write the code in quotes, e.g. `\"DA\"`",
-                        );
-                        c
-                    }
-                };
-                (CExpr::Contains(Box::new(cl), Box::new(ci)), Ty::Bool)
-            }
+            ExprKind::Contains(list, item) => self.contains(list, item, subject, in_aggregate),
             ExprKind::Add(a, b) | ExprKind::Sub(a, b) => {
-                let plus = matches!(e.kind, ExprKind::Add(..));
-                let (ca, ta) = rec(self, a);
-                let (cb, tb) = rec(self, b);
-                let ty = match (ta, tb) {
-                    (Ty::Time, Ty::Span) => Ty::Time,
-                    (Ty::Int, Ty::Int) => Ty::Int,
-                    (Ty::Error, _) | (_, Ty::Error) => Ty::Error,
-                    _ => {
-                        let help = match (ta, tb) {
-                            (Ty::Time, Ty::Int) => {
-                                "a number needs a unit to be a duration: `reported_at + 24 hours`"
-                            }
-                            _ => {
-                                "add a duration to a time (`reported_at + 24 hours`) or numbers to numbers"
-                            }
-                        };
-                        self.error(
-                            Code::E004,
-                            e.span,
-                            format!(
-                                "cannot {} {} and {}",
-                                if plus { "add" } else { "subtract" },
-                                ta.words(),
-                                tb.words()
-                            ),
-                            help,
-                        );
-                        Ty::Error
-                    }
-                };
-                let c = if plus {
-                    CExpr::Add(Box::new(ca), Box::new(cb))
-                } else {
-                    CExpr::Sub(Box::new(ca), Box::new(cb))
-                };
-                (c, ty)
+                self.arithmetic(e, a, b, subject, in_aggregate)
             }
             ExprKind::Aggregate(q, coll, filter) => {
-                if subject != Subject::Incident || coll.node != "crimes" {
-                    let help = if subject == Subject::Incident {
-                        "an incident's linked records are its `crimes`".to_string()
-                    } else {
-                        format!(
-                            "only `for each incident` checks can look at linked `crimes`; this check is about each {}",
-                            subject.words()
-                        )
-                    };
-                    self.error(
-                        Code::E002,
-                        coll.span,
-                        format!("`{}` is not a list of linked records here", coll.node),
-                        help,
-                    );
-                    return (
-                        CExpr::Const(Const::Bool(false)),
-                        if *q == ast::Quantifier::Count {
-                            Ty::Int
-                        } else {
-                            Ty::Bool
-                        },
-                    );
-                }
-                if in_aggregate {
-                    self.error(
-                        Code::E004,
-                        e.span,
-                        "`any`, `all`, `no` and `count` cannot be nested".into(),
-                        "write the inner condition directly",
-                    );
-                }
-                let f = filter.as_ref().map(|f| {
-                    let (c, ty) = self.expr_in(f, Subject::Crime, true);
-                    if ty != Ty::Bool && ty != Ty::Error {
-                        self.error(
-                            Code::E004,
-                            f.span,
-                            format!("expected a condition, found {}", ty.words()),
-                            "write a condition about each crime, e.g. `status is \"recorded\"`",
-                        );
+                self.aggregate(e, q, coll, filter, subject, in_aggregate)
+            }
+            ExprKind::Choice(arms, default) => self.choice(arms, default, subject, in_aggregate),
+        }
+    }
+
+    /// `list contains item`: a list of codes and a code (a quoted code is
+    /// normalised like the data).
+    fn contains(
+        &mut self,
+        list: &ast::Expr,
+        item: &ast::Expr,
+        subject: Subject,
+        in_aggregate: bool,
+    ) -> Typed {
+        let rec = |cx: &mut Checker, x: &ast::Expr| cx.expr_in(x, subject, in_aggregate);
+        let (cl, tl) = rec(self, list);
+        let (ci, ti) = rec(self, item);
+        if !matches!(tl, Ty::List | Ty::Error) {
+            self.error(
+                Code::E004,
+                list.span,
+                format!("`contains` needs a list of codes; this is {}", tl.words()),
+                match table_of(subject)
+                    .and_then(|t| t.fields().iter().find(|f| f.ty == FieldType::CodeList))
+                {
+                    Some(f) => {
+                        format!("`{0}` is a list, e.g. `{0} contains \"DA\"`", f.name)
                     }
-                    Box::new(c)
-                });
-                let ty = if *q == ast::Quantifier::Count {
+                    None => format!("each {} has no list of codes", subject.words()),
+                },
+            );
+        }
+        let ci = match (ci, ti) {
+            (CExpr::Const(Const::Str(s)), Ty::Str) => {
+                CExpr::Const(Const::Str(crate::data::records::normalize_code(&s)))
+            }
+            (c, Ty::Code(_) | Ty::Error) => c,
+            (c, t) => {
+                self.error(
+                    Code::E004,
+                    item.span,
+                    format!("a list holds codes, not {}", t.words()),
+                    "write the code in quotes, e.g. `\"DA\"`",
+                );
+                c
+            }
+        };
+        (CExpr::Contains(Box::new(cl), Box::new(ci)), Ty::Bool)
+    }
+
+    /// `a + b`, `a - b`: a time and a duration, or two numbers.
+    fn arithmetic(
+        &mut self,
+        e: &ast::Expr,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        subject: Subject,
+        in_aggregate: bool,
+    ) -> Typed {
+        let rec = |cx: &mut Checker, x: &ast::Expr| cx.expr_in(x, subject, in_aggregate);
+        let plus = matches!(e.kind, ExprKind::Add(..));
+        let (ca, ta) = rec(self, a);
+        let (cb, tb) = rec(self, b);
+        let ty = match (ta, tb) {
+            (Ty::Time, Ty::Span) => Ty::Time,
+            (Ty::Int, Ty::Int) => Ty::Int,
+            (Ty::Error, _) | (_, Ty::Error) => Ty::Error,
+            _ => {
+                let help = match (ta, tb) {
+                    (Ty::Time, Ty::Int) => {
+                        "a number needs a unit to be a duration: `reported_at + 24 hours`"
+                    }
+                    _ => {
+                        "add a duration to a time (`reported_at + 24 hours`) or numbers to numbers"
+                    }
+                };
+                self.error(
+                    Code::E004,
+                    e.span,
+                    format!(
+                        "cannot {} {} and {}",
+                        if plus { "add" } else { "subtract" },
+                        ta.words(),
+                        tb.words()
+                    ),
+                    help,
+                );
+                Ty::Error
+            }
+        };
+        let c = if plus {
+            CExpr::Add(Box::new(ca), Box::new(cb))
+        } else {
+            CExpr::Sub(Box::new(ca), Box::new(cb))
+        };
+        (c, ty)
+    }
+
+    /// `any`, `all`, `no`, `count` over an incident's linked crimes, not
+    /// nested.
+    fn aggregate(
+        &mut self,
+        e: &ast::Expr,
+        q: &ast::Quantifier,
+        coll: &ast::Name,
+        filter: &Option<Box<ast::Expr>>,
+        subject: Subject,
+        in_aggregate: bool,
+    ) -> Typed {
+        if subject != Subject::Incident || coll.node != "crimes" {
+            let help = if subject == Subject::Incident {
+                "an incident's linked records are its `crimes`".to_string()
+            } else {
+                format!(
+                    "only `for each incident` checks can look at linked `crimes`; this check is about each {}",
+                    subject.words()
+                )
+            };
+            self.error(
+                Code::E002,
+                coll.span,
+                format!("`{}` is not a list of linked records here", coll.node),
+                help,
+            );
+            return (
+                CExpr::Const(Const::Bool(false)),
+                if *q == ast::Quantifier::Count {
                     Ty::Int
                 } else {
                     Ty::Bool
-                };
-                (CExpr::Aggregate(*q, f), ty)
-            }
-            ExprKind::Choice(arms, default) => {
-                let (cd, td) = rec(self, default);
-                let mut out = Vec::new();
-                for (v, c) in arms {
-                    let (cv, tv) = rec(self, v);
-                    if tv != td && tv != Ty::Error && td != Ty::Error {
-                        self.error(
-                            Code::E004,
-                            v.span,
-                            format!(
-                                "each choice must be the same type: this is {}, the `else` is {}",
-                                tv.words(),
-                                td.words()
-                            ),
-                            "make every value the same kind of thing",
-                        );
-                    }
-                    let cc = self.bool_operand(c, subject, in_aggregate, "`when`");
-                    out.push((cv, cc));
-                }
-                (CExpr::Choice(out, Box::new(cd)), td)
-            }
+                },
+            );
         }
+        if in_aggregate {
+            self.error(
+                Code::E004,
+                e.span,
+                "`any`, `all`, `no` and `count` cannot be nested".into(),
+                "write the inner condition directly",
+            );
+        }
+        let f = filter.as_ref().map(|f| {
+            let (c, ty) = self.expr_in(f, Subject::Crime, true);
+            if ty != Ty::Bool && ty != Ty::Error {
+                self.error(
+                    Code::E004,
+                    f.span,
+                    format!("expected a condition, found {}", ty.words()),
+                    "write a condition about each crime, e.g. `status is \"recorded\"`",
+                );
+            }
+            Box::new(c)
+        });
+        let ty = if *q == ast::Quantifier::Count {
+            Ty::Int
+        } else {
+            Ty::Bool
+        };
+        (CExpr::Aggregate(*q, f), ty)
+    }
+
+    /// `v when c, …, else d`: every value the same type, every `when` a
+    /// condition.
+    fn choice(
+        &mut self,
+        arms: &[(ast::Expr, ast::Expr)],
+        default: &ast::Expr,
+        subject: Subject,
+        in_aggregate: bool,
+    ) -> Typed {
+        let rec = |cx: &mut Checker, x: &ast::Expr| cx.expr_in(x, subject, in_aggregate);
+        let (cd, td) = rec(self, default);
+        let mut out = Vec::new();
+        for (v, c) in arms {
+            let (cv, tv) = rec(self, v);
+            if tv != td && tv != Ty::Error && td != Ty::Error {
+                self.error(
+                    Code::E004,
+                    v.span,
+                    format!(
+                        "each choice must be the same type: this is {}, the `else` is {}",
+                        tv.words(),
+                        td.words()
+                    ),
+                    "make every value the same kind of thing",
+                );
+            }
+            let cc = self.bool_operand(c, subject, in_aggregate, "`when`");
+            out.push((cv, cc));
+        }
+        (CExpr::Choice(out, Box::new(cd)), td)
     }
 
     pub(super) fn bool_operand(
