@@ -176,19 +176,7 @@ pub fn json(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
 
 pub fn html(score: &Score, cx: &Context, w: &mut dyn Write) -> io::Result<()> {
     let o = &score.overall;
-    writeln!(w, "<!DOCTYPE html>")?;
-    writeln!(w, "<html lang=\"en\">")?;
-    writeln!(w, "<head>")?;
-    writeln!(w, "<meta charset=\"utf-8\">")?;
-    writeln!(
-        w,
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    )?;
-    writeln!(w, "<title>Crime recording audit</title>")?;
-    writeln!(w, "<style>{STYLE}</style>")?;
-    writeln!(w, "</head>")?;
-    writeln!(w, "<body>")?;
-    writeln!(w, "<main>")?;
+    crate::out::html::page_start(w, "Crime recording audit", STYLE)?;
     writeln!(w, "<header>")?;
     writeln!(w, "<h1>Crime recording audit</h1>")?;
     writeln!(

@@ -24,6 +24,24 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The opening of every page: document head with its title (already
+/// escaped by the caller) and inline style sheet, then `<body><main>`.
+pub fn page_start(w: &mut dyn Write, title: &str, style: &str) -> io::Result<()> {
+    writeln!(w, "<!DOCTYPE html>")?;
+    writeln!(w, "<html lang=\"en\">")?;
+    writeln!(w, "<head>")?;
+    writeln!(w, "<meta charset=\"utf-8\">")?;
+    writeln!(
+        w,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(w, "<title>{title}</title>")?;
+    writeln!(w, "<style>{style}</style>")?;
+    writeln!(w, "</head>")?;
+    writeln!(w, "<body>")?;
+    writeln!(w, "<main>")
+}
+
 pub const STYLE: &str = r#"
 :root{--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--soft:#f5f7fa;--bar:#5b8fb9;--track:#e4ebf2;--whisker:#102a43;
 --high:#b42318;--medium:#a15c07;--low:#1f6f8b;--info:#52606d}

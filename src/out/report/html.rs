@@ -66,24 +66,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> io::Result<()> {
 
 /// The document head: title and inline style, then the page's opening tags.
 fn page_head(w: &mut dyn Write, as_of: &str) -> io::Result<()> {
-    writeln!(w, "<!DOCTYPE html>")?;
-    writeln!(w, "<html lang=\"en\">")?;
-    writeln!(w, "<head>")?;
-    writeln!(w, "<meta charset=\"utf-8\">")?;
-    writeln!(
-        w,
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    )?;
-    writeln!(
-        w,
-        "<title>Crime recording compliance as of {}</title>",
-        escape(as_of)
-    )?;
-    writeln!(w, "<style>{STYLE}</style>")?;
-    writeln!(w, "</head>")?;
-    writeln!(w, "<body>")?;
-    writeln!(w, "<main>")?;
-    Ok(())
+    let title = format!("Crime recording compliance as of {}", escape(as_of));
+    crate::out::html::page_start(w, &title, STYLE)
 }
 
 /// The header: title, edition and the headline cards.

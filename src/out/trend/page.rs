@@ -73,22 +73,11 @@ fn page_header(
     last: NaiveDate,
 ) -> io::Result<()> {
     let nights = &trend.nights;
-    writeln!(w, "<!DOCTYPE html>")?;
-    writeln!(w, "<html lang=\"en\">")?;
-    writeln!(w, "<head>")?;
-    writeln!(w, "<meta charset=\"utf-8\">")?;
-    writeln!(
+    crate::out::html::page_start(
         w,
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        &format!("Crime recording compliance over the nights, {first} to {last}"),
+        &format!("{STYLE}{TREND_STYLE}"),
     )?;
-    writeln!(
-        w,
-        "<title>Crime recording compliance over the nights, {first} to {last}</title>"
-    )?;
-    writeln!(w, "<style>{STYLE}{TREND_STYLE}</style>")?;
-    writeln!(w, "</head>")?;
-    writeln!(w, "<body>")?;
-    writeln!(w, "<main>")?;
     writeln!(w, "<header>")?;
     writeln!(w, "<h1>Crime recording compliance over the nights</h1>")?;
     writeln!(
