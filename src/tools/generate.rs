@@ -76,7 +76,7 @@
 //! At this mix 1M incidents give about 412k crimes, 216k update events and
 //! 128 MB of CSV (76 + 39 + 13), in about 1.5 s with a release build.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io;
 use std::path::Path;
 
@@ -85,6 +85,7 @@ use chrono_tz::Tz;
 
 use crate::data::records::Table;
 use crate::data::time::Clock;
+use crate::util::file::Output;
 use crate::util::rng::Rng;
 
 mod model;
@@ -141,20 +142,22 @@ pub fn generate(dir: &Path, opts: &GenOptions) -> io::Result<GenSummary> {
         let day = u64::try_from(u128::from(i) * days / n).expect("day fits");
         g.incident(i + 1, opts.start, day)?;
     }
-    for w in [&mut g.inc, &mut g.crm, &mut g.upd] {
-        w.flush()?;
+    let summary = g.summary;
+    // Each file replaces an earlier one whole, only once all are written.
+    for w in [g.inc, g.crm, g.upd] {
+        w.into_inner().map_err(|e| e.into_error())?.commit()?;
     }
-    let mut summary = g.summary;
+    let mut summary = summary;
     for p in &paths {
         summary.bytes += fs::metadata(p)?.len();
     }
     Ok(summary)
 }
 
-fn open(path: &Path) -> io::Result<csv::Writer<File>> {
+fn open(path: &Path) -> io::Result<csv::Writer<Output>> {
     Ok(csv::WriterBuilder::new()
         .buffer_capacity(1 << 16)
-        .from_writer(File::create(path)?))
+        .from_writer(Output::create(path)?))
 }
 
 /// What the generator draws beyond the shared random sequence.
@@ -173,9 +176,9 @@ impl Draws for Rng {
 struct Gen {
     rng: Rng,
     tz: Tz,
-    inc: csv::Writer<File>,
-    crm: csv::Writer<File>,
-    upd: csv::Writer<File>,
+    inc: csv::Writer<Output>,
+    crm: csv::Writer<Output>,
+    upd: csv::Writer<Output>,
     next_crime: u64,
     /// The day index last seen and the instant its local midnight falls on.
     day: Option<(u64, i64)>,

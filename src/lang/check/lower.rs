@@ -792,17 +792,22 @@ pub(super) fn normalise_space(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A delay written out for each `subject`, for a help text: its own time
-/// fields, so that it checks as written.
-pub(super) fn delay_example(subject: Subject) -> String {
-    let times: Vec<&str> = table_of(subject)
+/// The time fields of `subject`'s own record, for help texts that must
+/// check as written.
+pub(super) fn time_fields(subject: Subject) -> Vec<&'static str> {
+    table_of(subject)
         .map(|t| t.fields())
         .unwrap_or_default()
         .iter()
         .filter(|f| f.ty == FieldType::Time)
         .map(|f| f.name)
-        .collect();
-    match times[..] {
+        .collect()
+}
+
+/// A delay written out for each `subject`, for a help text: its own time
+/// fields, so that it checks as written.
+pub(super) fn delay_example(subject: Subject) -> String {
+    match time_fields(subject)[..] {
         [a, b, ..] => format!("`{b} > {a} + 24 hours`"),
         [a] => format!("a time plus a duration, e.g. `{a} + 24 hours`"),
         [] => "a time plus a duration, e.g. `… + 24 hours`".to_string(),

@@ -26,21 +26,13 @@ impl Checker {
         let (c, ty) = self.expr(e, subject);
         if ty != want && ty != Ty::Error {
             let help = match (want, ty) {
-                (Ty::Bool, Ty::Time) => {
-                    let times: Vec<&str> = table_of(subject)
-                        .map(|t| t.fields())
-                        .unwrap_or_default()
-                        .iter()
-                        .filter(|f| f.ty == FieldType::Time)
-                        .map(|f| f.name)
-                        .collect();
-                    match times[..] {
-                        [a, b, ..] => format!("compare it, e.g. `{a} is present` or `{b} > {a}`"),
-                        [a] => format!("compare it, e.g. `{a} is present`"),
-                        [] => "compare it with another time, or ask whether it `is present`"
-                            .to_string(),
+                (Ty::Bool, Ty::Time) => match super::lower::time_fields(subject)[..] {
+                    [a, b, ..] => format!("compare it, e.g. `{a} is present` or `{b} > {a}`"),
+                    [a] => format!("compare it, e.g. `{a} is present`"),
+                    [] => {
+                        "compare it with another time, or ask whether it `is present`".to_string()
                     }
-                }
+                },
                 (Ty::Bool, _) => format!(
                     "write a condition, e.g. {}",
                     self.condition_examples(subject)
