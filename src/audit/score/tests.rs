@@ -1,4 +1,5 @@
 use super::*;
+use crate::audit::{row_check, weight_text};
 use Verdict::{NotCrime as N, Recorded as R, Unrecorded as U};
 
 fn close(got: f64, want: f64, tol: f64, what: &str) {
