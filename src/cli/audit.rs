@@ -50,6 +50,21 @@ pub(super) fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
     let result = write_worksheet(&drawn, records, &mut out);
     written(&mut out, result)?;
     commit(out)?;
+    say_drawn(&drawn, audit, &args)?;
+    if !export.rejects.is_empty() {
+        say_rejects(&export.rejects);
+        return Ok(exit::REJECTS);
+    }
+    Ok(exit::OK)
+}
+
+/// What was drawn: the plan and seed (all it takes to draw it again), then
+/// per stratum how many of how many, and why that many.
+fn say_drawn(
+    drawn: &crate::audit::sample::Draw,
+    audit: &crate::lang::plan::AuditPlan,
+    args: &AuditSampleArgs,
+) -> io::Result<()> {
     let mut so = io::stdout().lock();
     let total: u64 = drawn.strata.iter().map(|s| s.sampled()).sum();
     writeln!(
@@ -75,20 +90,7 @@ pub(super) fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
         .collect();
     let counts_width = counts.iter().map(String::len).max().unwrap_or(0);
     for (s, counts) in drawn.strata.iter().zip(&counts) {
-        let size = s.size.words();
-        let note = if s.population == 0 {
-            "no incident falls in this stratum".to_string()
-        } else if s.taken_whole() {
-            format!("taken whole: no larger than `{size}`")
-        } else if s.asked() != s.size.base() {
-            format!(
-                "`{size}` asks for {}; {} after the finite-population correction",
-                s.size.base(),
-                s.asked()
-            )
-        } else {
-            format!("`{size}`")
-        };
+        let note = sample_size_note(s);
         writeln!(so, "  {:<width$}  {counts:<counts_width$}  {note}", s.name)?;
     }
     if drawn.outside > 0 {
@@ -98,20 +100,37 @@ pub(super) fn run_audit_sample(args: AuditSampleArgs) -> Result<u8, Failure> {
             drawn.outside
         )?;
     }
-    if !export.rejects.is_empty() {
-        say_err!(
-            "{} rows rejected (they cannot be drawn):",
-            export.rejects.len()
-        );
-        for r in export.rejects.iter().take(10) {
-            say_err!("  {}:{}: {}", r.file, r.line, r.reason);
-        }
-        if export.rejects.len() > 10 {
-            say_err!("  … and {} more", export.rejects.len() - 10);
-        }
-        return Ok(exit::REJECTS);
+    Ok(())
+}
+
+/// Why a stratum's sample is the size it is.
+fn sample_size_note(s: &crate::audit::sample::StratumDraw) -> String {
+    let size = s.size.words();
+    if s.population == 0 {
+        "no incident falls in this stratum".to_string()
+    } else if s.taken_whole() {
+        format!("taken whole: no larger than `{size}`")
+    } else if s.asked() != s.size.base() {
+        format!(
+            "`{size}` asks for {}; {} after the finite-population correction",
+            s.size.base(),
+            s.asked()
+        )
+    } else {
+        format!("`{size}`")
     }
-    Ok(exit::OK)
+}
+
+/// The rows rejected from the export (the first ten): the sample could
+/// not draw them, so the auditor is told they are missing from it.
+fn say_rejects(rejects: &[crate::data::ingest::Reject]) {
+    say_err!("{} rows rejected (they cannot be drawn):", rejects.len());
+    for r in rejects.iter().take(10) {
+        say_err!("  {}:{}: {}", r.file, r.line, r.reason);
+    }
+    if rejects.len() > 10 {
+        say_err!("  … and {} more", rejects.len() - 10);
+    }
 }
 
 /// The audit plan `--plan` names, or the only one there is.
