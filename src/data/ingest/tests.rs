@@ -1153,3 +1153,39 @@ fn rows_are_expected_from_the_size_and_the_rows_read_with_the_header() {
     assert!((190_000..=210_000).contains(&guess), "{guess}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_byte_counter_counts_each_files_own_bytes_once() {
+    use std::io::Write as _;
+    let dir = fresh_dir("byte-counter");
+    let mut updates = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    updates
+        .write_all(b"crime_id,event,event_at\nC1,arrest,2025-07-01 10:30\n")
+        .unwrap();
+    let updates = updates.finish().unwrap();
+    let crimes = b"{\"crime_id\":\"C1\",\"offence_code\":\"8N\",\"recorded_at\":\"2025-07-01 10:30\"}\n";
+    let paths = ExportPaths {
+        incidents: put(&dir, "incidents.csv", INCIDENTS_OK),
+        crimes: put(&dir, "crimes.jsonl", crimes),
+        updates: Some(put(&dir, "updates.csv.gz", &updates)),
+    };
+    let on_disk = (INCIDENTS_OK.len() + crimes.len() + updates.len()) as u64;
+    let read = |counter: &ByteCounter| {
+        let readers = Readers::open(&paths, &Clock::default(), &Profile::canonical())
+            .unwrap()
+            .counting_bytes(counter);
+        drain(readers.incidents).unwrap();
+        drain(readers.crimes).unwrap();
+        drain(readers.updates.unwrap()).unwrap();
+    };
+    // The headers, read when the files are opened, are counted too; of a
+    // compressed file, its compressed bytes.
+    let first = ByteCounter::default();
+    read(&first);
+    assert_eq!(first.get(), on_disk);
+    // Each run counts into its own counter only.
+    let second = ByteCounter::default();
+    read(&second);
+    assert_eq!((first.get(), second.get()), (on_disk, on_disk));
+    let _ = std::fs::remove_dir_all(&dir);
+}
