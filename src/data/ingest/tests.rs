@@ -469,28 +469,35 @@ fn invalid_utf8_in_an_optional_csv_field_is_read_as_empty() {
     assert_eq!(&*e.incidents[0].incident_id, "I1");
 }
 
-#[test]
-fn jsonl_rows_and_rejects() {
-    let jsonl = concat!(
-        "{\"incident_id\":\"I1\",\"reported_at\":\"2025-07-01 10:30\",\"qualifiers\":[\"da\",\" hate \",\"\",null],\"extra\":{\"a\":[1,2]}}\n",
-        "[1,2]\n",
-        "\n",
-        "{\"incident_id\":\"I3\",\"reported_at\":\"2025-07-01 10:30\"\n",
-        "{\"incident_id\":42,\"reported_at\":\"2025-07-01T10:30:00Z\",\"victim_count\":2,\"opening_code\":null,\"qualifiers\":\"da; vulnerable\"}\r\n",
-        "{\"incident_id\":\"I5\",\"reported_at\":true}\n",
-        "{\"incident_id\":\"I6\",\"reported_at\":\"2025-07-01 10:30\",\"victim_count\":{\"n\":1},\"qualifiers\":[true]}\n",
-        "{\"incident_id\":\"I7\",\"reported_at\":\"2025-07-01 10:30\",\"incident_id\":\"I8\"}\n",
-        "{\"incident_id\":\"I9\"}\n",
-        "\"I10\"\n",
-        "{\"incident_id\":\"I11\",\"reported_",
-    );
-    let e = ok(
-        "jsonl",
+/// JSON Lines incidents: three readable rows (lines 1, 5 and 7) among
+/// rejects of several kinds, a blank line, CRLF and a last line cut short.
+const MIXED_JSONL: &str = concat!(
+    "{\"incident_id\":\"I1\",\"reported_at\":\"2025-07-01 10:30\",\"qualifiers\":[\"da\",\" hate \",\"\",null],\"extra\":{\"a\":[1,2]}}\n",
+    "[1,2]\n",
+    "\n",
+    "{\"incident_id\":\"I3\",\"reported_at\":\"2025-07-01 10:30\"\n",
+    "{\"incident_id\":42,\"reported_at\":\"2025-07-01T10:30:00Z\",\"victim_count\":2,\"opening_code\":null,\"qualifiers\":\"da; vulnerable\"}\r\n",
+    "{\"incident_id\":\"I5\",\"reported_at\":true}\n",
+    "{\"incident_id\":\"I6\",\"reported_at\":\"2025-07-01 10:30\",\"victim_count\":{\"n\":1},\"qualifiers\":[true]}\n",
+    "{\"incident_id\":\"I7\",\"reported_at\":\"2025-07-01 10:30\",\"incident_id\":\"I8\"}\n",
+    "{\"incident_id\":\"I9\"}\n",
+    "\"I10\"\n",
+    "{\"incident_id\":\"I11\",\"reported_",
+);
+
+fn read_mixed_jsonl(test: &str) -> Export {
+    ok(
+        test,
         &[
-            ("incidents.jsonl", jsonl.as_bytes()),
+            ("incidents.jsonl", MIXED_JSONL.as_bytes()),
             ("crimes.csv", CRIMES_OK),
         ],
-    );
+    )
+}
+
+#[test]
+fn jsonl_rejects_name_their_line_and_reason() {
+    let e = read_mixed_jsonl("jsonl-rejects");
     assert_eq!(
         rejects(&e),
         vec![
@@ -525,7 +532,11 @@ fn jsonl_rows_and_rejects() {
     );
     let s = summary(&e, Table::Incidents);
     assert_eq!((s.rows_read, s.evaluated, s.rejected), (10, 3, 7));
+}
 
+#[test]
+fn jsonl_rows_read_lists_numbers_and_nulls() {
+    let e = read_mixed_jsonl("jsonl-rows");
     let [i1, i4, i6] = &e.incidents[..] else {
         panic!("three incidents expected, got {:?}", e.incidents);
     };
