@@ -84,8 +84,8 @@ use source::{Format, Source};
 use std::io::{self, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
-use tap::Tap;
 pub use tap::ByteCounter;
+use tap::Tap;
 pub use unique::Ids;
 use unique::Unique;
 

@@ -22,8 +22,8 @@ use crate::data::records::{Crime, Incident, Update};
 use crate::data::time::{Clock, Instant};
 use crate::lang::plan::Plan;
 use crate::run::engine::{Claimed, Evaluator, Group, Partial, merge};
-use crate::run::incident_index::IncidentIndex;
 use crate::run::findings::Outcome;
+use crate::run::incident_index::IncidentIndex;
 
 /// More worker threads than this are not started, whatever is asked: each
 /// has a stack and buffers for its batches, so memory grows with every
@@ -135,7 +135,12 @@ pub fn check_export_with(
     let evaluator = || Evaluator::new(plan, rules.clone(), &joins, as_of, *clock);
     let streamed = stream_incidents(incidents, threads, &mut index, &evaluator)?;
     let mut partials = streamed.partials;
-    partials.extend(judge_unclaimed(index.claimed(), threads, numbered, &evaluator));
+    partials.extend(judge_unclaimed(
+        index.claimed(),
+        threads,
+        numbered,
+        &evaluator,
+    ));
     let outcome = merge(partials, threads);
 
     let mut inputs = vec![streamed.input, crimes_read.input];

@@ -43,6 +43,10 @@ enum Job<T> {
 /// or why it is rejected.
 type Ready<T> = Result<(T, u64), (Line, String)>;
 
+/// A batch committed: its rows, and what was decided for each (`None`:
+/// rejected).
+type Committed<T, X> = (Vec<Ready<T>>, Vec<Option<X>>);
+
 /// The state of the in-order commit.
 struct Commit<'s, S, T> {
     /// The number of the next batch to commit.
@@ -233,7 +237,7 @@ impl<S, T: FromRow, C> Shared<'_, S, T, C> {
         &self,
         seq: u64,
         ready: &mut Vec<Ready<T>>,
-    ) -> Vec<(Vec<Ready<T>>, Vec<Option<X>>)>
+    ) -> Vec<Committed<T, X>>
     where
         C: Fn(&mut S, &T, Option<u32>) -> X,
     {

@@ -1174,7 +1174,8 @@ fn a_byte_counter_counts_each_files_own_bytes_once() {
         .write_all(b"crime_id,event,event_at\nC1,arrest,2025-07-01 10:30\n")
         .unwrap();
     let updates = updates.finish().unwrap();
-    let crimes = b"{\"crime_id\":\"C1\",\"offence_code\":\"8N\",\"recorded_at\":\"2025-07-01 10:30\"}\n";
+    let crimes =
+        b"{\"crime_id\":\"C1\",\"offence_code\":\"8N\",\"recorded_at\":\"2025-07-01 10:30\"}\n";
     let paths = ExportPaths {
         incidents: put(&dir, "incidents.csv", INCIDENTS_OK),
         crimes: put(&dir, "crimes.jsonl", crimes),
