@@ -233,11 +233,7 @@ impl<S, T: FromRow, C> Shared<'_, S, T, C> {
     /// every batch whose turn has come, in file order: each with what was
     /// decided for its rows (`None`: rejected). In the lock only the
     /// decisions are made; records are moved after it.
-    fn commit_due<X>(
-        &self,
-        seq: u64,
-        ready: &mut Vec<Ready<T>>,
-    ) -> Vec<Committed<T, X>>
+    fn commit_due<X>(&self, seq: u64, ready: &mut Vec<Ready<T>>) -> Vec<Committed<T, X>>
     where
         C: Fn(&mut S, &T, Option<u32>) -> X,
     {
