@@ -57,8 +57,10 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
     let progress = Progress::new(args.quiet);
     let bytes = input_bytes(&paths);
     let threads = threads_for(&args);
+    let bytes_read = crate::data::ingest::ByteCounter::default();
     let checked = crate::tools::progress::reading(
         &progress,
+        &bytes_read,
         bytes,
         &format!("and evaluating {} rules", plan.rules.len()),
         || {
@@ -66,6 +68,7 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
             let reading = crate::run::stream::Reading {
                 hash_files: args.format.shows_file_hashes(),
                 max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
+                bytes_read: Some(bytes_read.clone()),
             };
             crate::run::stream::check_export_with(
                 &plan, &paths, &clock, &profile, as_of, threads, reading,

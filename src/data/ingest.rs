@@ -22,7 +22,8 @@
 //! files only, checked before opening; `.gz` decompressed as read, its own
 //! bytes counted and hashed below the decompressor), sha256 of the raw
 //! bytes (`tap.rs`; only for the reports that show it, `json` and `html`:
-//! `Readers::without_hashes`). A force profile (`profile.rs`, `--profile`)
+//! `Readers::without_hashes`), and the count of bytes read shown as
+//! progress (a `ByteCounter` the caller gives, `Readers::counting_bytes`). A force profile (`profile.rs`, `--profile`)
 //! is checked whole when loaded, then consulted only by the column map
 //! (names) and the conversion (vocabularies, list separators, timestamp
 //! formats read through `time.rs`). Codes are interned per table
@@ -35,9 +36,9 @@
 //! that ids in sequence share the table's cache lines, `records::hash_id`);
 //! the crimes' set is kept afterwards as `Ids`, the index the updates are
 //! joined through. `Unique` can be seeded with ids expected before reading
-//! (the groups' incident ids, through `TableReader::seed_with`, which
-//! numbers them for whoever groups by them): the first row with a seeded id
-//! is told its number. `parallel.rs` reads one table on several threads:
+//! (`TableReader::seed_with`, which numbers them for whoever groups by
+//! them; the run's `IncidentIndex` seeds the groups' incident ids): the
+//! first row with a seeded id is told its number. `parallel.rs` reads one table on several threads:
 //! the reading thread splits the file into batches of raw rows, workers
 //! convert them, and a batch is committed (duplicate check, the caller's
 //! own step) strictly in file order — a batch converted early is left for
@@ -83,8 +84,8 @@ use source::{Format, Source};
 use std::io::{self, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
+pub use tap::ByteCounter;
 use tap::Tap;
-pub use tap::bytes_read;
 pub use unique::Ids;
 use unique::Unique;
 
@@ -517,8 +518,10 @@ impl<T: FromRow> TableReader<T> {
     /// `number` inside `give`, which is told each one's number (as
     /// [`Ids::number`]; see `Unique::seed`): a record with the `n`th is
     /// committed with `Some(n)` by [`read_on_threads`], the first time its
-    /// id is read. Whoever groups by these ids numbers them in the same
-    /// look-up. `expected`: about how many ids will be given.
+    /// id is read, so the duplicate check's one look-up also finds what
+    /// the caller numbered by the id (the incidents' groups of crimes:
+    /// `run::incident_index`). `expected`: about how many ids will be
+    /// given.
     pub fn seed_with<R>(
         &mut self,
         expected: usize,
@@ -530,6 +533,17 @@ impl<T: FromRow> TableReader<T> {
         let given = give(&mut |id| unique.number(id));
         unique.end_seeding();
         given
+    }
+
+    /// The file's own bytes (compressed ones for a `.gz`) are counted into
+    /// `counter` as they are read, those read with the header too.
+    pub fn count_bytes_into(&mut self, counter: &ByteCounter) {
+        let tap = self.rows.tap_mut();
+        if tap.get_ref().is_compressed() {
+            tap.get_mut().count_into(counter);
+        } else {
+            tap.count_into(counter);
+        }
     }
 
     /// About how many rows the file holds (0 if there is no telling), from
@@ -663,6 +677,17 @@ impl Readers {
         {
             tap.stop_hashing();
             tap.get_mut().stop_hashing();
+        }
+        self
+    }
+
+    /// Every file's own bytes are counted into `counter` as they are read
+    /// (for showing progress).
+    pub fn counting_bytes(mut self, counter: &ByteCounter) -> Readers {
+        self.incidents.count_bytes_into(counter);
+        self.crimes.count_bytes_into(counter);
+        if let Some(updates) = &mut self.updates {
+            updates.count_bytes_into(counter);
         }
         self
     }

@@ -2,11 +2,12 @@
 //! with the crimes held for the join, not with the size of the export.
 //!
 //! 1. The crimes and the updates are read whole, side by side, and grouped
-//!    ([`Joins`]).
-//! 2. The incidents stream past: the reader thread converts each row,
-//!    rejects duplicates, looks up the incident's group of crimes, and
-//!    hands batches to evaluation threads. Each incident is judged with its
-//!    crimes and their updates, then dropped.
+//!    ([`IncidentIndex::build`], the joins).
+//! 2. The incidents stream past: the reader thread splits the rows,
+//!    evaluation threads convert them (JSON Lines: the reader thread); in
+//!    file order each is checked for a duplicate id and finds its group of
+//!    crimes, in one look-up ([`IncidentIndex`]). Each incident is judged
+//!    with its crimes and their updates, then dropped.
 //! 3. What no incident claimed (crimes whose incident is not in the
 //!    export, updates whose crime is not) is judged last.
 //!
@@ -14,14 +15,15 @@
 //! the same whatever the number of threads and however batches fall.
 
 use crate::data::ingest::{
-    ExportPaths, InputError, InputSummary, Profile, ReadOnThreads, Readers, Reject, drain,
-    read_on_threads,
+    ByteCounter, Drained, ExportPaths, InputError, InputSummary, Profile, ReadOnThreads, Readers,
+    Reject, TableReader, drain, read_on_threads,
 };
 use crate::data::records::{Crime, Incident, Update};
 use crate::data::time::{Clock, Instant};
 use crate::lang::plan::Plan;
-use crate::run::engine::{Claimed, Evaluator, Group, Joins, Partial, merge};
+use crate::run::engine::{Claimed, Evaluator, Group, Partial, merge};
 use crate::run::findings::Outcome;
+use crate::run::incident_index::IncidentIndex;
 
 /// More worker threads than this are not started, whatever is asked: each
 /// has a stack and buffers for its batches, so memory grows with every
@@ -78,17 +80,21 @@ pub fn check_export(
     let reading = Reading {
         hash_files,
         max_record_bytes: crate::data::ingest::MAX_RECORD_BYTES,
+        bytes_read: None,
     };
     check_export_with(plan, paths, clock, profile, as_of, threads, reading)
 }
 
 /// How the export's files are read.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Reading {
     /// Whether the inputs' summaries carry each file's sha256.
     pub hash_files: bool,
     /// Records longer than this are rejected (`--max-record-bytes`).
     pub max_record_bytes: usize,
+    /// Where the files' bytes are counted as they are read, for whoever
+    /// shows progress.
+    pub bytes_read: Option<ByteCounter>,
 }
 
 /// [`check_export`], with how the files are read spelt out.
@@ -102,17 +108,98 @@ pub fn check_export_with(
     reading: Reading,
 ) -> Result<Checked, InputError> {
     let threads = threads.clamp(1, MAX_THREADS);
+    let Readers {
+        mut incidents,
+        crimes,
+        updates,
+    } = open(paths, clock, profile, &reading)?;
+    let CrimesAndUpdates {
+        crimes: mut crimes_read,
+        numbered,
+        updates,
+    } = read_held(crimes, updates, threads)?;
+    // The crimes stay where their workers put them; the joins see them in
+    // file order through references (a copy would double them for a while).
+    let (numbers, kept): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut crimes_read.workers).into_iter().unzip();
+    let crimes = in_order(numbers, &kept, numbered);
+    let updates = updates.transpose()?;
+    let update_records = updates.as_ref().map_or(&[][..], |u| &u.records[..]);
+    // The crimes' duplicate check numbered them as they were kept: it is
+    // the index by crime id the updates are joined through.
+    let (joins, mut index) =
+        IncidentIndex::build(crimes, update_records, &crimes_read.ids, &mut incidents);
+    // Only the joins needed the crimes' ids; the incidents are read next.
+    drop(std::mem::take(&mut crimes_read.ids));
+    let rules = 0..plan.rules.len();
+    let evaluator = || Evaluator::new(plan, rules.clone(), &joins, as_of, *clock);
+    let streamed = stream_incidents(incidents, threads, &mut index, &evaluator)?;
+    let mut partials = streamed.partials;
+    partials.extend(judge_unclaimed(
+        index.claimed(),
+        threads,
+        numbered,
+        &evaluator,
+    ));
+    let outcome = merge(partials, threads);
+
+    let mut inputs = vec![streamed.input, crimes_read.input];
+    let mut rejects = streamed.rejects;
+    rejects.extend(crimes_read.rejects);
+    drop(joins);
+    let updates = updates.map_or_else(Vec::new, |u| u.add_to(&mut inputs, &mut rejects));
+    Ok(Checked {
+        outcome,
+        inputs,
+        rejects,
+        earliest_report: streamed.earliest_report,
+        held: Held {
+            _crimes: kept,
+            _updates: updates,
+        },
+    })
+}
+
+/// Opens the export's files (every header read and checked), read as
+/// `reading` says.
+fn open(
+    paths: &ExportPaths,
+    clock: &Clock,
+    profile: &Profile,
+    reading: &Reading,
+) -> Result<Readers, InputError> {
     let mut readers = Readers::open_limited(paths, clock, profile, reading.max_record_bytes)?;
     if !reading.hash_files {
         readers = readers.without_hashes();
     }
-    // The crimes are converted on the evaluation threads while the updates
-    // are read beside them.
+    if let Some(counter) = &reading.bytes_read {
+        readers = readers.counting_bytes(counter);
+    }
+    Ok(readers)
+}
+
+/// The crimes and the updates, read whole for the joins.
+struct CrimesAndUpdates {
+    /// Each worker's crimes with their numbers in file order (a worker's
+    /// own are in order).
+    crimes: ReadOnThreads<(Vec<u32>, Vec<Crime>)>,
+    /// How many crimes were kept.
+    numbered: usize,
+    updates: Option<Result<Drained<Update>, InputError>>,
+}
+
+/// Reads the crimes and the updates: the crimes are converted on the
+/// evaluation threads while the updates are read beside them.
+fn read_held(
+    crimes: TableReader<Crime>,
+    updates: Option<TableReader<Update>>,
+    threads: usize,
+) -> Result<CrimesAndUpdates, InputError> {
     let mut numbered = 0usize;
-    let (crimes_read, updates) = std::thread::scope(|scope| {
-        let updates = readers.updates.map(|u| scope.spawn(|| drain(u)));
-        let crimes_read = read_on_threads(
-            readers.crimes,
+    let (crimes, updates) = std::thread::scope(|scope| {
+        let updates = updates.map(|u| scope.spawn(|| drain(u)));
+        let crimes = read_on_threads(
+            crimes,
             threads,
             &mut numbered,
             |n: &mut usize, _, _| {
@@ -130,95 +217,85 @@ pub fn check_export_with(
             u.join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
-        (crimes_read, updates)
+        (crimes, updates)
     });
-    let mut crimes_read = crimes_read?;
-    // The crimes stay where their workers put them; the joins see them in
-    // file order through references (a copy would double them for a while).
-    let (numbers, kept): (Vec<_>, Vec<_>) =
-        std::mem::take(&mut crimes_read.workers).into_iter().unzip();
-    let crimes = in_order(numbers, &kept, numbered);
-    let updates = updates.transpose()?;
-    let update_records = updates.as_ref().map_or(&[][..], |u| &u.records[..]);
-    // The crimes' duplicate check numbered them as they were kept: it is
-    // the index by crime id the updates are joined through. The groups'
-    // incident ids are seeded into the incidents' duplicate check as the
-    // crimes are grouped, in group order, so that later one look-up finds
-    // both whether an incident id was read before and its group.
-    let mut incidents = readers.incidents;
-    let joins = incidents.seed_with(crimes.len(), |number| {
-        Joins::new(crimes, update_records, &crimes_read.ids, number)
-    });
-    // Only the join needed the crimes' ids; the incidents are read next.
-    drop(std::mem::take(&mut crimes_read.ids));
-    let rules = 0..plan.rules.len();
-    let evaluator = || Evaluator::new(plan, rules.clone(), &joins, as_of, *clock);
+    Ok(CrimesAndUpdates {
+        crimes: crimes?,
+        numbered,
+        updates,
+    })
+}
 
-    // Each incident is numbered and finds its crimes in file order, at the
-    // commit (one look-up in the seeded duplicate check). It is judged on
-    // whichever thread converted it.
-    let mut claimed = (Claimed::new(&joins), 0usize, None::<Instant>);
-    let incidents_read = read_on_threads(
+/// What streaming the incidents gave.
+struct Streamed {
+    /// Each thread's results.
+    partials: Vec<Partial>,
+    input: InputSummary,
+    rejects: Vec<Reject>,
+    earliest_report: Option<Instant>,
+}
+
+/// The incidents stream past: each is numbered and finds its group of
+/// crimes in file order, at the commit (see [`IncidentIndex`]), and is
+/// judged on whichever thread converted it, then dropped.
+fn stream_incidents<'j>(
+    incidents: TableReader<Incident>,
+    threads: usize,
+    index: &mut IncidentIndex,
+    evaluator: &(impl Fn() -> Evaluator<'j> + Sync),
+) -> Result<Streamed, InputError> {
+    let mut committed = (index, 0usize, None::<Instant>);
+    let read = read_on_threads(
         incidents,
         threads,
-        &mut claimed,
-        |(claimed, n, earliest): &mut (Claimed, usize, Option<Instant>),
+        &mut committed,
+        |(index, n, earliest): &mut (&mut IncidentIndex, usize, Option<Instant>),
          incident: &Incident,
-         group: Option<Group>| {
-            let group = group.filter(|&g| claimed.claim_group(g));
+         seeded: Option<u32>| {
             if earliest.is_none_or(|e| incident.reported_at < e) {
                 *earliest = Some(incident.reported_at);
             }
             *n += 1;
-            (*n - 1, group)
+            (*n - 1, index.group_of(seeded))
         },
         evaluator,
         |ev: &mut Evaluator, incident: Incident, (n, group): (usize, Option<Group>)| {
             ev.incident(n, &incident, group);
         },
     )?;
-    let ReadOnThreads {
-        workers,
-        input: incidents_input,
-        rejects: mut incident_rejects,
-        ids,
-    } = incidents_read;
     // The incidents' ids served the duplicate check and nothing after.
-    drop(ids);
-    let mut partials: Vec<Partial> = workers.into_iter().map(Evaluator::finish).collect();
-    // What no incident claimed is judged last, shared between the threads.
-    let earliest_report = claimed.2;
-    let claimed = &claimed.0;
-    let shares = threads.min(1 + numbered / UNLINKED_SHARE);
-    let last = |share| {
+    drop(read.ids);
+    Ok(Streamed {
+        partials: read.workers.into_iter().map(Evaluator::finish).collect(),
+        input: read.input,
+        rejects: read.rejects,
+        earliest_report: committed.2,
+    })
+}
+
+/// What no incident claimed (crimes whose incident is not in the export,
+/// updates whose crime is not), judged last, shared between the threads:
+/// each share's results.
+fn judge_unclaimed<'j>(
+    claimed: &Claimed,
+    threads: usize,
+    crimes: usize,
+    evaluator: &(impl Fn() -> Evaluator<'j> + Sync),
+) -> Vec<Partial> {
+    let shares = threads.min(1 + crimes / UNLINKED_SHARE);
+    let share = |k| {
         let mut ev = evaluator();
-        ev.unlinked(claimed, share, shares);
+        ev.unlinked(claimed, k, shares);
         ev.finish()
     };
     std::thread::scope(|scope| {
-        let others: Vec<_> = (1..shares).map(|k| scope.spawn(move || last(k))).collect();
-        partials.push(last(0));
+        let others: Vec<_> = (1..shares).map(|k| scope.spawn(move || share(k))).collect();
+        let mut partials = vec![share(0)];
         partials.extend(others.into_iter().map(|h| {
             h.join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         }));
-    });
-    let outcome = merge(partials, threads);
-
-    let mut inputs = vec![incidents_input, crimes_read.input];
-    incident_rejects.extend(crimes_read.rejects);
-    let mut rejects = incident_rejects;
-    drop(joins);
-    let updates = updates.map_or_else(Vec::new, |u| u.add_to(&mut inputs, &mut rejects));
-    Ok(Checked {
-        outcome,
-        inputs,
-        rejects,
-        earliest_report,
-        held: Held {
-            _crimes: kept,
-            _updates: updates,
-        },
+        partials
     })
 }
 

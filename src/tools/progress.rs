@@ -1,6 +1,7 @@
 //! Progress on stderr for long runs: only when stderr is a terminal (a
 //! nightly job's log stays clean) and never with `--quiet`.
 
+use crate::data::ingest::ByteCounter;
 use crate::util::text::thousands;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,11 +36,13 @@ pub struct Stage {
     started: Instant,
 }
 
-/// Shows the share of `total` bytes read, updated a few times a second,
-/// while `work` runs; then ends the stage with the rate in rows per second.
-/// `and` names what else happens meanwhile (`and evaluating 17 rules`).
+/// Shows the share of `total` bytes read (as `read` counts them), updated
+/// a few times a second, while `work` runs; then ends the stage with the
+/// rate in rows per second. `and` names what else happens meanwhile (`and
+/// evaluating 17 rules`).
 pub fn reading<T>(
     progress: &Progress,
+    read: &ByteCounter,
     total: u64,
     and: &str,
     work: impl FnOnce() -> T,
@@ -52,7 +55,7 @@ pub fn reading<T>(
         return work();
     }
     let stage = progress.stage(&what);
-    let start = crate::data::ingest::bytes_read();
+    let start = read.get();
     let done = AtomicBool::new(false);
     let result = std::thread::scope(|scope| {
         let shower = scope.spawn(|| {
@@ -63,7 +66,7 @@ pub fn reading<T>(
                 if done.load(Ordering::Acquire) {
                     break;
                 }
-                let read = crate::data::ingest::bytes_read().saturating_sub(start);
+                let read = read.get().saturating_sub(start);
                 let share = (read * 100).checked_div(total).map_or(100, |s| s.min(100));
                 let _ = write!(std::io::stderr(), "\r{what} … {share}%");
                 let _ = std::io::stderr().flush();

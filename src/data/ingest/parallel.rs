@@ -43,6 +43,10 @@ enum Job<T> {
 /// or why it is rejected.
 type Ready<T> = Result<(T, u64), (Line, String)>;
 
+/// A batch committed: its rows, and what was decided for each (`None`:
+/// rejected).
+type Committed<T, X> = (Vec<Ready<T>>, Vec<Option<X>>);
+
 /// The state of the in-order commit.
 struct Commit<'s, S, T> {
     /// The number of the next batch to commit.
@@ -91,114 +95,34 @@ where
 {
     let threads = threads.max(1);
     let mut unique = std::mem::take(&mut reader.unique);
-    let layout = match &reader.rows {
-        Rows::Csv(rows) => Some(rows.layout()),
-        Rows::Jsonl(_) => None,
-    };
-    let clock = reader.clock;
-    let path = reader.path.clone();
-    let lock = Mutex::new(Commit {
-        next: 0,
-        pending: BTreeMap::new(),
-        unique: &mut unique,
-        rejects: Vec::new(),
-        state,
-    });
     // Batches waiting for a worker: enough to keep every worker busy, but
     // bounded whatever the number of workers, as memory is.
     let waiting = (threads * 2).min(MAX_WAITING);
     let (jobs, queue) = sync_channel::<Job<T>>(waiting);
-    let queue = Mutex::new(queue);
     let (recycle, spare) = sync_channel::<Vec<RawRow>>(waiting * 2);
+    let shared = Shared {
+        queue: Mutex::new(queue),
+        lock: Mutex::new(Commit {
+            next: 0,
+            pending: BTreeMap::new(),
+            unique: &mut unique,
+            rejects: Vec::new(),
+            state,
+        }),
+        layout: match &reader.rows {
+            Rows::Csv(rows) => Some(rows.layout()),
+            Rows::Jsonl(_) => None,
+        },
+        clock: reader.clock,
+        path: reader.path.clone(),
+        commit,
+    };
     let (workers, failed) = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
-                let (queue, lock, layout) = (&queue, &lock, &layout);
-                let (commit, worker, work) = (&commit, &worker, &work);
-                let path = &path;
+                let (shared, worker, work) = (&shared, &worker, &work);
                 let recycle = recycle.clone();
-                scope.spawn(move || {
-                    let mut mine = worker();
-                    let mut codes = Codes::new();
-                    let mut ready: Vec<Ready<T>> = Vec::with_capacity(BATCH);
-                    // The id's hash is worked out outside the lock. A
-                    // record is moved as little as it can be: it is
-                    // converted in place in `ready`, and handed to `work`
-                    // from there.
-                    let hashed = |row: Result<T, (Line, String)>| {
-                        row.map(|t| {
-                            let hash = Unique::hash_of(&t);
-                            (t, hash)
-                        })
-                    };
-                    while let Some(job) = next_job(queue) {
-                        let seq = match job {
-                            Job::Raw(seq, rows) => {
-                                let (map, names) =
-                                    layout.as_ref().expect("raw rows only come from CSV");
-                                ready.extend(rows.iter().map(|(line, record, raw)| {
-                                    let read = Read {
-                                        map,
-                                        names,
-                                        clock: &clock,
-                                    };
-                                    hashed(read.convert::<T>(*line, record, raw, &mut codes))
-                                }));
-                                // Back to the reader with its buffers, to be
-                                // filled again without allocating.
-                                let _ = recycle.try_send(rows);
-                                seq
-                            }
-                            Job::Converted(seq, rows) => {
-                                ready.extend(rows.into_iter().map(hashed));
-                                seq
-                            }
-                        };
-                        // In the lock only the decisions are made, in file
-                        // order; records are moved after it.
-                        let mut committed = Vec::new();
-                        {
-                            let mut c = lock.lock().unwrap_or_else(|p| p.into_inner());
-                            let c = &mut *c;
-                            c.pending.insert(seq, std::mem::take(&mut ready));
-                            while let Some(batch) = c.pending.remove(&c.next) {
-                                let decided: Vec<Option<X>> = batch
-                                    .iter()
-                                    .map(|row| {
-                                        let kept = match row {
-                                            Ok((t, hash)) => c
-                                                .unique
-                                                .check_hashed(t, *hash)
-                                                .map(|seeded| commit(c.state, t, seeded)),
-                                            Err((line, reason)) => Err((*line, reason.clone())),
-                                        };
-                                        kept.map_err(|(line, reason)| {
-                                            c.rejects.push(Reject {
-                                                file: path.clone(),
-                                                line,
-                                                reason,
-                                            })
-                                        })
-                                        .ok()
-                                    })
-                                    .collect();
-                                c.next += 1;
-                                committed.push((batch, decided));
-                            }
-                        }
-                        for (mut batch, decided) in committed {
-                            for (row, x) in batch.drain(..).zip(decided) {
-                                if let (Ok((t, _)), Some(x)) = (row, x) {
-                                    work(&mut mine, t, x);
-                                }
-                            }
-                            if ready.capacity() == 0 {
-                                ready = batch;
-                            }
-                        }
-                    }
-                    mine
-                })
+                scope.spawn(move || shared.work_on_batches(worker(), work, &recycle))
             })
             .collect();
         drop(recycle);
@@ -212,16 +136,155 @@ where
     if let Some(e) = failed {
         return Err(e);
     }
-    let commit = lock.into_inner().unwrap_or_else(|p| p.into_inner());
-    let rejects = commit.rejects;
+    let rejects = shared
+        .lock
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .rejects;
     reader.rejected += rejects.len() as u64;
-    reader.unique = unique;
-    let ids = Ids::from(std::mem::take(&mut reader.unique));
+    let ids = Ids::from(unique);
     Ok(ReadOnThreads {
         workers,
         input: reader.finish()?,
         rejects,
         ids,
+    })
+}
+
+/// What every worker of [`read_on_threads`] shares.
+struct Shared<'s, S, T, C> {
+    /// Jobs from the reader thread.
+    queue: Mutex<Receiver<Job<T>>>,
+    lock: Mutex<Commit<'s, S, T>>,
+    /// A CSV file's column map and names (`None`: JSON Lines).
+    layout: Option<(ColumnMap, Names)>,
+    clock: Clock,
+    path: String,
+    /// The caller's step at the commit.
+    commit: C,
+}
+
+impl<S, T: FromRow, C> Shared<'_, S, T, C> {
+    /// A worker: converts each batch it is given, commits whatever batches
+    /// are due, and does the caller's `work` on their records, on its own
+    /// state `mine`, until the reader is done.
+    fn work_on_batches<X, W>(
+        &self,
+        mut mine: W,
+        work: &impl Fn(&mut W, T, X),
+        recycle: &SyncSender<Vec<RawRow>>,
+    ) -> W
+    where
+        C: Fn(&mut S, &T, Option<u32>) -> X,
+    {
+        let mut codes = Codes::new();
+        // A record is moved as little as it can be: it is converted in
+        // place in `ready`, and handed to `work` from there.
+        let mut ready: Vec<Ready<T>> = Vec::with_capacity(BATCH);
+        while let Some(job) = next_job(&self.queue) {
+            let seq = self.convert(job, &mut codes, &mut ready, recycle);
+            for (mut batch, decided) in self.commit_due(seq, &mut ready) {
+                for (row, x) in batch.drain(..).zip(decided) {
+                    if let (Ok((t, _)), Some(x)) = (row, x) {
+                        work(&mut mine, t, x);
+                    }
+                }
+                if ready.capacity() == 0 {
+                    ready = batch;
+                }
+            }
+        }
+        mine
+    }
+
+    /// Converts a job's rows into `ready`, each with its id's hash (worked
+    /// out here, outside the lock): the job's number.
+    fn convert(
+        &self,
+        job: Job<T>,
+        codes: &mut Codes,
+        ready: &mut Vec<Ready<T>>,
+        recycle: &SyncSender<Vec<RawRow>>,
+    ) -> u64 {
+        match job {
+            Job::Raw(seq, rows) => {
+                let (map, names) = self.layout.as_ref().expect("raw rows only come from CSV");
+                let read = Read {
+                    map,
+                    names,
+                    clock: &self.clock,
+                };
+                ready.extend(rows.iter().map(|(line, record, raw)| {
+                    hashed(read.convert::<T>(*line, record, raw, codes))
+                }));
+                // Back to the reader with its buffers, to be filled again
+                // without allocating.
+                let _ = recycle.try_send(rows);
+                seq
+            }
+            Job::Converted(seq, rows) => {
+                ready.extend(rows.into_iter().map(hashed));
+                seq
+            }
+        }
+    }
+
+    /// Leaves batch `seq` (taken from `ready`) for its turn, then commits
+    /// every batch whose turn has come, in file order: each with what was
+    /// decided for its rows (`None`: rejected). In the lock only the
+    /// decisions are made; records are moved after it.
+    fn commit_due<X>(&self, seq: u64, ready: &mut Vec<Ready<T>>) -> Vec<Committed<T, X>>
+    where
+        C: Fn(&mut S, &T, Option<u32>) -> X,
+    {
+        let mut committed = Vec::new();
+        let mut c = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let c = &mut *c;
+        c.pending.insert(seq, std::mem::take(ready));
+        while let Some(batch) = c.pending.remove(&c.next) {
+            let decided: Vec<Option<X>> = batch
+                .iter()
+                .map(|row| c.decide(row, &self.path, &self.commit))
+                .collect();
+            c.next += 1;
+            committed.push((batch, decided));
+        }
+        committed
+    }
+}
+
+impl<S, T: FromRow> Commit<'_, S, T> {
+    /// One row at its commit: its id checked for a duplicate, then the
+    /// caller's step; or its reject recorded (`None`).
+    fn decide<X>(
+        &mut self,
+        row: &Ready<T>,
+        path: &str,
+        commit: &impl Fn(&mut S, &T, Option<u32>) -> X,
+    ) -> Option<X> {
+        let kept = match row {
+            Ok((t, hash)) => self
+                .unique
+                .check_hashed(t, *hash)
+                .map(|seeded| commit(self.state, t, seeded)),
+            Err((line, reason)) => Err((*line, reason.clone())),
+        };
+        kept.map_err(|(line, reason)| {
+            self.rejects.push(Reject {
+                file: path.to_string(),
+                line,
+                reason,
+            })
+        })
+        .ok()
+    }
+}
+
+/// A converted row with its id's hash.
+fn hashed<T: FromRow>(row: Result<T, (Line, String)>) -> Ready<T> {
+    row.map(|t| {
+        let hash = Unique::hash_of(&t);
+        (t, hash)
     })
 }
 

@@ -321,39 +321,7 @@ fn compile_table(
         columns[field].is_some()
     };
 
-    let mut values: Vec<HashMap<Box<str>, Box<str>>> = vec![HashMap::new(); n];
-    for (field, def) in fields.iter().enumerate() {
-        if def.ty == FieldType::Bool && columns[field].is_some() {
-            values[field].extend(defaults.booleans.iter().cloned());
-        }
-    }
-    let at = format!("{t}.values");
-    for (field, vocabulary, at) in settings(table, &at, &raw.values, problems) {
-        if !read(field, &at, problems) {
-            continue;
-        }
-        let (ty, field_name) = (fields[field].ty, fields[field].name);
-        if let Some(kind) = takes_no_values(ty) {
-            problems.push(format!(
-                "{at}: `{field_name}` is {kind}; values can be given only for codes, lists, `status`, `event` and yes/no fields"
-            ));
-            continue;
-        }
-        let mut seen = HashMap::new();
-        for (value, canonical) in &vocabulary.0 {
-            let Some(key) = vocabulary_key(&at, value, &mut seen, problems) else {
-                continue;
-            };
-            match canonical_value(ty, canonical) {
-                Ok(()) => {
-                    values[field].insert(key, canonical.trim().into());
-                }
-                Err(expected) => problems.push(format!(
-                    "{at}: `{value}` maps to `{canonical}`, which is not {expected}"
-                )),
-            }
-        }
-    }
+    let values = vocabularies(table, &raw.values, defaults, &columns, &read, problems);
 
     let mut separators: Vec<Option<Box<str>>> = vec![None; n];
     let at = format!("{t}.separators");
@@ -398,6 +366,55 @@ fn compile_table(
         separators,
         formats,
     }
+}
+
+/// Each field's vocabulary (`TABLE.values`, raw text to canonical): the
+/// profile's booleans for every yes/no field read, then the values given
+/// for each field. `read` says whether a setting's field is read (and
+/// reports it if not).
+fn vocabularies(
+    table: Table,
+    raw: &Pairs<Pairs<String>>,
+    defaults: &Defaults,
+    columns: &[Option<Box<str>>],
+    read: &impl Fn(usize, &str, &mut Vec<String>) -> bool,
+    problems: &mut Vec<String>,
+) -> Vec<HashMap<Box<str>, Box<str>>> {
+    let fields = table.fields();
+    let mut values: Vec<HashMap<Box<str>, Box<str>>> = vec![HashMap::new(); fields.len()];
+    for (field, def) in fields.iter().enumerate() {
+        if def.ty == FieldType::Bool && columns[field].is_some() {
+            values[field].extend(defaults.booleans.iter().cloned());
+        }
+    }
+    let at = format!("{}.values", table.name());
+    for (field, vocabulary, at) in settings(table, &at, raw, problems) {
+        if !read(field, &at, problems) {
+            continue;
+        }
+        let (ty, field_name) = (fields[field].ty, fields[field].name);
+        if let Some(kind) = takes_no_values(ty) {
+            problems.push(format!(
+                "{at}: `{field_name}` is {kind}; values can be given only for codes, lists, `status`, `event` and yes/no fields"
+            ));
+            continue;
+        }
+        let mut seen = HashMap::new();
+        for (value, canonical) in &vocabulary.0 {
+            let Some(key) = vocabulary_key(&at, value, &mut seen, problems) else {
+                continue;
+            };
+            match canonical_value(ty, canonical) {
+                Ok(()) => {
+                    values[field].insert(key, canonical.trim().into());
+                }
+                Err(expected) => problems.push(format!(
+                    "{at}: `{value}` maps to `{canonical}`, which is not {expected}"
+                )),
+            }
+        }
+    }
+    values
 }
 
 /// Each field's column by field index, and each column's field by name.

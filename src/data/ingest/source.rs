@@ -10,7 +10,7 @@
 //! [`OnDisk`], which counts and hashes what it reads.
 
 use super::InputError;
-use super::tap::{count_progress, hex};
+use super::tap::{ByteCounter, hex};
 use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -39,6 +39,7 @@ pub(crate) struct OnDisk {
     file: File,
     hasher: Option<Sha256>,
     bytes: u64,
+    counter: Option<ByteCounter>,
 }
 
 impl Read for OnDisk {
@@ -48,7 +49,9 @@ impl Read for OnDisk {
             hasher.update(got);
         }
         self.bytes += n as u64;
-        count_progress(n);
+        if let Some(counter) = &self.counter {
+            counter.add(n as u64);
+        }
         Ok(n)
     }
 }
@@ -86,6 +89,7 @@ impl Source {
                 file,
                 hasher: Some(Sha256::new()),
                 bytes: 0,
+                counter: None,
             };
             let decoder = MultiGzDecoder::new(BufReader::with_capacity(64 * 1024, on_disk));
             return Ok((Source::Gz(Box::new(decoder)), format, size));
@@ -110,6 +114,17 @@ impl Source {
     pub(crate) fn stop_hashing(&mut self) {
         if let Source::Gz(d) = self {
             d.get_mut().get_mut().hasher = None;
+        }
+    }
+
+    /// A compressed file's own bytes are counted into `counter`, those
+    /// read already too (see [`super::tap::Tap::count_into`]); a plain
+    /// file's are counted by its tap.
+    pub(crate) fn count_into(&mut self, counter: &ByteCounter) {
+        if let Source::Gz(d) = self {
+            let on_disk = d.get_mut().get_mut();
+            counter.add(on_disk.bytes);
+            on_disk.counter = Some(counter.clone());
         }
     }
 

@@ -8,15 +8,25 @@ use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::io::{self, Read};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Bytes read from every export file so far in this process: only for
-/// showing progress, so a relaxed counter is enough.
-static BYTES_READ: AtomicU64 = AtomicU64::new(0);
+/// A count of the export files' own bytes read so far, for whoever shows
+/// progress: made by the caller, given to the readers (see
+/// `Readers::counting_bytes`), read from any thread. Clones count into the
+/// same total. Only for showing progress, so a relaxed counter is enough.
+#[derive(Clone, Debug, Default)]
+pub struct ByteCounter(Arc<AtomicU64>);
 
-/// How many bytes of export files this process has read so far.
-pub fn bytes_read() -> u64 {
-    BYTES_READ.load(Ordering::Relaxed)
+impl ByteCounter {
+    /// The bytes counted so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn add(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
 }
 
 pub(crate) struct Tap<R> {
@@ -25,9 +35,9 @@ pub(crate) struct Tap<R> {
     hasher: Option<Sha256>,
     bytes: u64,
     breaks: Option<LineBreaks>,
-    /// Whether the bytes count towards [`bytes_read`] (not when they are
+    /// Where the bytes read are counted, if anywhere (never when they are
     /// decompressed: the file's own bytes are counted below).
-    progress: bool,
+    counter: Option<ByteCounter>,
 }
 
 impl<R: Read> Tap<R> {
@@ -37,16 +47,26 @@ impl<R: Read> Tap<R> {
             hasher: Some(Sha256::new()),
             bytes: 0,
             breaks: None,
-            progress: true,
+            counter: None,
         }
     }
 
     /// The bytes read are not the file's own (they come out of a
     /// decompressor, which counts and hashes the file's): neither hashed
-    /// nor counted towards [`bytes_read`] here.
+    /// nor counted here.
     pub(crate) fn decoded(&mut self) {
         self.hasher = None;
-        self.progress = false;
+    }
+
+    /// Counts the bytes read, from the first (those read already are
+    /// added now), into `counter`.
+    pub(crate) fn count_into(&mut self, counter: &ByteCounter) {
+        counter.add(self.bytes);
+        self.counter = Some(counter.clone());
+    }
+
+    pub(crate) fn get_ref(&self) -> &R {
+        &self.inner
     }
 
     pub(crate) fn get_mut(&mut self) -> &mut R {
@@ -113,8 +133,8 @@ impl<R: Read> Read for Tap<R> {
             b.observe(self.bytes, got);
         }
         self.bytes += n as u64;
-        if self.progress {
-            BYTES_READ.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(counter) = &self.counter {
+            counter.add(n as u64);
         }
         Ok(n)
     }
@@ -129,11 +149,6 @@ pub(crate) fn hex(hasher: Sha256) -> String {
         let _ = write!(hex, "{b:02x}");
     }
     hex
-}
-
-/// Counts bytes read from an export file towards [`bytes_read`].
-pub(crate) fn count_progress(n: usize) {
-    BYTES_READ.fetch_add(n as u64, Ordering::Relaxed);
 }
 
 /// Runs of `\r`/`\n` bytes read but not yet passed by the parser. Only the

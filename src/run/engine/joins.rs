@@ -13,8 +13,8 @@ pub(super) const NONE: u32 = u32::MAX;
 /// resolved once to indices so evaluation never hashes an id.
 ///
 /// Incidents are not held: they stream past, and each finds its group of
-/// crimes by its id among [`Joins::group_ids`] (in the reader's duplicate
-/// check, seeded with them; held incidents through an [`Ids`]). Crimes
+/// crimes by its id among [`Joins::group_ids`] (streamed, through the
+/// `IncidentIndex`; held incidents through an [`Ids`]). Crimes
 /// with the same `incident_id` form a group; the incident that claims the
 /// group is the crimes' incident.
 pub struct Joins<'a> {
@@ -55,7 +55,7 @@ impl<'a> Joins<'a> {
     /// order first given (equal ids keep the first's number; `None` if it
     /// cannot): each group's number is its incident id's. The streamed run
     /// numbers them in the incidents' duplicate check, seeding it as the
-    /// crimes are grouped (see `TableReader::seed_with`).
+    /// crimes are grouped (see `run::incident_index`).
     ///
     /// The updates are joined to their crimes on another thread meanwhile.
     pub fn new(
