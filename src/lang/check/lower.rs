@@ -65,7 +65,7 @@ impl Checker {
             checks.push(check);
         }
         self.overlapping_versions(&r.code.node, &checks, &window_spans);
-        self.examples(r, &examples, &checks);
+        let examples = self.examples(r, &examples, &checks);
         Some(crate::lang::plan::Rule {
             code: r.code.node.clone(),
             name: r.name.node.clone(),
@@ -135,7 +135,7 @@ impl Checker {
                     }
                     severity = Some(e);
                 }
-                Clause::Example(e) => examples.push(e.clone()),
+                Clause::Example(e) => examples.push(e),
                 Clause::ForEach(s) => drafts.push(Draft {
                     subject: s.clone(),
                     wheres: Vec::new(),
@@ -822,7 +822,7 @@ struct Clauses<'a> {
     theme: Option<String>,
     message: Option<String>,
     severity: Option<&'a ast::Expr>,
-    examples: Vec<ast::Example>,
+    examples: Vec<&'a ast::Example>,
     drafts: Vec<Draft<'a>>,
     /// `applies` before the first `for each`: every check's window.
     rule_applies: Option<&'a Clause>,
