@@ -8,7 +8,7 @@ use crate::lang::check::check;
 use crate::lang::diagnostics::{self, Code, Diagnostic, ErrorFormat, Level, Source};
 use crate::lang::files as rulefiles;
 use crate::lang::plan::{Plan, RuleFile, Severity};
-use crate::out::report::{self, Report};
+use crate::out::report::{self, Format, Report};
 use crate::run::{cases, examples};
 use crate::tools::progress::Progress;
 use crate::util::file::{self as outfile, Output};

@@ -3,6 +3,7 @@
 
 use crate::lang::diagnostics::ErrorFormat;
 use crate::lang::plan::Severity;
+use crate::out::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -273,19 +274,6 @@ pub(super) struct ExplainArgs {
     /// A rule file or directory of them, e.g. `--rules rules/`; default: the rules shipped in the binary.
     #[arg(long, value_name = "PATH")]
     pub(super) rules: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(super) enum Format {
-    Text,
-    Json,
-    Jsonl,
-    /// The findings as CSV (UTF-8 with BOM, opens cleanly in Excel).
-    Csv,
-    /// A self-contained page for the board: charts, rules and findings.
-    Html,
-    /// The summary's figures as CSV: themes, compliance, data quality, rules, coverage warnings.
-    SummaryCsv,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

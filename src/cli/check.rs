@@ -64,7 +64,7 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         || {
             // Only these reports show the input files' sha256.
             let reading = crate::run::stream::Reading {
-                hash_files: matches!(args.format, Format::Json | Format::Html),
+                hash_files: args.format.shows_file_hashes(),
                 max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
             };
             crate::run::stream::check_export_with(
@@ -171,7 +171,7 @@ fn write_outputs(
     } else if !rejects.is_empty() && !args.quiet {
         summarise_rejects(rejects);
     }
-    let rendered = render(args.format, report, &mut out);
+    let rendered = report::render(args.format, report, &mut out);
     written(&mut out, rendered)?;
     // The run succeeded: only now do the files take the place of the
     // earlier ones.
@@ -219,18 +219,6 @@ fn summarise_rejects(rejects: &[crate::data::ingest::Reject]) {
             "  … and {} more (write them all with --rejects FILE)",
             rejects.len() - 10
         );
-    }
-}
-
-/// The report in the format asked for: one renderer per format.
-fn render(format: Format, report: &Report, out: &mut Output) -> io::Result<()> {
-    match format {
-        Format::Text => report::text::render(report, out),
-        Format::Json => report::json::render(report, out),
-        Format::Jsonl => report::jsonl::render(report, out),
-        Format::Csv => report::csv::render(report, out),
-        Format::Html => report::html::render(report, out),
-        Format::SummaryCsv => report::summary_csv::render(report, out),
     }
 }
 

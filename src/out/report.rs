@@ -15,6 +15,46 @@ use crate::run::baseline::Changes;
 use crate::run::coverage::Coverage;
 use crate::run::findings::{Headline, Outcome};
 
+/// The report formats (`hocr check --format`): one renderer each, chosen in
+/// [`render`]. A new format is one file in `report/`, one value here and
+/// its arm in [`render`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+    /// The findings as CSV (UTF-8 with BOM, opens cleanly in Excel).
+    Csv,
+    /// A self-contained page for the board: charts, rules and findings.
+    Html,
+    /// The summary's figures as CSV: themes, compliance, data quality, rules, coverage warnings.
+    SummaryCsv,
+}
+
+impl Format {
+    /// Whether the format shows each input file's sha256 (hashing is only
+    /// paid for when a report shows it).
+    pub fn shows_file_hashes(self) -> bool {
+        matches!(self, Format::Json | Format::Html)
+    }
+}
+
+/// The report in the format asked for.
+pub fn render(
+    format: Format,
+    report: &Report,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => text::render(report, out),
+        Format::Json => json::render(report, out),
+        Format::Jsonl => jsonl::render(report, out),
+        Format::Csv => csv::render(report, out),
+        Format::Html => html::render(report, out),
+        Format::SummaryCsv => summary_csv::render(report, out),
+    }
+}
+
 /// Everything a report may show about one run.
 pub struct Report<'a> {
     pub as_of: Instant,
