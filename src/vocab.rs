@@ -1,8 +1,9 @@
 //! The words every side shares: where something was written in a rule
 //! file ([`Span`]), what a check is about ([`Subject`]), how two values are
-//! compared ([`CmpOp`]) and how linked records are counted
-//! ([`Quantifier`]). The syntax tree uses them, and so do the plan, the
-//! diagnostics and the engine, which never import the tree for them.
+//! compared ([`CmpOp`]), how linked records are counted ([`Quantifier`])
+//! and what a rule's example expects ([`Expectation`]). The syntax tree
+//! uses them, and so do the plan, the diagnostics and the engine, which
+//! never import the tree for them.
 
 /// Byte offsets into the rule file's text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,4 +96,15 @@ impl Quantifier {
             Quantifier::Count => "count",
         }
     }
+}
+
+/// What an example expects of its rule (`expect …`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expectation {
+    /// `expect no finding`
+    Nothing,
+    /// `expect pending`
+    Pending,
+    /// `expect late` (or any kind), optionally counted: `expect 2 missing`
+    Finding { kind: String, count: u32 },
 }

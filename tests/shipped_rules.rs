@@ -1,7 +1,7 @@
 use hocr::lang::check::check;
 use hocr::lang::diagnostics::{ErrorFormat, Source, render};
 use hocr::lang::files::shipped;
-use hocr::lang::syntax::ast::Expectation;
+use hocr::vocab::Expectation;
 
 #[test]
 fn shipped_rules_check_clean() {
@@ -95,11 +95,11 @@ fn shipped_examples_pass() {
         let fires = rule
             .examples
             .iter()
-            .any(|e| matches!(e.expect.node, Expectation::Finding { .. }));
+            .any(|e| matches!(e.expect, Expectation::Finding { .. }));
         let quiet = rule
             .examples
             .iter()
-            .any(|e| matches!(e.expect.node, Expectation::Nothing | Expectation::Pending));
+            .any(|e| matches!(e.expect, Expectation::Nothing | Expectation::Pending));
         assert!(
             fires && quiet,
             "{} needs an example that fires and one that does not",

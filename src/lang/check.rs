@@ -9,6 +9,7 @@ mod examples;
 mod groups;
 mod lints;
 mod lower;
+mod names;
 mod salvage;
 mod types;
 
@@ -287,6 +288,12 @@ struct Checker {
 }
 
 type Typed = (CExpr, Ty);
+
+/// What a name or expression that could not be typed stands for, once
+/// reported: a value that suppresses follow-on errors.
+fn unknown() -> Typed {
+    (CExpr::Const(Const::Bool(false)), Ty::Error)
+}
 
 /// The most names a help line lists ("each crime has: …").
 const NAMES_LISTED: usize = 40;

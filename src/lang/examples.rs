@@ -1,47 +1,26 @@
 //! Authors' worked examples (`example "…" { … }` inside a rule): reading
-//! their rows into records. Running them (`hocr rules test`) is
-//! `crate::run::examples`, on the run side.
+//! them, rows into records, into the plan's [`Example`]. Running them
+//! (`hocr rules test`) is `crate::run::examples`, on the run side, which
+//! sees only the plan's examples.
 //!
 //! Example rows are read by the export reader's own row conversion
 //! ([`FromRow`]), so a value means the same in an example as in an export.
-//! The checker calls [`read`] to report bad examples before anything runs.
+//! The checker calls [`read`] to report bad examples before anything runs,
+//! and keeps what it read in the plan.
 
 use crate::data::ingest::{Field, FromRow, Row};
-use crate::data::records::{Crime, EVENTS, FieldType, Incident, Quality, Records, Table, Update};
-use crate::data::time::{Clock, Instant};
+use crate::data::records::{EVENTS, FieldType, Quality, Table};
+use crate::data::time::Clock;
 use crate::lang::diagnostics::Code;
-use crate::lang::plan::Check;
-use crate::lang::syntax::ast::{Example, ExampleRow, Span, Subject};
+use crate::lang::plan::{Check, Example};
+use crate::lang::syntax::ast::{self, ExampleRow, Span, Subject};
 use crate::util::suggest::did_you_mean;
 use std::collections::HashSet;
-
-/// The as-of time of an example without `as of`: after every deadline, so
-/// nothing is pending.
-pub const AFTER_EVERY_DEADLINE: Instant = Instant(i64::MAX);
 
 /// Example times without an offset are London times, whatever flags a run
 /// was given: an example means the same on every machine.
 pub fn clock() -> Clock {
     Clock::default()
-}
-
-/// The records an example describes, and when it is judged.
-#[derive(Debug)]
-pub struct ExampleRecords {
-    pub incidents: Vec<Incident>,
-    pub crimes: Vec<Crime>,
-    pub updates: Vec<Update>,
-    pub as_of: Instant,
-}
-
-impl ExampleRecords {
-    pub fn records(&self) -> Records<'_> {
-        Records {
-            incidents: &self.incidents,
-            crimes: &self.crimes,
-            updates: &self.updates,
-        }
-    }
 }
 
 /// Something wrong with an example, for the checker to report.
@@ -90,14 +69,14 @@ impl Draft<'_> {
     }
 }
 
-/// Reads an example's rows and `as of` into records, or says everything
-/// that is wrong with them.
+/// Reads an example's rows and `as of` into records (the plan's example),
+/// or says everything that is wrong with them.
 ///
 /// Ids left out are filled in: incidents are `I1`, `I2`, … and crimes `C1`,
 /// `C2`, … in the order written; a crime without `incident_id` belongs to
 /// the example's incident when there is exactly one, and an update without
 /// `crime_id` to its crime when there is exactly one.
-pub fn read(example: &Example, may_be_unreadable: bool) -> Result<ExampleRecords, Vec<Problem>> {
+pub fn read(example: &ast::Example, may_be_unreadable: bool) -> Result<Example, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut drafts = Vec::new();
     for row in &example.rows {
@@ -107,35 +86,34 @@ pub fn read(example: &Example, may_be_unreadable: bool) -> Result<ExampleRecords
     }
     fill_in_ids(&mut drafts);
     duplicate_ids(&drafts, &mut problems);
-    let mut records = ExampleRecords {
+    let mut out = Example {
+        name: example.name.node.clone(),
         incidents: Vec::new(),
         crimes: Vec::new(),
         updates: Vec::new(),
-        as_of: AFTER_EVERY_DEADLINE,
+        as_of: None,
+        expect: example.expect.node.clone(),
+        span: example.span,
     };
     for (n, d) in drafts.iter().enumerate() {
         let line = n as u64 + 1;
         match d.table {
             Table::Incidents => {
-                records
-                    .incidents
+                out.incidents
                     .extend(convert(d, line, may_be_unreadable, &mut problems))
             }
-            Table::Crimes => {
-                records
-                    .crimes
-                    .extend(convert(d, line, may_be_unreadable, &mut problems))
-            }
+            Table::Crimes => out
+                .crimes
+                .extend(convert(d, line, may_be_unreadable, &mut problems)),
             Table::Updates => {
-                records
-                    .updates
+                out.updates
                     .extend(convert(d, line, may_be_unreadable, &mut problems))
             }
         }
     }
     if let Some(t) = &example.as_of {
         match clock().parse(&t.node) {
-            Ok((at, _)) => records.as_of = at,
+            Ok((at, _)) => out.as_of = Some(at),
             Err(_) => problems.push(problem(
                 Code::E014,
                 t.span,
@@ -145,7 +123,7 @@ pub fn read(example: &Example, may_be_unreadable: bool) -> Result<ExampleRecords
         }
     }
     if problems.is_empty() {
-        Ok(records)
+        Ok(out)
     } else {
         Err(problems)
     }
@@ -380,8 +358,6 @@ fn help_for(ty: FieldType) -> String {
     }
 }
 
-// ---------------------------------------------------------------- running
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,7 +365,7 @@ mod tests {
     use crate::lang::syntax::parse_file;
 
     /// The first example of the first rule in `text`, read.
-    fn read_first(text: &str) -> Result<ExampleRecords, Vec<String>> {
+    fn read_first(text: &str) -> Result<Example, Vec<String>> {
         let (file, errors) = parse_file(text);
         assert!(errors.is_empty(), "{errors:?}");
         let example = file
@@ -424,7 +400,8 @@ mod tests {
         assert_eq!(&*r.crimes[0].offence_code, "8N");
         assert_eq!(&*r.updates[0].crime_id, "C1");
         assert_eq!(&*r.updates[0].event, "ARREST");
-        assert_eq!(r.as_of, AFTER_EVERY_DEADLINE);
+        assert_eq!(r.as_of, None);
+        assert_eq!(r.judged_at(), crate::lang::plan::AFTER_EVERY_DEADLINE);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::lang::diagnostics::{self, line_col};
 use crate::lang::plan::{Plan, Rule};
-use crate::lang::syntax::ast::{self, Clause, Item, Span};
+use crate::lang::syntax::ast::{Clause, Item, Span};
 use crate::lang::syntax::parse_file;
 use crate::util::suggest::did_you_mean;
 use std::fmt::Write;
@@ -93,13 +93,6 @@ fn rule_text(plan: &Plan, rule: &Rule) -> String {
         Clause::Severity(e) => Some(one_line(slice(text, e.span))),
         _ => None,
     });
-    let examples: Vec<&ast::Example> = clauses
-        .iter()
-        .filter_map(|c| match c {
-            Clause::Example(e) => Some(e),
-            _ => None,
-        })
-        .collect();
 
     let (line, _) = line_col(text, rule.span.start);
     let mut out = format!("{} {}\n{}\n\n", rule.code, rule.name, rule.title);
@@ -112,7 +105,8 @@ fn rule_text(plan: &Plan, rule: &Rule) -> String {
     field("file", &format!("{}:{line}", file.name));
 
     out.push_str("\nwhat it checks\n");
-    let example_spans: Vec<Span> = examples.iter().map(|e| e.span).collect();
+    // The plan's examples know where they are written.
+    let example_spans: Vec<Span> = rule.examples.iter().map(|e| e.span).collect();
     let checks = without(text, rule.span, &example_spans);
     out.push_str(&indent(&checks));
     let used = definitions_used(plan, &checks);
@@ -150,10 +144,10 @@ fn rule_text(plan: &Plan, rule: &Rule) -> String {
         let _ = writeln!(out, "  {p}");
     }
     out.push_str("\nexamples\n");
-    if examples.is_empty() {
+    if rule.examples.is_empty() {
         out.push_str("  none: add one with `example \"…\" { … }` (see docs/language.md)\n");
     }
-    for (n, e) in examples.iter().enumerate() {
+    for (n, e) in rule.examples.iter().enumerate() {
         if n > 0 {
             out.push('\n');
         }

@@ -2,10 +2,9 @@
 //! an index, every group to a code set, every literal normalised; nothing
 //! here refers back to rule text except for what reports quote.
 
-use crate::data::records::Table;
-use crate::data::time::{Calendar, Span as TimeSpan};
-use crate::lang::syntax::ast::Example;
-use crate::vocab::{CmpOp, Quantifier, Span, Subject};
+use crate::data::records::{Crime, Incident, Records, Table, Update};
+use crate::data::time::{Calendar, Instant, Span as TimeSpan};
+use crate::vocab::{CmpOp, Expectation, Quantifier, Span, Subject};
 use rustc_hash::FxHashSet;
 
 /// A loaded, checked and compiled rule set.
@@ -224,6 +223,42 @@ pub struct Rule {
 impl Rule {
     pub fn message(&self) -> &str {
         self.message.as_deref().unwrap_or(&self.title)
+    }
+}
+
+/// An author's worked example (`example "…" { … }` in a rule), read and
+/// checked: its rows already records, as `hocr rules test` runs it against
+/// its rule alone. The checker reads it (`crate::lang::examples`); a plan
+/// holds only examples that read cleanly.
+#[derive(Debug)]
+pub struct Example {
+    pub name: String,
+    pub incidents: Vec<Incident>,
+    pub crimes: Vec<Crime>,
+    pub updates: Vec<Update>,
+    /// The `as of` written, if any.
+    pub as_of: Option<Instant>,
+    pub expect: Expectation,
+    /// Where the example is written, in its rule's file.
+    pub span: Span,
+}
+
+/// The as-of time of an example without `as of`: after every deadline, so
+/// nothing is pending.
+pub const AFTER_EVERY_DEADLINE: Instant = Instant(i64::MAX);
+
+impl Example {
+    pub fn records(&self) -> Records<'_> {
+        Records {
+            incidents: &self.incidents,
+            crimes: &self.crimes,
+            updates: &self.updates,
+        }
+    }
+
+    /// When the example is judged: its `as of`, or after every deadline.
+    pub fn judged_at(&self) -> Instant {
+        self.as_of.unwrap_or(AFTER_EVERY_DEADLINE)
     }
 }
 

@@ -1,15 +1,14 @@
-//! `hocr rules test`: every example of the rule files run against its own
-//! rule alone (the records read by `crate::lang::examples`), and the
-//! results rendered.
+//! `hocr rules test`: every example of the plan run against its own rule
+//! alone (its records read by the checker, `crate::lang::examples`), and
+//! the results rendered.
 
-use crate::data::time::Instant;
 use crate::lang::diagnostics::line_col;
-use crate::lang::examples::{Problem, clock, may_hold_unreadable, read};
-use crate::lang::plan::{Plan, Rule};
-use crate::lang::syntax::ast::{Example, Expectation};
+use crate::lang::examples::clock;
+use crate::lang::plan::{Example, Plan, Rule};
 use crate::run::engine::evaluate_rule;
 use crate::run::findings::{Finding, Outcome};
 use crate::util::text::plural;
+use crate::vocab::Expectation;
 use std::collections::HashSet;
 use std::io::{self, Write};
 
@@ -17,9 +16,7 @@ use std::io::{self, Write};
 pub struct Tried<'p> {
     pub rule: &'p Rule,
     pub example: &'p Example,
-    /// The as-of time written in the example, if any.
-    pub as_of: Option<Instant>,
-    pub result: Result<Outcome, Vec<Problem>>,
+    pub outcome: Outcome,
     pub passed: bool,
 }
 
@@ -28,20 +25,13 @@ pub fn run(plan: &Plan) -> Vec<Tried<'_>> {
     let mut tried = Vec::new();
     for (index, rule) in plan.rules.iter().enumerate() {
         for example in &rule.examples {
-            let data = read(example, may_hold_unreadable(&rule.checks));
-            let as_of = match (&data, &example.as_of) {
-                (Ok(d), Some(_)) => Some(d.as_of),
-                _ => None,
-            };
-            let result = data.map(|d| evaluate_rule(plan, index, d.records(), d.as_of, clock()));
-            let passed = result
-                .as_ref()
-                .is_ok_and(|outcome| meets(&example.expect.node, outcome));
+            let outcome =
+                evaluate_rule(plan, index, example.records(), example.judged_at(), clock());
+            let passed = meets(&example.expect, &outcome);
             tried.push(Tried {
                 rule,
                 example,
-                as_of,
-                result,
+                outcome,
                 passed,
             });
         }
@@ -126,7 +116,7 @@ fn describe(f: &Finding) -> String {
 pub fn render_each(plan: &Plan, tried: &[Tried], out: &mut impl Write) -> io::Result<()> {
     for t in tried {
         let verdict = if t.passed { "PASS" } else { "FAIL" };
-        writeln!(out, "{verdict} {} \"{}\"", t.rule.code, t.example.name.node)?;
+        writeln!(out, "{verdict} {} \"{}\"", t.rule.code, t.example.name)?;
         if t.passed {
             continue;
         }
@@ -134,23 +124,14 @@ pub fn render_each(plan: &Plan, tried: &[Tried], out: &mut impl Write) -> io::Re
             let (line, col) = line_col(&file.text, t.example.span.start);
             writeln!(out, "  at {}:{line}:{col}", file.name)?;
         }
-        match t.as_of {
+        match t.example.as_of {
             Some(at) => writeln!(out, "  as of    {at}")?,
             None => writeln!(out, "  as of    after every deadline (no `as of`)")?,
         }
-        writeln!(out, "  expected {}", expected(&t.example.expect.node))?;
-        match &t.result {
-            Ok(outcome) => {
-                writeln!(out, "  actual   {}", actual(outcome))?;
-                for f in &outcome.findings {
-                    writeln!(out, "    {}", describe(f))?;
-                }
-            }
-            Err(problems) => {
-                for p in problems {
-                    writeln!(out, "  cannot be read: {}", p.message)?;
-                }
-            }
+        writeln!(out, "  expected {}", expected(&t.example.expect))?;
+        writeln!(out, "  actual   {}", actual(&t.outcome))?;
+        for f in &t.outcome.findings {
+            writeln!(out, "    {}", describe(f))?;
         }
     }
     Ok(())

@@ -1,18 +1,26 @@
 //! A rule's examples checked before they are run: rows that fit their
-//! tables, expectations that can come true.
+//! tables, expectations that can come true. What reads cleanly goes into
+//! the plan as [`plan::Example`](crate::lang::plan::Example).
 
 use super::*;
 
 impl Checker {
     /// Every example must be readable as records and expect something the
-    /// rule can report; running them is `hocr rules test`'s business.
-    pub(super) fn examples(&mut self, r: &ast::Rule, examples: &[ast::Example], checks: &[Check]) {
+    /// rule can report; running them is `hocr rules test`'s business. The
+    /// examples read, for the plan.
+    pub(super) fn examples(
+        &mut self,
+        r: &ast::Rule,
+        examples: &[&ast::Example],
+        checks: &[Check],
+    ) -> Vec<crate::lang::plan::Example> {
         let may_be_unreadable = crate::lang::examples::may_hold_unreadable(checks);
         let mut reports: Vec<&str> = checks.iter().flat_map(Check::reports).collect();
         reports.sort_unstable();
         reports.dedup();
         let mut names = HashSet::new();
-        for ex in examples {
+        let mut read = Vec::new();
+        for &ex in examples {
             if !names.insert(ex.name.node.as_str()) {
                 self.warn(
                     Code::W005,
@@ -24,13 +32,17 @@ impl Checker {
                     "name each example after what it shows",
                 );
             }
-            if let Err(problems) = crate::lang::examples::read(ex, may_be_unreadable) {
-                for p in problems {
-                    self.error(p.code, p.span, p.message, p.help);
+            match crate::lang::examples::read(ex, may_be_unreadable) {
+                Ok(example) => read.push(example),
+                Err(problems) => {
+                    for p in problems {
+                        self.error(p.code, p.span, p.message, p.help);
+                    }
                 }
             }
             self.expectation(r, ex, &reports);
         }
+        read
     }
 
     pub(super) fn expectation(&mut self, r: &ast::Rule, ex: &ast::Example, reports: &[&str]) {

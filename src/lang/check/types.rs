@@ -1,7 +1,6 @@
-//! Expressions typed and compiled: every name resolved, every operator
-//! checked against the types of its operands.
+//! Expressions typed and compiled: every operator checked against the
+//! types of its operands (the names in them are resolved in `names`).
 
-use super::lower::delay_example;
 use super::*;
 
 impl Checker {
@@ -26,7 +25,7 @@ impl Checker {
         let (c, ty) = self.expr(e, subject);
         if ty != want && ty != Ty::Error {
             let help = match (want, ty) {
-                (Ty::Bool, Ty::Time) => match super::lower::time_fields(subject)[..] {
+                (Ty::Bool, Ty::Time) => match time_fields(subject)[..] {
                     [a, b, ..] => format!("compare it, e.g. `{a} is present` or `{b} > {a}`"),
                     [a] => format!("compare it, e.g. `{a} is present`"),
                     [] => {
@@ -64,7 +63,7 @@ impl Checker {
                 ),
                 "use fewer levels of definitions, or split the expression up",
             );
-            return (CExpr::Const(Const::Bool(false)), Ty::Error);
+            return unknown();
         }
         typed
     }
@@ -449,144 +448,6 @@ impl Checker {
         CExpr::Const(Const::Str(norm))
     }
 
-    pub(super) fn path(&mut self, p: &[ast::Name], subject: Subject, span: Span) -> Typed {
-        let mut at = subject;
-        for (n, name) in p.iter().enumerate() {
-            let last = n + 1 == p.len();
-            if let Some(t) = link(at, &name.node) {
-                if last {
-                    return (CExpr::Linked(t), Ty::Link(t));
-                }
-                at = subject_of(t);
-                continue;
-            }
-            // `duplicate_of.status`: a field of the crime a reference names.
-            let reference = table_of(at)
-                .and_then(|t| Some((t, t.field_index(&name.node)?)))
-                .and_then(|(t, idx)| Some((idx, refers_to(t, idx)?)));
-            if let (Some((via, Table::Crimes)), Some(next)) = (reference, p.get(n + 1)) {
-                if n + 2 == p.len()
-                    && let Some(f) = Table::Crimes.field_index(&next.node)
-                {
-                    return (
-                        CExpr::Referenced(via, f),
-                        Ty::of_field(Table::Crimes.fields()[f].ty),
-                    );
-                }
-                self.error(
-                    Code::E002,
-                    next.span,
-                    format!(
-                        "`{}` names a crime, which has no field `{}`",
-                        name.node, next.node
-                    ),
-                    format!(
-                        "follow it to one field of the crime it names, e.g. `{}.status`",
-                        name.node
-                    ),
-                );
-                return (CExpr::Const(Const::Bool(false)), Ty::Error);
-            }
-            if !last {
-                let links: Vec<&str> = ["incident", "crime"]
-                    .into_iter()
-                    .filter(|l| link(at, l).is_some())
-                    .collect();
-                let help = if links.is_empty() {
-                    format!("each {} links to no other record", at.words())
-                } else {
-                    format!("each {} links to its `{}`", at.words(), links.join("`, `"))
-                };
-                self.error(
-                    Code::E002,
-                    name.span,
-                    format!(
-                        "`{}` is not a linked record of each {}",
-                        name.node,
-                        at.words()
-                    ),
-                    help,
-                );
-                return (CExpr::Const(Const::Bool(false)), Ty::Error);
-            }
-            // A field, a definition or a fact about a value.
-            match table_of(at) {
-                Some(t) => {
-                    if let Some(idx) = t.field_index(&name.node) {
-                        return (CExpr::Field(t, idx), Ty::of_field(t.fields()[idx].ty));
-                    }
-                }
-                None => {
-                    if let Some((_, ps)) = Pseudo::ALL.iter().find(|(n, _)| *n == name.node) {
-                        let ty = match ps {
-                            Pseudo::Field | Pseudo::Table => Ty::Code(CodeKind::Plain),
-                            _ => Ty::Bool,
-                        };
-                        return (CExpr::Pseudo(*ps), ty);
-                    }
-                }
-            }
-            if let Some(d) = self
-                .define_at
-                .get(&(name.node.clone(), at))
-                .map(|&k| &self.defines[k])
-            {
-                return (CExpr::Define(d.index), d.ty);
-            }
-            if at == Subject::Incident && name.node == "crimes" {
-                self.error(Code::E004, span, "`crimes` is a list of linked records".into(), "ask about it with `any crimes where …`, `no crimes …`, `all crimes …` or `count crimes …`");
-                return (CExpr::Const(Const::Bool(false)), Ty::Error);
-            }
-            let mut known: Vec<&str> = match table_of(at) {
-                Some(t) => t.fields().iter().map(|f| f.name).collect(),
-                None => Pseudo::ALL.iter().map(|(n, _)| *n).collect(),
-            };
-            known.extend(
-                ["incident", "crime"]
-                    .into_iter()
-                    .filter(|l| link(at, l).is_some()),
-            );
-            let defines = self
-                .defines_of
-                .get(&at)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .map(|&k| self.defines[k].name.as_str());
-            let defined_later = !Subject::ALL
-                .iter()
-                .any(|&s| self.define_at.contains_key(&(name.node.clone(), s)));
-            let suggested = self
-                .suggester
-                .suggest(&name.node, known.iter().copied().chain(defines.clone()));
-            let hint = match suggested {
-                Some(s) => format!("did you mean `{s}`?"),
-                None if !defined_later => {
-                    format!("`{}` is defined for another kind of record", name.node)
-                }
-                None => {
-                    // The fields, then the definitions: a long list is cut
-                    // short (thousands of definitions in every message
-                    // would make the messages grow with their number).
-                    let total = known.len() + defines.len();
-                    known.extend(defines.take(NAMES_LISTED.saturating_sub(known.len())));
-                    let more = if total > known.len() {
-                        format!(" (and {} more)", total - known.len())
-                    } else {
-                        String::new()
-                    };
-                    format!("each {} has: {}{more}", at.words(), known.join(", "))
-                }
-            };
-            self.error(
-                Code::E002,
-                name.span,
-                format!("each {} has no field `{}`", at.words(), name.node),
-                hint,
-            );
-            return (CExpr::Const(Const::Bool(false)), Ty::Error);
-        }
-        (CExpr::Const(Const::Bool(false)), Ty::Error)
-    }
     /// Conditions about each `subject` for a help text, made of its own
     /// fields and this rule set's groups, so that the suggestion checks
     /// as written wherever it is made (never a name only the shipped
@@ -648,5 +509,27 @@ impl Checker {
             ),
             None => format!("e.g. `{} is \"X1\"`", f.name),
         })
+    }
+}
+
+/// The time fields of `subject`'s own record, for help texts that must
+/// check as written.
+fn time_fields(subject: Subject) -> Vec<&'static str> {
+    table_of(subject)
+        .map(|t| t.fields())
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f.ty == FieldType::Time)
+        .map(|f| f.name)
+        .collect()
+}
+
+/// A delay written out for each `subject`, for a help text: its own time
+/// fields, so that it checks as written.
+fn delay_example(subject: Subject) -> String {
+    match time_fields(subject)[..] {
+        [a, b, ..] => format!("`{b} > {a} + 24 hours`"),
+        [a] => format!("a time plus a duration, e.g. `{a} + 24 hours`"),
+        [] => "a time plus a duration, e.g. `… + 24 hours`".to_string(),
     }
 }

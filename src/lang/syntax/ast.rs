@@ -1,7 +1,7 @@
 //! The syntax tree of a rule file: exactly what the author wrote, with the
 //! byte span of every part, before any name is resolved or type checked.
 
-pub use crate::vocab::{CmpOp, Quantifier, Span, Subject};
+pub use crate::vocab::{CmpOp, Expectation, Quantifier, Span, Subject};
 
 /// A value and where it was written. Equality ignores the span, so two
 /// trees that say the same thing compare equal wherever they were written
@@ -278,16 +278,6 @@ impl PartialEq for Example {
 pub struct ExampleRow {
     pub table: Spanned<Subject>,
     pub fields: Vec<(Name, Spanned<String>)>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Expectation {
-    /// `expect no finding`
-    Nothing,
-    /// `expect pending`
-    Pending,
-    /// `expect late` (or any kind), optionally counted: `expect 2 missing`
-    Finding { kind: String, count: u32 },
 }
 
 #[derive(Clone, Debug)]

@@ -41,9 +41,17 @@
 //! - The file ends with a single new line, and no line ends with a space
 //!   (unless quoted text that runs over lines does).
 
+mod comments;
+mod exprs;
+mod layout;
+mod words;
+
 use super::ast::*;
 use super::parser::{SyntaxError, parse_file};
-use chrono::Datelike;
+use comments::{Comment, comment_texts, comments, next_token};
+use exprs::{expr, keyword_expr, source, span_after, stratum};
+use layout::{Doc, cat, fill, group, nest, render, text};
+use words::{date, expectation, member, opening, quote};
 
 /// Lines longer than this are wrapped where the layout allows.
 const WIDTH: usize = 100;
@@ -72,457 +80,6 @@ pub fn format_file(text: &str) -> Result<String, Vec<SyntaxError>> {
     }
     Ok(out)
 }
-
-// ---------------------------------------------------------------- comments
-
-/// A `#` comment in the source text.
-struct Comment<'t> {
-    /// Byte offset of the `#`.
-    start: usize,
-    /// From `#` to the end of the line, less trailing white space.
-    text: &'t str,
-    /// A blank line follows the comment's line.
-    blank_after: bool,
-}
-
-/// Every comment in `text`, in order: each `#` outside a quoted string
-/// starts one (no other token of the language contains `#` or `"`).
-fn comments(text: &str) -> Vec<Comment<'_>> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() {
-                    match bytes[i] {
-                        b'\\' => i += 2,
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        _ => i += 1,
-                    }
-                }
-            }
-            b'#' => {
-                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-                out.push(Comment {
-                    start: i,
-                    text: text[i..end].trim_end(),
-                    blank_after: blank_line_at(text, end),
-                });
-                i = end;
-            }
-            _ => i += 1,
-        }
-    }
-    out
-}
-
-/// The text of every comment in `text`, in order, as the formatter keeps
-/// them (without trailing white space).
-fn comment_texts(text: &str) -> Vec<&str> {
-    comments(text).into_iter().map(|c| c.text).collect()
-}
-
-/// Whether the line after the one ending at `end` (a `\n` or the end of
-/// the text) is blank.
-fn blank_line_at(text: &str, end: usize) -> bool {
-    let Some(rest) = text[end..].strip_prefix('\n') else {
-        return false;
-    };
-    rest.find('\n').is_some_and(|n| rest[..n].trim().is_empty())
-}
-
-/// The offset of the next token at or after `pos`, past white space and
-/// comments (as the parser skips them).
-fn next_token(text: &str, mut pos: usize) -> usize {
-    loop {
-        let rest = &text[pos..];
-        let trimmed = rest.trim_start();
-        pos += rest.len() - trimmed.len();
-        if trimmed.starts_with('#') {
-            pos += trimmed.find('\n').unwrap_or(trimmed.len());
-        } else {
-            return pos;
-        }
-    }
-}
-
-// ---------------------------------------------------------------- layout
-
-/// A document to lay out (Wadler's "prettier printer"): a group is written
-/// on one line if it fits, else each of its own line breaks is taken.
-enum Doc {
-    Text(String),
-    /// A space, or a new line at the current indentation.
-    Line,
-    /// Indents the new lines inside by this much more.
-    Nest(usize, Box<Doc>),
-    Group(Box<Doc>),
-    Concat(Vec<Doc>),
-}
-
-fn text(s: impl Into<String>) -> Doc {
-    Doc::Text(s.into())
-}
-
-fn nest(d: Doc) -> Doc {
-    Doc::Nest(INDENT, Box::new(d))
-}
-
-fn group(d: Doc) -> Doc {
-    Doc::Group(Box::new(d))
-}
-
-fn cat(parts: Vec<Doc>) -> Doc {
-    Doc::Concat(parts)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Flat,
-    Break,
-}
-
-fn width(s: &str) -> usize {
-    s.chars().count()
-}
-
-/// The column after writing `s` from column `col` (strings may hold new
-/// lines).
-fn advance(col: usize, s: &str) -> usize {
-    match s.rfind('\n') {
-        Some(n) => width(&s[n + 1..]),
-        None => col + width(s),
-    }
-}
-
-/// Writes `doc` starting at column `indent`, with new lines indented from
-/// `indent`. The caller writes the first line's indentation.
-fn render(doc: &Doc, indent: usize) -> String {
-    let mut out = String::new();
-    let mut col = indent;
-    let mut stack: Vec<(usize, Mode, &Doc)> = vec![(indent, Mode::Break, doc)];
-    while let Some((ind, mode, d)) = stack.pop() {
-        match d {
-            Doc::Text(s) => {
-                out.push_str(s);
-                col = advance(col, s);
-            }
-            Doc::Line => match mode {
-                Mode::Flat => {
-                    out.push(' ');
-                    col += 1;
-                }
-                Mode::Break => {
-                    out.push('\n');
-                    out.push_str(&" ".repeat(ind));
-                    col = ind;
-                }
-            },
-            Doc::Nest(j, inner) => stack.push((ind + j, mode, inner)),
-            Doc::Group(inner) => {
-                let room = WIDTH as isize - col as isize;
-                let m = if mode == Mode::Flat || fits(room, (ind, Mode::Flat, inner), &stack) {
-                    Mode::Flat
-                } else {
-                    Mode::Break
-                };
-                stack.push((ind, m, inner));
-            }
-            Doc::Concat(parts) => stack.extend(parts.iter().rev().map(|p| (ind, mode, p))),
-        }
-    }
-    out
-}
-
-/// Whether `first`, then what follows it up to the next line break, fits
-/// in `room` columns.
-fn fits(mut room: isize, first: (usize, Mode, &Doc), rest: &[(usize, Mode, &Doc)]) -> bool {
-    let mut stack = vec![first];
-    let mut rest = rest.iter().rev();
-    loop {
-        if room < 0 {
-            return false;
-        }
-        let Some((ind, mode, d)) = stack.pop().or_else(|| rest.next().copied()) else {
-            return true;
-        };
-        match d {
-            Doc::Text(s) => match s.split_once('\n') {
-                Some((line, _)) => return room >= width(line) as isize,
-                None => room -= width(s) as isize,
-            },
-            Doc::Line => match mode {
-                Mode::Flat => room -= 1,
-                Mode::Break => return true,
-            },
-            Doc::Nest(j, inner) => stack.push((ind + j, mode, inner)),
-            Doc::Group(inner) => stack.push((ind, mode, inner)),
-            Doc::Concat(parts) => stack.extend(parts.iter().rev().map(|p| (ind, mode, p))),
-        }
-    }
-}
-
-/// `head item, item, …`, filling each line and wrapping after a `,` with
-/// continuation lines indented two more than `indent`.
-fn fill(head: String, items: Vec<String>, indent: usize) -> String {
-    let mut out = head;
-    let mut col = advance(indent, &out);
-    let count = items.len();
-    for (k, item) in items.into_iter().enumerate() {
-        let piece = if k + 1 < count { item + "," } else { item };
-        let first_line = piece.split('\n').next().unwrap_or("");
-        if k > 0 && col + 1 + width(first_line) > WIDTH {
-            out.push('\n');
-            out.push_str(&" ".repeat(indent + INDENT));
-            col = indent + INDENT;
-        } else {
-            out.push(' ');
-            col += 1;
-        }
-        col = advance(col, &piece);
-        out.push_str(&piece);
-    }
-    out
-}
-
-// ---------------------------------------------------------------- words
-
-/// A string as written in a rule file: quoted, with `"` and `\` escaped.
-fn quote(s: &str) -> String {
-    let mut q = String::with_capacity(s.len() + 2);
-    q.push('"');
-    for c in s.chars() {
-        if matches!(c, '"' | '\\') {
-            q.push('\\');
-        }
-        q.push(c);
-    }
-    q.push('"');
-    q
-}
-
-fn duration(n: i64, unit: Unit) -> String {
-    let one = n == 1;
-    let word = match unit {
-        Unit::Minutes if one => "minute",
-        Unit::Minutes => "minutes",
-        Unit::Hours if one => "hour",
-        Unit::Hours => "hours",
-        Unit::Days if one => "day",
-        Unit::Days => "days",
-        Unit::WorkingDays if one => "working day",
-        Unit::WorkingDays => "working days",
-    };
-    format!("{n} {word}")
-}
-
-fn date(d: chrono::NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
-
-fn member(m: &Member) -> String {
-    match m {
-        Member::Code { text, quoted: true } => quote(text),
-        Member::Code {
-            text,
-            quoted: false,
-        }
-        | Member::Word(text) => text.clone(),
-        Member::Range(first, last) => format!("{first}..{last}"),
-    }
-}
-
-fn expectation(e: &Expectation) -> String {
-    match e {
-        Expectation::Nothing => "no finding".into(),
-        Expectation::Pending => "pending".into(),
-        // `expect 1 pending` is a finding of kind `pending`, not `expect pending`.
-        Expectation::Finding { kind, count: 1 } if kind != "pending" => kind.clone(),
-        Expectation::Finding { kind, count } => format!("{count} {kind}"),
-    }
-}
-
-// ---------------------------------------------------------------- expressions
-
-fn expr(e: &Expr) -> Doc {
-    match &e.kind {
-        ExprKind::Path(names) => text(
-            names
-                .iter()
-                .map(|n| n.node.as_str())
-                .collect::<Vec<_>>()
-                .join("."),
-        ),
-        ExprKind::Str(s) => text(quote(s)),
-        ExprKind::Int(n) => text(n.to_string()),
-        ExprKind::Bool(b) => text(if *b { "true" } else { "false" }),
-        ExprKind::Duration(n, unit) => text(duration(*n, *unit)),
-        ExprKind::Paren(inner) => cat(vec![text("("), nest(expr(inner)), text(")")]),
-        ExprKind::Not(inner) => cat(vec![text("not "), expr(inner)]),
-        ExprKind::And(..) => chain(e, "and"),
-        ExprKind::Or(..) => chain(e, "or"),
-        ExprKind::Compare(op, l, r) => binary(l, &format!(" {} ", op.text()), r),
-        ExprKind::Presence(l, present) => cat(vec![
-            expr(l),
-            text(if *present { " is present" } else { " is empty" }),
-        ]),
-        ExprKind::Is(l, r, negated) => binary(l, if *negated { " is not " } else { " is " }, r),
-        ExprKind::In(l, g, negated) => cat(vec![
-            expr(l),
-            text(format!(
-                " {}in {}",
-                if *negated { "not " } else { "" },
-                g.node
-            )),
-        ]),
-        ExprKind::Contains(l, r) => binary(l, " contains ", r),
-        ExprKind::Add(..) | ExprKind::Sub(..) => sum(e),
-        ExprKind::Aggregate(q, coll, filter) => {
-            let head = text(format!("{} {}", q.word(), coll.node));
-            match filter {
-                None => head,
-                Some(f) => cat(vec![head, text(" where "), nest(expr(f))]),
-            }
-        }
-        ExprKind::Choice(arms, default) => {
-            let mut parts = Vec::new();
-            for (value, cond) in arms {
-                parts.push(group(cat(vec![
-                    nest(expr(value)),
-                    nest(cat(vec![Doc::Line, text("when "), nest(expr(cond))])),
-                ])));
-                parts.push(text(","));
-                parts.push(Doc::Line);
-            }
-            parts.push(text("else "));
-            parts.push(nest(expr(default)));
-            group(cat(parts))
-        }
-    }
-}
-
-fn binary(l: &Expr, op: &str, r: &Expr) -> Doc {
-    cat(vec![expr(l), text(op), expr(r)])
-}
-
-/// `a + b - c` (nested to the left, walked without recursion).
-fn sum(e: &Expr) -> Doc {
-    let mut terms = Vec::new();
-    let mut cur = e;
-    loop {
-        match &cur.kind {
-            ExprKind::Add(l, r) => {
-                terms.push((" + ", &**r));
-                cur = l;
-            }
-            ExprKind::Sub(l, r) => {
-                terms.push((" - ", &**r));
-                cur = l;
-            }
-            _ => break,
-        }
-    }
-    let mut parts = vec![expr(cur)];
-    for (op, term) in terms.into_iter().rev() {
-        parts.push(text(op));
-        parts.push(expr(term));
-    }
-    cat(parts)
-}
-
-/// `a and b and c` (the parser nests these to the left), breaking before
-/// each `and` if it does not fit.
-fn chain(e: &Expr, word: &str) -> Doc {
-    let mut operands = Vec::new();
-    let mut cur = e;
-    loop {
-        match (&cur.kind, word) {
-            (ExprKind::And(l, r), "and") | (ExprKind::Or(l, r), "or") => {
-                operands.push(&**r);
-                cur = l;
-            }
-            _ => {
-                operands.push(cur);
-                break;
-            }
-        }
-    }
-    let mut parts = Vec::new();
-    for (k, o) in operands.iter().rev().enumerate() {
-        if k > 0 {
-            parts.push(Doc::Line);
-            parts.push(text(format!("{word} ")));
-        }
-        parts.push(nest(expr(o)));
-    }
-    group(cat(parts))
-}
-
-/// `keyword EXPR`, its continuation lines indented two more.
-fn keyword_expr(keyword: &str, e: &Expr) -> Doc {
-    nest(cat(vec![text(format!("{keyword} ")), expr(e)]))
-}
-
-/// `keyword A`, then `after B` on the next line if it does not fit.
-fn span_after(first: Doc, anchor: &Expr) -> Doc {
-    nest(group(cat(vec![
-        first,
-        Doc::Line,
-        text("after "),
-        nest(expr(anchor)),
-    ])))
-}
-
-/// `source "title" at "address"` on one line if it fits, else `at …` on the
-/// next line.
-fn source(s: &Source) -> Doc {
-    let title = text(format!("source {}", quote(&s.text.node)));
-    match &s.address {
-        Some(a) => nest(group(cat(vec![
-            title,
-            Doc::Line,
-            text(format!("at {}", quote(&a.node))),
-        ]))),
-        None => title,
-    }
-}
-
-/// `stratum NAME "label" where CONDITION sample N` on one line if it fits,
-/// else `where …` and the size each on a line of their own.
-fn stratum(s: &Stratum) -> Doc {
-    let mut head = format!("stratum {}", s.name.node);
-    if let Some(label) = &s.label {
-        head.push(' ');
-        head.push_str(&quote(&label.node));
-    }
-    let size = match &s.size {
-        SampleSize::Count(n) => format!("sample {}", n.node),
-        SampleSize::HalfWidth {
-            half_width,
-            expected,
-        } => format!(
-            "half-width {}% expecting {}%",
-            half_width.node, expected.node
-        ),
-    };
-    group(cat(vec![
-        text(head),
-        nest(cat(vec![
-            Doc::Line,
-            text("where "),
-            nest(expr(&s.filter)),
-            Doc::Line,
-            text(size),
-        ])),
-    ]))
-}
-
-// ---------------------------------------------------------------- printer
 
 struct Printer<'t> {
     text: &'t str,
@@ -643,77 +200,92 @@ impl<'t> Printer<'t> {
     fn item(&mut self, item: &Item) {
         match item {
             Item::Edition(s) => self.top(s.span.end, &format!("edition {}", quote(&s.node))),
-            Item::Group(g) => {
-                let end = g.members.last().map_or(g.name.span.end, |m| m.span.end);
-                let body = fill(
-                    format!("group {} =", g.name.node),
-                    g.members.iter().map(|m| member(&m.node)).collect(),
-                    0,
-                );
-                self.top(end, &body);
-            }
-            Item::Define(d) => {
-                let doc = group(cat(vec![
-                    text(format!(
-                        "define {} for each {} as",
-                        d.name.node,
-                        d.subject.node.words()
-                    )),
-                    nest(cat(vec![Doc::Line, nest(expr(&d.value))])),
-                ]));
-                self.top(d.value.span.end, &render(&doc, 0));
-            }
-            Item::Calendar(c) => {
-                let mut head = format!("calendar {}", c.name.node);
-                let mut after = c.name.span.end;
-                if let Some((from, to)) = &c.covers {
-                    head.push_str(&format!(" covers {} to {}", from.node, to.node));
-                    after = to.span.end;
-                }
-                head.push_str(" {");
-                let mut last = self.brace_after(after);
-                self.top(last, &head);
-                for day in &c.days {
-                    let mut body = date(day.date.node);
-                    last = day.date.span.end;
-                    if let Some(label) = &day.label {
-                        body.push(' ');
-                        body.push_str(&quote(&label.node));
-                        last = label.span.end;
-                    }
-                    self.unit(INDENT, last, &body);
-                }
-                let end = self.brace_after(last);
-                self.close(0, end);
-            }
-            Item::Rule(r) => {
-                let head_end = self.brace_after(r.title.span.end);
-                let head = format!(
-                    "rule {} {} {} {{",
-                    r.code.node,
-                    r.name.node,
-                    quote(&r.title.node)
-                );
-                self.top(head_end, &head);
-                for c in &r.clauses {
-                    self.clause(c, INDENT);
-                }
-                self.close(0, r.span.end);
-            }
-            Item::Audit(a) => {
-                let head_end = self.brace_after(a.title.span.end);
-                let head = format!("audit {} {} {{", a.name.node, quote(&a.title.node));
-                self.top(head_end, &head);
-                for line in &a.lines {
-                    let (end, doc) = match line {
-                        AuditLine::Source(s) => (s.span().end, source(s)),
-                        AuditLine::Stratum(s) => (s.size.span().end, stratum(s)),
-                    };
-                    self.unit(INDENT, end, &render(&doc, INDENT));
-                }
-                self.close(0, a.span.end);
-            }
+            Item::Group(g) => self.group_item(g),
+            Item::Define(d) => self.define(d),
+            Item::Calendar(c) => self.calendar(c),
+            Item::Rule(r) => self.rule(r),
+            Item::Audit(a) => self.audit(a),
         }
+    }
+
+    /// `group NAME = member, …`, filling each line.
+    fn group_item(&mut self, g: &Group) {
+        let end = g.members.last().map_or(g.name.span.end, |m| m.span.end);
+        let body = fill(
+            format!("group {} =", g.name.node),
+            g.members.iter().map(|m| member(&m.node)).collect(),
+            0,
+        );
+        self.top(end, &body);
+    }
+
+    /// `define NAME for each SUBJECT as VALUE`, the value on the next line
+    /// if it does not fit.
+    fn define(&mut self, d: &Define) {
+        let doc = group(cat(vec![
+            text(format!(
+                "define {} for each {} as",
+                d.name.node,
+                d.subject.node.words()
+            )),
+            nest(cat(vec![Doc::Line, nest(expr(&d.value))])),
+        ]));
+        self.top(d.value.span.end, &render(&doc, 0));
+    }
+
+    /// `calendar NAME covers … { … }`, a holiday a line.
+    fn calendar(&mut self, c: &Calendar) {
+        let mut head = format!("calendar {}", c.name.node);
+        let mut after = c.name.span.end;
+        if let Some((from, to)) = &c.covers {
+            head.push_str(&format!(" covers {} to {}", from.node, to.node));
+            after = to.span.end;
+        }
+        let mut last = self.brace_after(after);
+        self.top(last, &opening(&head));
+        for day in &c.days {
+            let mut body = date(day.date.node);
+            last = day.date.span.end;
+            if let Some(label) = &day.label {
+                body.push(' ');
+                body.push_str(&quote(&label.node));
+                last = label.span.end;
+            }
+            self.unit(INDENT, last, &body);
+        }
+        let end = self.brace_after(last);
+        self.close(0, end);
+    }
+
+    /// `rule CODE NAME "title" { … }`, a clause a line.
+    fn rule(&mut self, r: &Rule) {
+        let head_end = self.brace_after(r.title.span.end);
+        let head = format!(
+            "rule {} {} {}",
+            r.code.node,
+            r.name.node,
+            quote(&r.title.node)
+        );
+        self.top(head_end, &opening(&head));
+        for c in &r.clauses {
+            self.clause(c, INDENT);
+        }
+        self.close(0, r.span.end);
+    }
+
+    /// `audit NAME "title" { … }`, a source or stratum a line.
+    fn audit(&mut self, a: &Audit) {
+        let head_end = self.brace_after(a.title.span.end);
+        let head = format!("audit {} {}", a.name.node, quote(&a.title.node));
+        self.top(head_end, &opening(&head));
+        for line in &a.lines {
+            let (end, doc) = match line {
+                AuditLine::Source(s) => (s.span().end, source(s)),
+                AuditLine::Stratum(s) => (s.size.span().end, stratum(s)),
+            };
+            self.unit(INDENT, end, &render(&doc, INDENT));
+        }
+        self.close(0, a.span.end);
     }
 
     fn clause(&mut self, c: &Clause, indent: usize) {
@@ -773,7 +345,7 @@ impl<'t> Printer<'t> {
         self.unit(
             indent,
             head_end,
-            &format!("example {} {{", quote(&e.name.node)),
+            &opening(&format!("example {}", quote(&e.name.node))),
         );
         // The lines in the order written (the tree keeps them apart).
         let mut lines: Vec<(usize, usize, String)> = Vec::new();

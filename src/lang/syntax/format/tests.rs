@@ -610,9 +610,31 @@ fn without_comments(text: &str) -> String {
     out
 }
 
-/// A random expression in the rule language, with white space and
-/// comments in random places.
-fn random_expr(rng: &mut Rng, depth: usize, out: &mut String) {
+/// Random text in the rule language, with white space and comments in
+/// random places: each function writes one level of the expression
+/// grammar.
+mod random {
+    use super::Rng;
+
+    /// A random expression: an `or` chain, sometimes a choice.
+    pub fn expr(rng: &mut Rng, depth: usize, out: &mut String) {
+        or(rng, depth, out);
+        if rng.below(4) == 0 {
+            loop {
+                out.push_str(" when ");
+                or(rng, depth, out);
+                out.push(',');
+                gap(rng, out);
+                if rng.below(2) == 0 {
+                    break;
+                }
+                or(rng, depth, out);
+            }
+            out.push_str("else ");
+            or(rng, depth, out);
+        }
+    }
+
     fn gap(rng: &mut Rng, out: &mut String) {
         out.push_str(match rng.below(12) {
             0 => "\n    ",
@@ -621,6 +643,7 @@ fn random_expr(rng: &mut Rng, depth: usize, out: &mut String) {
             _ => " ",
         });
     }
+
     fn atom(rng: &mut Rng, depth: usize, out: &mut String) {
         const WORDS: [&str; 6] = [
             "reported_at",
@@ -646,7 +669,7 @@ fn random_expr(rng: &mut Rng, depth: usize, out: &mut String) {
             5 => out.push_str(["true", "false"][rng.below(2)]),
             6 | 7 => {
                 out.push('(');
-                random_expr(rng, depth - 1, out);
+                expr(rng, depth - 1, out);
                 out.push(')');
             }
             _ => {
@@ -659,6 +682,7 @@ fn random_expr(rng: &mut Rng, depth: usize, out: &mut String) {
             }
         }
     }
+
     fn sum(rng: &mut Rng, depth: usize, out: &mut String) {
         atom(rng, depth, out);
         while rng.below(5) == 0 {
@@ -666,6 +690,7 @@ fn random_expr(rng: &mut Rng, depth: usize, out: &mut String) {
             atom(rng, depth, out);
         }
     }
+
     fn comparison(rng: &mut Rng, depth: usize, out: &mut String) {
         sum(rng, depth, out);
         match rng.below(9) {
@@ -692,6 +717,7 @@ fn random_expr(rng: &mut Rng, depth: usize, out: &mut String) {
             _ => {}
         }
     }
+
     fn and(rng: &mut Rng, depth: usize, out: &mut String) {
         loop {
             if rng.below(6) == 0 {
@@ -706,6 +732,7 @@ fn random_expr(rng: &mut Rng, depth: usize, out: &mut String) {
             gap(rng, out);
         }
     }
+
     fn or(rng: &mut Rng, depth: usize, out: &mut String) {
         and(rng, depth, out);
         while rng.below(3) == 0 {
@@ -715,21 +742,6 @@ fn random_expr(rng: &mut Rng, depth: usize, out: &mut String) {
             and(rng, depth, out);
         }
     }
-    or(rng, depth, out);
-    if rng.below(4) == 0 {
-        loop {
-            out.push_str(" when ");
-            or(rng, depth, out);
-            out.push(',');
-            gap(rng, out);
-            if rng.below(2) == 0 {
-                break;
-            }
-            or(rng, depth, out);
-        }
-        out.push_str("else ");
-        or(rng, depth, out);
-    }
 }
 
 #[test]
@@ -738,17 +750,17 @@ fn random_expressions_keep_their_meaning() {
     let mut parsed = 0;
     for n in 0..120 {
         let mut text = String::from("define d for each crime as ");
-        random_expr(&mut rng, 2, &mut text);
+        random::expr(&mut rng, 2, &mut text);
         text.push_str("\nrule A1 x \"t\" {\n  where ");
-        random_expr(&mut rng, 2, &mut text);
+        random::expr(&mut rng, 2, &mut text);
         text.push_str("\n  require ");
-        random_expr(&mut rng, 2, &mut text);
+        random::expr(&mut rng, 2, &mut text);
         text.push_str(" within ");
-        random_expr(&mut rng, 1, &mut text);
+        random::expr(&mut rng, 1, &mut text);
         text.push_str(" after ");
-        random_expr(&mut rng, 1, &mut text);
+        random::expr(&mut rng, 1, &mut text);
         text.push_str("\n}\naudit p \"t\" {\n  stratum s where ");
-        random_expr(&mut rng, 2, &mut text);
+        random::expr(&mut rng, 2, &mut text);
         text.push_str(if n % 2 == 0 {
             " sample 3\n}\n"
         } else {
