@@ -54,29 +54,8 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
     if !args.quiet && !warnings.is_empty() {
         print_diagnostics(&warnings, &plan.files, format);
     }
-    let progress = Progress::new(args.quiet);
-    let bytes = input_bytes(&paths);
     let threads = threads_for(&args);
-    let bytes_read = crate::data::ingest::ByteCounter::default();
-    let checked = crate::tools::progress::reading(
-        &progress,
-        &bytes_read,
-        bytes,
-        &format!("and evaluating {} rules", plan.rules.len()),
-        || {
-            // Only these reports show the input files' sha256.
-            let reading = crate::run::stream::Reading {
-                hash_files: args.format.shows_file_hashes(),
-                max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
-                bytes_read: Some(bytes_read.clone()),
-            };
-            crate::run::stream::check_export_with(
-                &plan, &paths, &clock, &profile, as_of, threads, reading,
-            )
-        },
-        |r| r.as_ref().map_or(0, crate::run::stream::Checked::rows_read),
-    )
-    .map_err(|e| Failure(e.to_string()))?;
+    let checked = read_and_evaluate(&args, &plan, &paths, (&clock, &profile), as_of, threads)?;
     let crate::run::stream::Checked {
         mut outcome,
         inputs,
@@ -121,6 +100,39 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         code,
         held: Some(Box::new((held, outcome, rejects, inputs))),
     })
+}
+
+/// Reads the export and evaluates the plan over it, showing progress on a
+/// terminal (bytes of the export files read so far).
+fn read_and_evaluate(
+    args: &CheckArgs,
+    plan: &Plan,
+    paths: &ExportPaths,
+    (clock, profile): (&Clock, &Profile),
+    as_of: Instant,
+    threads: usize,
+) -> Result<crate::run::stream::Checked, Failure> {
+    let progress = Progress::new(args.quiet);
+    let bytes_read = crate::data::ingest::ByteCounter::default();
+    crate::tools::progress::reading(
+        &progress,
+        &bytes_read,
+        input_bytes(paths),
+        &format!("and evaluating {} rules", plan.rules.len()),
+        || {
+            // Only these reports show the input files' sha256.
+            let reading = crate::run::stream::Reading {
+                hash_files: args.format.shows_file_hashes(),
+                max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
+                bytes_read: Some(bytes_read.clone()),
+            };
+            crate::run::stream::check_export_with(
+                plan, paths, clock, profile, as_of, threads, reading,
+            )
+        },
+        |r| r.as_ref().map_or(0, crate::run::stream::Checked::rows_read),
+    )
+    .map_err(|e| Failure(e.to_string()))
 }
 
 /// `--threads`, else as many as the machine offers.
