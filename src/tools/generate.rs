@@ -74,7 +74,7 @@
 //! by hour of day with a day-time peak.
 //!
 //! At this mix 1M incidents give about 412k crimes, 216k update events and
-//! 128 MB of CSV (76 + 39 + 13), in about 1.5 s with a release build.
+//! 128 MB of CSV (76 + 39 + 13).
 
 use std::fs;
 use std::io;
