@@ -655,3 +655,60 @@ fn quotes_and_policy_are_kept_apart() {
     assert!(out[says..policy].contains("(nothing quoted)"), "{out}");
     assert!(out[policy..].contains("this project flags it"), "{out}");
 }
+
+#[test]
+fn findings_only_formats_say_the_coverage_warnings_on_stderr() {
+    let as_of = "2026-02-01T00:00:00Z";
+    let (_, text, _) = hocr(&["check", "fixtures/sample", "--as-of", as_of]);
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.starts_with("warning: ")
+                && (l.contains("checked nothing") || l.contains("no group or rule"))
+        })
+        .collect();
+    assert!(
+        warnings.len() >= 2,
+        "the sample has coverage warnings: {text}"
+    );
+    for format in ["jsonl", "csv"] {
+        let (_, out, err) = hocr(&[
+            "check",
+            "fixtures/sample",
+            "--as-of",
+            as_of,
+            "--format",
+            format,
+        ]);
+        for warning in &warnings {
+            assert!(
+                err.contains(warning),
+                "--format {format}: {warning} not on stderr: {err}"
+            );
+        }
+        assert!(
+            !out.contains("warning"),
+            "--format {format} findings only on stdout"
+        );
+        let (_, _, quiet) = hocr(&[
+            "check",
+            "fixtures/sample",
+            "--as-of",
+            as_of,
+            "--format",
+            format,
+            "--quiet",
+        ]);
+        assert!(!quiet.contains("no group or rule"), "--quiet: {quiet}");
+    }
+    // The formats with a place for them keep them there, not on stderr too.
+    let (_, _, err) = hocr(&[
+        "check",
+        "fixtures/sample",
+        "--as-of",
+        as_of,
+        "--format",
+        "json",
+    ]);
+    assert!(!err.contains("no group or rule"), "{err}");
+}

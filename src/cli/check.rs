@@ -92,6 +92,11 @@ pub(super) fn run_check(args: CheckArgs) -> Result<Ended, Failure> {
         threads,
         earliest_report,
     };
+    if !args.quiet && !args.format.carries_warnings() {
+        for warning in report.coverage().warnings() {
+            say_err!("warning: {warning}");
+        }
+    }
     write_outputs(&args, &report, &rejects, out, rejects_file)?;
     let code = exit_code(args.fail_on, &outcome.findings, &rejects);
     // What the run held goes back to the binary with the exit code: a

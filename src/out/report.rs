@@ -37,6 +37,13 @@ impl Format {
     pub fn shows_file_hashes(self) -> bool {
         matches!(self, Format::Json | Format::Html)
     }
+
+    /// Whether the format has a place for the run's warnings (coverage,
+    /// an empty rule set): the findings-only formats have none, so the
+    /// command line says them on stderr instead.
+    pub fn carries_warnings(self) -> bool {
+        !matches!(self, Format::Jsonl | Format::Csv)
+    }
 }
 
 /// The report in the format asked for.
