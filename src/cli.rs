@@ -92,12 +92,7 @@ pub fn run() -> Ended {
         Command::Audit(AuditCommand::Score(args)) => audit::run_audit_score(args),
         Command::Lsp => Ok(crate::lsp::run()),
         Command::Trend(args) => {
-            let format = match args.format {
-                TrendFormat::Html => crate::out::trend::Format::Html,
-                TrendFormat::Json => crate::out::trend::Format::Json,
-                TrendFormat::Csv => crate::out::trend::Format::Csv,
-            };
-            crate::out::trend::run(&args.reports, format, args.output.as_deref())
+            crate::out::trend::run(&args.reports, args.format, args.output.as_deref())
                 .map(|()| exit::OK)
                 .map_err(|e| Failure(e.0))
         }

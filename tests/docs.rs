@@ -73,3 +73,55 @@ fn every_relative_link_reaches_a_file() {
         }
     }
 }
+
+/// A new `--format` is documented where users look: README's list of
+/// formats, and (for every format but the human text) its own section of
+/// `docs/report-json.md`.
+#[test]
+fn every_report_format_is_documented() {
+    use clap::ValueEnum;
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let formats = std::fs::read_to_string("docs/report-json.md").unwrap();
+    let headings: Vec<&str> = formats.lines().filter(|l| l.starts_with("## ")).collect();
+    for format in hocr::out::report::Format::value_variants() {
+        let name = format.to_possible_value().unwrap().get_name().to_string();
+        let shown = format!("--format {name}");
+        let shows = readme.match_indices(&shown).any(|(at, _)| {
+            !readme[at + shown.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '-')
+        });
+        assert!(shows, "README.md never shows `--format {name}`");
+        if name != "text" {
+            assert!(
+                headings.iter().any(|h| h.contains(&format!("`{name}`"))),
+                "docs/report-json.md has no section for `{name}`"
+            );
+        }
+    }
+}
+
+/// A new clause or item word of the rule language is documented in the
+/// language reference and highlighted by the editor grammar.
+#[test]
+fn every_rule_language_word_is_documented_and_highlighted() {
+    use hocr::lang::syntax::parser::{CLAUSE_WORDS, ITEM_WORDS};
+    let reference = std::fs::read_to_string("docs/language.md").unwrap();
+    let grammar = std::fs::read_to_string("editors/hocr.tmLanguage.json").unwrap();
+    let in_grammar = |word: &str| {
+        grammar.match_indices(word).any(|(at, _)| {
+            let before = grammar[..at].chars().last();
+            let after = &grammar[at + word.len()..];
+            matches!(before, Some('(' | '|'))
+                && (after.starts_with(['|', ')']) || after.starts_with("\\\\s"))
+        })
+    };
+    for word in CLAUSE_WORDS.iter().chain(ITEM_WORDS) {
+        assert!(
+            reference.contains(&format!("`{word}")),
+            "docs/language.md never shows `{word}`"
+        );
+        assert!(
+            in_grammar(word),
+            "editors/hocr.tmLanguage.json does not highlight `{word}`"
+        );
+    }
+}

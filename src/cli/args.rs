@@ -4,6 +4,7 @@
 use crate::lang::diagnostics::ErrorFormat;
 use crate::lang::plan::Severity;
 use crate::out::report::Format;
+use crate::out::trend::Format as TrendFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -66,15 +67,6 @@ pub(super) struct TrendArgs {
     /// Write the output here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub(super) output: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(super) enum TrendFormat {
-    /// A self-contained page: a small chart per figure over the nights.
-    Html,
-    Json,
-    /// One row per night and figure (UTF-8 with BOM).
-    Csv,
 }
 
 #[derive(Subcommand, Debug)]

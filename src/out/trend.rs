@@ -410,11 +410,13 @@ pub fn build(nights: &[Night]) -> Result<Trend, TrendError> {
     })
 }
 
-/// Output format of `hocr trend`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Output format of `hocr trend` (`--format`'s list, with its help texts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// A self-contained page: a small chart per figure over the nights.
     Html,
     Json,
+    /// One row per night and figure (UTF-8 with BOM).
     Csv,
 }
 
