@@ -10,8 +10,8 @@
 //! below it.
 //!
 //! Within the rule side, the syntax tree stays upstream of the plan: the
-//! run and the outputs read the plan (its examples included), never
-//! `lang::syntax`. (The language server, an editor tool over rule text,
+//! run, the outputs and the audit read the plan (its examples included),
+//! never `lang::syntax`. (The language server, an editor tool over rule text,
 //! may.)
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,6 +43,11 @@ const NOT_USED: &[(&str, &str, &str)] = &[
         "out",
         "lang::syntax",
         "the outputs read the plan and the findings, never the syntax tree",
+    ),
+    (
+        "audit",
+        "lang::syntax",
+        "the audit reads the plan's strata, never the syntax tree",
     ),
 ];
 
