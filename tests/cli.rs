@@ -658,8 +658,17 @@ fn quotes_and_policy_are_kept_apart() {
 
 #[test]
 fn findings_only_formats_say_the_coverage_warnings_on_stderr() {
-    let as_of = "2026-02-01T00:00:00Z";
-    let (_, text, _) = hocr(&["check", "fixtures/sample", "--as-of", as_of]);
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "fixtures/sample",
+            "--as-of",
+            "2026-02-01T00:00:00Z",
+        ];
+        args.extend(extra);
+        hocr(&args)
+    };
+    let (_, text, _) = check(&[]);
     let warnings: Vec<&str> = text
         .lines()
         .filter(|l| {
@@ -672,14 +681,7 @@ fn findings_only_formats_say_the_coverage_warnings_on_stderr() {
         "the sample has coverage warnings: {text}"
     );
     for format in ["jsonl", "csv"] {
-        let (_, out, err) = hocr(&[
-            "check",
-            "fixtures/sample",
-            "--as-of",
-            as_of,
-            "--format",
-            format,
-        ]);
+        let (_, out, err) = check(&["--format", format]);
         for warning in &warnings {
             assert!(
                 err.contains(warning),
@@ -690,25 +692,10 @@ fn findings_only_formats_say_the_coverage_warnings_on_stderr() {
             !out.contains("warning"),
             "--format {format} findings only on stdout"
         );
-        let (_, _, quiet) = hocr(&[
-            "check",
-            "fixtures/sample",
-            "--as-of",
-            as_of,
-            "--format",
-            format,
-            "--quiet",
-        ]);
+        let (_, _, quiet) = check(&["--format", format, "--quiet"]);
         assert!(!quiet.contains("no group or rule"), "--quiet: {quiet}");
     }
     // The formats with a place for them keep them there, not on stderr too.
-    let (_, _, err) = hocr(&[
-        "check",
-        "fixtures/sample",
-        "--as-of",
-        as_of,
-        "--format",
-        "json",
-    ]);
+    let (_, _, err) = check(&["--format", "json"]);
     assert!(!err.contains("no group or rule"), "{err}");
 }

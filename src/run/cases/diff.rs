@@ -58,27 +58,22 @@ pub fn diff(expected: &[Expected], found: &[Expected]) -> Diff {
 /// it is about.
 pub fn describe(d: &Diff) -> Vec<String> {
     let mut lines: Vec<(Expected, String)> = Vec::new();
-    for f in &d.added {
-        let text = format!(
-            "{} {}, {}: {}{} — now found (was not)",
-            f.rule,
-            f.kind,
-            f.severity,
-            f.subject(),
-            f.times()
-        );
-        lines.push((f.clone(), text));
-    }
-    for f in &d.gone {
-        let text = format!(
-            "{} {}, {}: {}{} — no longer found (was expected)",
-            f.rule,
-            f.kind,
-            f.severity,
-            f.subject(),
-            f.times()
-        );
-        lines.push((f.clone(), text));
+    let found = [
+        (&d.added, "now found (was not)"),
+        (&d.gone, "no longer found (was expected)"),
+    ];
+    for (findings, what) in found {
+        for f in findings {
+            let text = format!(
+                "{} {}, {}: {}{} — {what}",
+                f.rule,
+                f.kind,
+                f.severity,
+                f.subject(),
+                f.times()
+            );
+            lines.push((f.clone(), text));
+        }
     }
     for (was, now) in &d.changed {
         let mut then = Vec::new();
