@@ -301,7 +301,7 @@ impl Clock {
     /// if the local time's date is plain with that same offset, the local
     /// time reads back as this very instant, so that is its date. Anything
     /// else (a clock-change day near) asks chrono-tz, as
-    /// [`Clock::local_date_by_tz`] always does.
+    /// `Clock::local_date_by_tz` always does.
     pub fn local_date(&self, t: Instant) -> Option<NaiveDate> {
         let plain = |date| plain_date_offset(self.tz, date);
         let utc = t.to_utc()?;

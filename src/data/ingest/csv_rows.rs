@@ -34,7 +34,8 @@ impl<R: Read> CsvRows<R> {
         CsvRows::open_limited(inner, names, usize::MAX)
     }
 
-    /// [`CsvRows::open`], rejecting records longer than `limit` bytes.
+    /// `CsvRows::open` (which tests call), rejecting records longer than
+    /// `limit` bytes.
     pub(crate) fn open_limited(
         inner: R,
         names: Names,

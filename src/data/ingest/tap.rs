@@ -98,7 +98,7 @@ impl<R: Read> Tap<R> {
     }
 
     /// The file's hash will not be asked for: the bytes are no longer
-    /// hashed, and [`Tap::finish`] gives none.
+    /// hashed, and [`Tap::finish_inner`] gives none.
     pub(crate) fn stop_hashing(&mut self) {
         self.hasher = None;
     }
@@ -111,7 +111,7 @@ impl<R: Read> Tap<R> {
         self.finish_inner().map(|(bytes, hex, _)| (bytes, hex))
     }
 
-    /// [`Tap::finish`], also giving back what was read from.
+    /// `Tap::finish` (which tests call), also giving back what was read from.
     pub(crate) fn finish_inner(mut self) -> io::Result<(u64, Option<String>, R)> {
         self.breaks = None;
         io::copy(&mut self, &mut io::sink())?;

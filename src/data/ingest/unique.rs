@@ -20,7 +20,7 @@ pub(super) struct Unique {
     pub(super) ends: Vec<u32>,
     pub(super) lines: FirstLines,
     pub(super) table: hashbrown::HashTable<u32>,
-    /// Ids `0..seeded` were given before reading (see [`Unique::seed`]):
+    /// Ids `0..seeded` were given before reading (see `Unique::seed`, [`Unique::number`]):
     /// expected, not read; each one's line is `UNSEEN` until a row has it.
     pub(super) seeded: u32,
     /// Which seeded ids a row has had, a bit each: set exactly when the

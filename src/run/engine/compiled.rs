@@ -393,13 +393,15 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Whether a code read from a record is in a group (see [`GroupMemo`]).
+    /// Whether a code read from a record is in a group (see
+    /// [`GroupMemo`](super::memo::GroupMemo)).
     #[inline]
     fn code_in_group(&self, group: usize, code: &Code) -> bool {
         self.groups.code_in(&self.plan.groups, group, code)
     }
 
-    /// Whether any other text is in a group (see [`GroupMemo`]).
+    /// Whether any other text is in a group (see
+    /// [`GroupMemo`](super::memo::GroupMemo)).
     fn text_in_group(&self, group: usize, code: &str) -> bool {
         self.groups.text_in(&self.plan.groups, group, code)
     }

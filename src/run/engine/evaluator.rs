@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use std::cell::Cell;
 
 /// Evaluates the rules of a plan subject by subject, accumulating findings
-/// and statistics. Each thread has its own; [`super::merge`] puts them together.
+/// and statistics. Each thread has its own; [`super::merge()`] puts them together.
 pub struct Evaluator<'a> {
     pub(super) plan: &'a Plan,
     pub(super) joins: &'a Joins<'a>,
