@@ -48,21 +48,25 @@ fn a_record_over_the_limit_is_rejected_and_reading_goes_on() {
     let incidents = put(&dir, "incidents.csv", &text);
     let crimes = put(&dir, "crimes.csv", CRIMES.as_bytes());
     let rejects = dir.join("rejects.csv");
-    let (code, out, err) = hocr(&[
-        "check",
-        "--incidents",
-        &incidents,
-        "--crimes",
-        &crimes,
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-        "--max-record-bytes",
-        "65536",
-        "--rejects",
-        &rejects.display().to_string(),
-    ]);
+    // The incidents given with a 64 KiB limit, rejects to `rejects`.
+    let check = |incidents: &str| {
+        hocr(&[
+            "check",
+            "--incidents",
+            incidents,
+            "--crimes",
+            &crimes,
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--max-record-bytes",
+            "65536",
+            "--rejects",
+            &rejects.display().to_string(),
+        ])
+    };
+    let (code, out, err) = check(&incidents);
     assert!(code != 0 && code != 2, "{code}: {err}");
     assert_eq!(
         rejects_of(&rejects),
@@ -79,21 +83,7 @@ fn a_record_over_the_limit_is_rejected_and_reading_goes_on() {
     jsonl.extend(std::iter::repeat_n(0u8, 4 << 20));
     jsonl.extend(b"\n{\"incident_id\":\"I3\",\"reported_at\":\"2025-05-01 09:00\"}\n");
     let incidents = put(&dir, "incidents.jsonl", &jsonl);
-    let (_, out, err) = hocr(&[
-        "check",
-        "--incidents",
-        &incidents,
-        "--crimes",
-        &crimes,
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-        "--max-record-bytes",
-        "65536",
-        "--rejects",
-        &rejects.display().to_string(),
-    ]);
+    let (_, out, err) = check(&incidents);
     assert_eq!(
         rejects_of(&rejects),
         ["2: record longer than 64 KiB (the limit on one record; `--max-record-bytes` changes it)"],

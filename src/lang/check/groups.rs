@@ -35,13 +35,7 @@ impl Checker {
             return None;
         }
         if stack.len() >= MAX_GROUP_DEPTH {
-            self.file = file;
-            self.error(
-                Code::E017,
-                g.name.span,
-                format!("group `{name}` is made of more than {MAX_GROUP_DEPTH} levels of groups"),
-                "list the codes in fewer levels of groups",
-            );
+            self.too_deep(file, g);
             return None;
         }
         stack.push(name.to_string());
@@ -103,17 +97,27 @@ impl Checker {
         stack.pop();
         if depth == MAX_GROUP_DEPTH + 1 {
             // Said at the first group past the limit, not at every one after.
-            self.file = file;
-            self.error(
-                Code::E017,
-                g.name.span,
-                format!("group `{name}` is made of more than {MAX_GROUP_DEPTH} levels of groups"),
-                "list the codes in fewer levels of groups",
-            );
+            self.too_deep(file, g);
         }
         self.group_depth.insert(name.to_string(), depth);
         done.insert(name.to_string(), set.clone());
         Some(set)
+    }
+
+    /// E017 at group `g` (in file `file`): too many levels of groups, met
+    /// either on the way down (the stack of groups being compiled) or on
+    /// the way back (a group made of groups compiled before).
+    fn too_deep(&mut self, file: usize, g: &ast::Group) {
+        self.file = file;
+        self.error(
+            Code::E017,
+            g.name.span,
+            format!(
+                "group `{}` is made of more than {MAX_GROUP_DEPTH} levels of groups",
+                g.name.node
+            ),
+            "list the codes in fewer levels of groups",
+        );
     }
 
     pub(super) fn group_ref(&mut self, g: &ast::Name) -> usize {
