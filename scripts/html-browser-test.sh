@@ -31,26 +31,8 @@ findings=$(wc -l <"$work/all.jsonl")
 new=$(grep -o '"new": [0-9]*' "$work/compared.json" | head -1 | grep -o '[0-9]*$')
 persisting=$(grep -o '"persisting": [0-9]*' "$work/compared.json" | head -1 | grep -o '[0-9]*$')
 
-browser() {
-  # Offline and quiet: no network services, a throwaway profile.
-  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic \
-    --no-first-run --disable-background-networking --disable-component-update \
-    --disable-sync --disable-dev-shm-usage --hide-scrollbars \
-    --user-data-dir="$(mktemp -d -p "$work")" "$@" "file://$page${fragment:-}"
-}
-
-browser --screenshot="$work/out.png" --window-size=1280,2400 2>"$work/screenshot.log" || {
-  cat "$work/screenshot.log" >&2
-  echo "FAIL: chromium could not take a screenshot" >&2
-  exit 1
-}
-if [ ! -s "$work/out.png" ] || [ "$(head -c 8 "$work/out.png" | od -An -tx1 | tr -d ' \n')" != "89504e470d0a1a0a" ]; then
-  echo "FAIL: no PNG screenshot written" >&2
-  exit 1
-fi
-if [ -n "$screenshot" ]; then
-  cp "$work/out.png" "$screenshot"
-fi
+. scripts/browser.sh
+screenshot 1280,2400 "$screenshot"
 
 browser --dump-dom >"$work/dom.html" 2>"$work/dom.log" || {
   cat "$work/dom.log" >&2

@@ -21,20 +21,8 @@ page="$work/trend.html"
 "$hocr" trend "$reports" --output "$page"
 "$hocr" trend "$reports" --format json --output "$work/trend.json"
 
-browser() {
-  # Offline and quiet: no network services, a throwaway profile.
-  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic \
-    --no-first-run --disable-background-networking --disable-component-update \
-    --disable-sync --disable-dev-shm-usage --hide-scrollbars \
-    --user-data-dir="$(mktemp -d -p "$work")" "$@" "file://$page${fragment:-}"
-}
-
-browser --screenshot="$work/out.png" --window-size=1280,1100 2>"$work/screenshot.log" || {
-  cat "$work/screenshot.log" >&2; echo "FAIL: chromium could not take a screenshot" >&2; exit 1; }
-if [ "$(head -c 8 "$work/out.png" | od -An -tx1 | tr -d ' \n')" != "89504e470d0a1a0a" ]; then
-  echo "FAIL: no PNG screenshot written" >&2; exit 1
-fi
-[ -n "$screenshot" ] && cp "$work/out.png" "$screenshot"
+. scripts/browser.sh
+screenshot 1280,1100 "$screenshot"
 
 fail=0
 count_of() { grep -o "\"level\": \"$1\"" "$work/trend.json" | wc -l; }
