@@ -5,11 +5,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
 const FIXTURE: &str = "fixtures/rec002-missing-record";
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn html() -> String {
     let as_of = std::fs::read_to_string(format!("{FIXTURE}/as-of")).expect("fixture has as-of");
@@ -146,22 +144,5 @@ fn html_report_snapshot() {
 
 #[test]
 fn html_report_renders_in_chromium() {
-    if !Path::new(CHROMIUM).exists() {
-        println!(
-            "note: {CHROMIUM} not found; skipping the browser test (apt-get install chromium)"
-        );
-        return;
-    }
-    let out = Command::new("bash")
-        .arg("scripts/html-browser-test.sh")
-        .arg(FIXTURE)
-        .env("HOCR", env!("CARGO_BIN_EXE_hocr"))
-        .output()
-        .expect("the browser test script runs");
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::browser_test("scripts/html-browser-test.sh", FIXTURE.as_ref());
 }

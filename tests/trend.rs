@@ -8,9 +8,6 @@ use common::{hocr, temp};
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Nightly reports of the sample export into `dir`: 1, 2, 3, 5 and 6
 /// November (the 4th missing); from the 5th on, the rules carry one more
@@ -295,23 +292,6 @@ fn the_page_is_self_contained_with_gaps_and_changes_marked() {
 
 #[test]
 fn the_page_renders_and_filters_in_chromium() {
-    if !Path::new(CHROMIUM).exists() {
-        println!(
-            "note: {CHROMIUM} not found; skipping the browser test (apt-get install chromium)"
-        );
-        return;
-    }
     let reports = nights("browser");
-    let out = Command::new("bash")
-        .arg("scripts/trend-browser-test.sh")
-        .arg(&reports)
-        .env("HOCR", env!("CARGO_BIN_EXE_hocr"))
-        .output()
-        .expect("the browser test script runs");
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::browser_test("scripts/trend-browser-test.sh", reports.as_os_str());
 }

@@ -108,3 +108,30 @@ pub fn without_fingerprint(summary: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Where the browser tests look for headless Chromium (the Debian package).
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Runs a browser test script (`scripts/*-browser-test.sh`) with `arg`
+/// against the built binary and asserts it passed; without Chromium, says
+/// so and passes (CI installs it).
+pub fn browser_test(script: &str, arg: &std::ffi::OsStr) {
+    if !std::path::Path::new(CHROMIUM).exists() {
+        println!(
+            "note: {CHROMIUM} not found; skipping the browser test (apt-get install chromium)"
+        );
+        return;
+    }
+    let out = Command::new("bash")
+        .arg(script)
+        .arg(arg)
+        .env("HOCR", env!("CARGO_BIN_EXE_hocr"))
+        .output()
+        .expect("the browser test script runs");
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
